@@ -1,0 +1,85 @@
+"""The ``ioc`` command. Each concern adds its own group; they are imported lazily to keep start-up fast."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ioc import config, logs
+from ioc.errors import IocError
+
+# command name -> "module:attribute" of a click command; loaded on use
+LAZY: dict[str, str] = {
+    "stack": "ioc.cli.stack:stack",
+    "migrate": "ioc.cli.stack:migrate",
+    "config": "ioc.cli.stack:show_config",
+    "demo": "ioc.cli.demo:demo",
+    "ingest": "pipelines.cli:ingest",
+    "rollup": "pipelines.cli:rollup",
+    "simulate": "sensors.cli:simulate",
+    "fleet": "sensors.fleet.cli:fleet",
+    "wards": "layers.cli:wards",
+    "map": "layers.cli:map_cmd",
+    "coverage": "layers.cli:coverage",
+    "serve": "dashboards.cli:serve",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in LAZY if _available(name))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in LAZY or not _available(name):
+            return None
+        module, attr = LAZY[name].split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+def _available(name: str) -> bool:
+    module = LAZY[name].split(":")[0]
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option("--database-url", help="libpq URL [env IOC_DATABASE_URL; default: the local stack]")
+@click.option("--mqtt-url", help="mqtt://user:pass@host:port [env IOC_MQTT_URL; default: the local stack]")
+@click.option("--state-dir", type=click.Path(path_type=Path), help="local stack data [env IOC_STATE_DIR; .ioc]")
+@click.option("--http-host", help="[env IOC_HTTP_HOST; 127.0.0.1]")
+@click.option("--http-port", type=int, help="[env IOC_HTTP_PORT; 8050]")
+@click.option("--lang", type=click.Choice(["vi", "en"]), help="[env IOC_LANG; vi]")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), help="[env IOC_LOG_LEVEL]")
+@click.pass_context
+def cli(ctx: click.Context, **overrides: Any) -> None:
+    """smartward-ioc: the Intelligent Operations Center for Vietnamese wards and cities."""
+    settings = config.load(**overrides)
+    logs.setup(settings.log_level)
+    ctx.obj = settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="ioc", standalone_mode=False)
+    except IocError as exc:
+        click.secho(f"ioc: error: {exc}", fg="red", err=True)
+        return 2
+    except click.exceptions.Abort:
+        return 130
+    except KeyboardInterrupt:
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""One typed settings object. Precedence: CLI flag > ``IOC_*`` environment variable > default."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ioc.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+DB_SCHEMES = ("postgresql", "postgres")
+MQTT_SCHEMES = ("mqtt", "mqtts")
+
+
+class Settings(BaseSettings):
+    """Every setting of every IOC process. Environment variables are ``IOC_`` + the field name in capitals."""
+
+    model_config = SettingsConfigDict(env_prefix="IOC_", extra="ignore", frozen=True)
+
+    database_url: str | None = Field(None, description="libpq URL; unset: the private local stack's PostgreSQL")
+    mqtt_url: str | None = Field(None, description="mqtt://user:password@host:port (mqtts:// for TLS); unset: local stack")
+    http_host: str = Field("127.0.0.1", description="address the dashboard and API listen on")
+    http_port: int = Field(8050, ge=1, le=65535, description="port the dashboard and API listen on")
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="zone for display and day buckets (UTC inside)")
+    lang: Literal["vi", "en"] = Field("vi", description="default language of the UI")
+    state_dir: Path = Field(Path(".ioc"), description="local stack data, spool and generated files")
+    tiles_url: str | None = Field(None, description="XYZ tile URL for a basemap; unset: offline maps")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level")
+    raw_retention_days: int = Field(30, ge=1, description="days of raw telemetry kept")
+    rollup_retention_days: int = Field(730, ge=1, description="days of 1-hour and daily rollups kept")
+    stale_ingest_s: int = Field(120, ge=5, description="seconds without a stored message before walls show stale")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_db_url(cls, value: str | None) -> str | None:
+        return _check_url(value, DB_SCHEMES, "postgresql://user:password@host:5432/dbname")
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _check_mqtt_url(cls, value: str | None) -> str | None:
+        return _check_url(value, MQTT_SCHEMES, "mqtt://user:password@host:1883")
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as Asia/Ho_Chi_Minh)") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def masked(self) -> dict[str, Any]:
+        """The settings as a dict with every password replaced by ``***``, safe to log."""
+        out = self.model_dump()
+        for key in ("database_url", "mqtt_url", "tiles_url"):
+            out[key] = mask_url(out[key])
+        out["state_dir"] = str(out["state_dir"])
+        return out
+
+
+def _check_url(value: str | None, schemes: tuple[str, ...], example: str) -> str | None:
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"the port of {mask_url(value)!r} is not a number 1-65535 (example: {example})") from exc
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValueError(f"{mask_url(value)!r} is not a {schemes[0]} URL (example: {example})")
+    if port == 0:
+        raise ValueError(f"the port of {mask_url(value)!r} is not a number 1-65535 (example: {example})")
+    return value
+
+
+def mask_url(url: str | None) -> str | None:
+    """``scheme://user:***@host:port/…``: the URL with its password hidden."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def load(**overrides: Any) -> Settings:
+    """Settings from CLI overrides (None means "not given"), then the environment, then defaults."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "settings"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"IOC_{field.upper()}: {msg}") from None
+
+
+def log_settings(settings: Settings) -> None:
+    log.info("settings: %s", " ".join(f"{k}={v}" for k, v in settings.masked().items()))

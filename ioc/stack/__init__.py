@@ -1,0 +1,120 @@
+"""The local stack for machines without Docker: a private PostgreSQL (+TimescaleDB, PostGIS) and Mosquitto.
+
+A service is private only when its URL is not configured; a configured ``IOC_DATABASE_URL`` or ``IOC_MQTT_URL``
+is used as it is and never started or stopped by us.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ioc.config import Settings, mask_url
+from ioc.stack._mosquitto import PrivateMosquitto
+from ioc.stack._postgres import PrivatePostgres
+from ioc.stack._state import MqttState, PgState, StackState
+
+__all__ = ["Endpoints", "ServiceStatus", "down", "endpoints", "status", "up"]
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    database_url: str
+    mqtt_url: str
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    name: str
+    managed: bool        # a private instance of ours (False: configured by URL)
+    running: bool
+    healthy: bool
+    url: str             # masked
+    detail: str = ""
+
+
+def _state_dir(settings: Settings) -> Path:
+    path = settings.state_dir.resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)   # the postgres and mosquitto accounts must traverse it
+    return path
+
+
+def up(settings: Settings, mqtt_auth_conf: str = "") -> Endpoints:
+    """Start what is not configured by URL; idempotent. Returns the URLs every process should use."""
+    root = _state_dir(settings)
+    state = StackState.load(root)
+    if settings.database_url is None:
+        state.postgres = PrivatePostgres(root).ensure(state.postgres)
+        state.save(root)
+    if settings.mqtt_url is None:
+        state.mosquitto = PrivateMosquitto(root).ensure(state.mosquitto, mqtt_auth_conf)
+        state.save(root)
+    return endpoints(settings, state)
+
+
+def endpoints(settings: Settings, state: StackState | None = None) -> Endpoints:
+    """The configured URLs, or those of the private stack (which must have been brought up)."""
+    from ioc.errors import StackError
+
+    state = state or StackState.load(settings.state_dir.resolve())
+    db, mq = settings.database_url, settings.mqtt_url
+    if db is None:
+        if state.postgres is None:
+            raise StackError("no database configured and no local stack: run `ioc stack up` or set IOC_DATABASE_URL")
+        db = state.postgres.url()
+    if mq is None:
+        if state.mosquitto is None:
+            raise StackError("no MQTT broker configured and no local stack: run `ioc stack up` or set IOC_MQTT_URL")
+        mq = state.mosquitto.url("ingester")
+    return Endpoints(db, mq)
+
+
+def down(settings: Settings) -> list[str]:
+    """Stop the private services; returns what was stopped."""
+    root = settings.state_dir.resolve()
+    stopped = []
+    if settings.mqtt_url is None and PrivateMosquitto(root).stop():
+        stopped.append("mosquitto")
+    if settings.database_url is None and PrivatePostgres(root).stop():
+        stopped.append("postgresql")
+    return stopped
+
+
+def status(settings: Settings) -> list[ServiceStatus]:
+    root = settings.state_dir.resolve()
+    state = StackState.load(root)
+    return [_pg_status(settings, root, state.postgres), _mqtt_status(settings, root, state.mosquitto)]
+
+
+def _pg_status(settings: Settings, root: Path, st: PgState | None) -> ServiceStatus:
+    import psycopg
+
+    if settings.database_url is not None:
+        try:
+            with psycopg.connect(settings.database_url, connect_timeout=3) as conn:
+                conn.execute("SELECT 1")
+            problem = ""
+        except psycopg.Error as exc:
+            problem = str(exc).strip().splitlines()[0]
+        return ServiceStatus("postgresql", False, not problem, not problem, mask_url(settings.database_url) or "",
+                             problem)
+    pg = PrivatePostgres(root)
+    if st is None or not pg.running():
+        return ServiceStatus("postgresql", True, False, False, "", "not running: `ioc stack up`")
+    problem = pg.health(st)
+    return ServiceStatus("postgresql", True, True, not problem, mask_url(st.url()) or "", problem or f"pid {pg.pid()}")
+
+
+def _mqtt_status(settings: Settings, root: Path, st: MqttState | None) -> ServiceStatus:
+    from ioc.mqtt import MqttTarget, probe
+
+    if settings.mqtt_url is not None:
+        problem = probe(MqttTarget.parse(settings.mqtt_url))
+        return ServiceStatus("mosquitto", False, not problem, not problem, mask_url(settings.mqtt_url) or "", problem)
+    mq = PrivateMosquitto(root)
+    if st is None or not mq.running():
+        return ServiceStatus("mosquitto", True, False, False, "", "not running: `ioc stack up`")
+    problem = probe(MqttTarget.parse(st.url("ingester")))
+    return ServiceStatus("mosquitto", True, True, not problem, mask_url(st.url("ingester")) or "",
+                         problem or f"pid {mq.pid()}")

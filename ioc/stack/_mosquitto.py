@@ -1,0 +1,97 @@
+"""A private Mosquitto broker under the state dir, on its own free port, with persistence for QoS 1 backlogs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+from ioc.errors import StackError
+from ioc.mqtt import MqttTarget, probe
+from ioc.stack import _proc
+from ioc.stack._state import MqttState
+
+log = logging.getLogger(__name__)
+
+
+class PrivateMosquitto:
+    def __init__(self, state_dir: Path) -> None:
+        self.root = state_dir.resolve() / "mosquitto"
+        self.conf = self.root / "mosquitto.conf"
+        self.pid_file = self.root / "mosquitto.pid"
+        self.log_file = self.root / "mosquitto.log"
+        self.user = _proc.service_user("mosquitto")
+
+    def ensure(self, state: MqttState | None, extra_conf: str = "") -> MqttState:
+        binary = _proc.require("mosquitto", ["/usr/sbin/mosquitto"], package="mosquitto")
+        if state is None:
+            state = MqttState(port=_proc.free_port())
+        if self.running():
+            return state
+        if _proc.port_in_use(state.port):
+            new_port = _proc.free_port()
+            log.warning("port %d is taken by another program; the private Mosquitto moves to %d", state.port, new_port)
+            state = MqttState(new_port, state.accounts)
+        self._write_conf(state.port, extra_conf)
+        log.info("starting the private Mosquitto on 127.0.0.1:%d", state.port)
+        _proc.run([binary, "-c", str(self.conf), "-d"])
+        deadline = time.monotonic() + 15
+        while not self.health(state):
+            if time.monotonic() > deadline:
+                tail = self.log_file.read_text(errors="replace").strip().splitlines()[-1:] if self.log_file.exists() else []
+                raise StackError(f"the private Mosquitto did not start: {tail[0] if tail else 'see ' + str(self.log_file)}")
+            time.sleep(0.2)
+        return state
+
+    def _write_conf(self, port: int, extra_conf: str) -> None:
+        (self.root / "data").mkdir(parents=True, exist_ok=True)
+        self.root.chmod(0o755)
+        auth = extra_conf or "allow_anonymous true\n"
+        self.conf.write_text(
+            "# written by ioc stack: a private broker, loopback only\n"
+            f"pid_file {self.pid_file}\n"
+            "persistence true\n"
+            f"persistence_location {self.root / 'data'}/\n"
+            "autosave_interval 5\n"
+            f"log_dest file {self.log_file}\n"
+            "log_type error\nlog_type warning\nlog_type notice\n"
+            "connection_messages true\n"
+            "per_listener_settings false\n"
+            # A QoS 1 backlog for a persistent ingester session survives outages; bounded by memory, not by count.
+            "max_queued_messages 2000000\n"
+            "max_queued_bytes 0\n"
+            "max_inflight_messages 1000\n"
+            "persistent_client_expiration 14d\n"
+            # The ingester dead-letters payloads over 256 KiB itself, so the broker must let them through.
+            "max_packet_size 2097152\n"
+            "set_tcp_nodelay true\n"
+            f"listener {port} 127.0.0.1\n"
+            + auth
+        )
+        _proc.chown_tree(self.root, self.user)
+
+    def pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def running(self) -> bool:
+        pid = self.pid()
+        return pid is not None and _proc.pid_alive(pid)
+
+    def stop(self) -> bool:
+        pid = self.pid()
+        if pid is None or not _proc.pid_alive(pid):
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while _proc.pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return True
+
+    def health(self, state: MqttState) -> bool:
+        """True when the broker accepts an MQTT connection within 3 s."""
+        return probe(MqttTarget.parse(state.url("ingester"))) == ""
