@@ -91,6 +91,7 @@ class PrivatePostgres:
             raise StackError(f"{self.data} exists but is not a PostgreSQL data dir: move it away and retry")
         self.root.mkdir(parents=True, exist_ok=True)
         self.root.chmod(0o755)
+        _proc.check_traversable(self.root, self.user)
         self.run_dir.mkdir(exist_ok=True)
         state = PgState(port=_proc.free_port(), password=secrets.token_urlsafe(18))
         pwfile = self.root / "pwfile"

@@ -54,6 +54,17 @@ def service_user(name: str) -> pwd.struct_passwd | None:
         raise StackError(f"user {name!r} does not exist: {SETUP_HINT}") from exc
 
 
+def check_traversable(path: Path, user: pwd.struct_passwd | None) -> None:
+    """A service account must reach its files: every parent directory needs o+x when we run it as another user."""
+    if user is None:
+        return
+    for parent in path.resolve().parents:
+        st = parent.stat()
+        if st.st_uid != user.pw_uid and not st.st_mode & 0o001:
+            raise StackError(f"the {user.pw_name} account cannot reach {path}: {parent} is not traversable "
+                             f"(chmod o+x {parent}, or set IOC_STATE_DIR elsewhere)")
+
+
 def chown_tree(path: Path, user: pwd.struct_passwd | None) -> None:
     if user is None:
         return
