@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="IOC_", extra="ignore", frozen=True)
 
     database_url: str | None = Field(None, description="libpq URL; unset: the private local stack's PostgreSQL")
-    mqtt_url: str | None = Field(None, description="mqtt://user:password@host:port (mqtts:// for TLS); unset: local stack")
+    mqtt_url: str | None = Field(None, description="mqtt://user:password@host:port (mqtts:// TLS); unset: local stack")
     http_host: str = Field("127.0.0.1", description="address the dashboard and API listen on")
     http_port: int = Field(8050, ge=1, le=65535, description="port the dashboard and API listen on")
     timezone: str = Field("Asia/Ho_Chi_Minh", description="zone for display and day buckets (UTC inside)")

@@ -48,3 +48,44 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval:
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or predicate}")
+
+
+def publish_all(mqtt_url: str, messages: list[tuple[str, bytes]], client_id: str = "", qos: int = 1,
+                timeout: float = 120.0, max_inflight: int = 500) -> None:
+    """Publish every message with paho and wait for every PUBACK (survives a broker restart: paho resends)."""
+    import threading
+
+    import paho.mqtt.client as mqtt
+
+    from ioc.mqtt import MqttTarget, make_client
+
+    target = MqttTarget.parse(mqtt_url)
+    client = make_client(target, client_id or f"test-pub-{time.monotonic_ns()}", protocol=mqtt.MQTTv311,
+                         clean_start=not client_id)
+    client.max_inflight_messages_set(max_inflight)
+    client.max_queued_messages_set(0)
+    client.reconnect_delay_set(0.2, 2)
+    acked = threading.Semaphore(0)
+    client.on_publish = lambda c, u, mid, rc, props: acked.release()
+    client.connect_async(target.host, target.port, keepalive=10)   # a broker that is down now is retried
+    client.loop_start()
+    try:
+        for topic, payload in messages:
+            info = client.publish(topic, payload, qos=qos)
+            if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
+                raise AssertionError(f"publish failed: {info.rc}")
+        deadline = time.monotonic() + timeout
+        for _ in messages:
+            if not acked.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise AssertionError("not every message was acknowledged by the broker in time")
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def count(db_url: str, query: str, params: list[object] | None = None) -> int:
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(query, params or []).fetchone()  # type: ignore[arg-type]
+    return int(row[0]) if row else 0

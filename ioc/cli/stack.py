@@ -6,7 +6,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ioc import db, migrate as migrations, stack as local_stack
+from ioc import db
+from ioc import migrate as migrations
+from ioc import stack as local_stack
 from ioc.config import Settings, log_settings
 
 

@@ -21,12 +21,12 @@ CREATE INDEX rollup_1m_metric_bucket ON rollup_1m (metric, bucket DESC);
 CREATE INDEX rollup_1h_metric_bucket ON rollup_1h (metric, bucket DESC);
 CREATE INDEX rollup_1d_metric_bucket ON rollup_1d (metric, bucket DESC);
 
--- Raw hours touched by ingestion (late data included) that the rollups must recompute.
+-- Raw minutes touched by ingestion (late data included) whose rollups must be recomputed.
 CREATE TABLE rollup_dirty (
     source    text NOT NULL,          -- raw table name
-    hour      timestamptz NOT NULL,   -- UTC hour start
+    minute    timestamptz NOT NULL,   -- start of the minute
     marked_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    PRIMARY KEY (source, hour)
+    PRIMARY KEY (source, minute)
 );
 
 -- Ingest heartbeat per ingester worker, for the stale-data banner and the system tile.

@@ -40,8 +40,7 @@ class PrivateMosquitto:
         deadline = time.monotonic() + 15
         while not self.health(state):
             if time.monotonic() > deadline:
-                tail = self.log_file.read_text(errors="replace").strip().splitlines()[-1:] if self.log_file.exists() else []
-                raise StackError(f"the private Mosquitto did not start: {tail[0] if tail else 'see ' + str(self.log_file)}")
+                raise StackError(f"the private Mosquitto did not start: {_proc.log_tail(self.log_file)}")
             time.sleep(0.2)
         return state
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from ioc.errors import StackError
 from ioc.stack import _proc
@@ -135,8 +136,7 @@ class PrivatePostgres:
             _proc.run([str(bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log_file), "-w", "-t", "90",
                        "start"], self.user, timeout=120)
         except StackError as exc:
-            tail = self.log_file.read_text(errors="replace").strip().splitlines()[-1:] if self.log_file.exists() else []
-            raise StackError(f"{exc}; log: {tail[0] if tail else self.log_file}") from None
+            raise StackError(f"{exc}; log: {_proc.log_tail(self.log_file)}") from None
         return state
 
     def _create_database(self, state: PgState) -> None:
@@ -145,7 +145,7 @@ class PrivatePostgres:
             try:
                 with psycopg.connect(state.url("postgres"), autocommit=True, connect_timeout=3) as conn:
                     if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [state.database]).fetchone():
-                        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(state.database)))
+                        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(state.database)))
                 break
             except psycopg.OperationalError as exc:
                 if time.monotonic() > deadline:
@@ -153,4 +153,4 @@ class PrivatePostgres:
                 time.sleep(0.5)
         with psycopg.connect(state.url(), autocommit=True) as conn:
             for ext in EXTENSIONS:
-                conn.execute(psycopg.sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(psycopg.sql.Identifier(ext)))
+                conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(ext)))

@@ -93,3 +93,12 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def log_tail(path: Path) -> str:
+    """The last line of a service's log, for a one-line error."""
+    try:
+        lines = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return f"see {path}"
+    return lines[-1] if lines else f"see {path}"

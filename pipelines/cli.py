@@ -1,0 +1,111 @@
+"""``ioc ingest`` (MQTT → TimescaleDB) and ``ioc rollup``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ioc import db, stack
+from ioc.config import Settings, log_settings
+
+
+@click.command()
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="processes sharing the MQTT subscription ($share group)")
+@click.option("--worker-index", type=int, default=None, hidden=True)
+@click.option("--client-id", default=None, help="fixed MQTT client id prefix [ioc-ingest-<host>]")
+@click.option("--share-group", default="ioc-ingest", show_default=True, help="MQTT v5 shared-subscription group")
+@click.option("--batch-size", type=click.IntRange(1, 20000), default=2000, show_default=True)
+@click.option("--batch-ms", type=click.IntRange(1, 5000), default=50, show_default=True)
+@click.option("--spool-mb", type=click.IntRange(1, 100000), default=512, show_default=True,
+              help="local spool bound while the database is down")
+@click.option("--metrics-port", type=int, default=None, help="serve Prometheus /metrics on 127.0.0.1:PORT (+index)")
+@click.option("--stats", is_flag=True, help="print every worker's counters from the database and exit")
+@click.pass_obj
+def ingest(settings: Settings, workers: int, worker_index: int | None, client_id: str | None, share_group: str,
+           batch_size: int, batch_ms: int, spool_mb: int, metrics_port: int | None, stats: bool) -> None:
+    """Store every valid device message once; dead-letter every invalid one; lose nothing."""
+    urls = stack.endpoints(settings)
+    if stats:
+        _print_stats(urls.database_url)
+        return
+    prefix = client_id or f"ioc-ingest-{socket.gethostname()}"
+    if workers > 1 and worker_index is None:
+        _supervise(workers)
+        return
+    from pipelines.ingest.service import Ingester, IngestOptions
+    from pipelines.retention import RetentionPolicy
+
+    log_settings(settings)
+    with db.connect(urls.database_url):
+        pass   # fail fast with one clear line when the database is unreachable at start
+    index = worker_index or 0
+    opt = IngestOptions(
+        database_url=urls.database_url, mqtt_url=urls.mqtt_url, state_dir=settings.state_dir,
+        client_id=f"{prefix}-{index}", share_group=share_group, batch_size=batch_size, batch_seconds=batch_ms / 1000,
+        spool_max_bytes=spool_mb * 1024 * 1024, metrics_port=metrics_port + index if metrics_port else None,
+        timezone=settings.timezone,
+        retention=RetentionPolicy(settings.raw_retention_days, settings.rollup_retention_days))
+    Ingester(opt).run()
+
+
+def _supervise(workers: int) -> None:
+    """Run N worker processes of this same command; forward SIGINT/SIGTERM; wait for all."""
+    args = [a for a in sys.argv[1:] if not a.startswith("--workers")]
+    procs = [subprocess.Popen([sys.executable, "-m", "ioc.cli", *args, "--worker-index", str(i)])
+             for i in range(workers)]
+
+    def forward(signum: int, _frame: object) -> None:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    codes = [p.wait() for p in procs]
+    if any(codes):
+        raise click.exceptions.Exit(max(codes))
+
+
+def _print_stats(url: str) -> None:
+    with db.connect(url) as conn:
+        rows = conn.execute("SELECT worker, updated_at, last_commit_at, counters FROM ingest_heartbeat "
+                            "ORDER BY worker").fetchall()
+    table = Table("worker", "seen", "received", "stored", "dup", "dead", "queue", "spool", "oldest unacked s", "db",
+                  title="ioc ingest --stats")
+    for worker, updated, _commit, c in rows:
+        age = time.time() - updated.timestamp()
+        table.add_row(worker, f"{age:.0f} s ago", *(str(c.get(k, "")) for k in (
+            "received", "stored", "duplicates", "dead_lettered", "queue_depth", "spool_messages", "oldest_unacked_s")),
+            "up" if c.get("db_up", True) else "DOWN")
+    Console().print(table if rows else "no ingester has reported yet")
+    if os.environ.get("IOC_STATS_JSON"):
+        click.echo(json.dumps([{"worker": r[0], **r[3]} for r in rows]))
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="refresh what is dirty, then exit")
+@click.pass_obj
+def rollup(settings: Settings, once: bool) -> None:
+    """Refresh the 1-minute, 1-hour and daily rollups (the ingester's leader does this continuously)."""
+    from pipelines import rollup as rollups
+
+    urls = stack.endpoints(settings)
+    with db.connect(urls.database_url, autocommit=True) as conn:
+        while True:
+            total = 0
+            while (done := rollups.refresh(conn, settings.timezone).minutes):
+                total += done
+            click.echo(f"refreshed {total} dirty minute(s)")
+            if once:
+                return
+            time.sleep(5)

@@ -1,0 +1,119 @@
+"""The database sink: one transaction per batch, binary COPY into staging tables, dedup on insert.
+
+Rows go through ``COPY … (FORMAT BINARY)`` into a temporary staging table, then ``INSERT … SELECT … ON CONFLICT DO
+NOTHING`` into the hypertable, so a redelivered message (same device, ts, seq) is stored once and counted as a
+duplicate. The registry, the rollups' dirty minutes and the dead letters change in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import psycopg
+from psycopg import sql
+
+from pipelines.ingest import registry
+from pipelines.ingest.message import Message, WriteStats
+from sensors.contract import Rejection
+
+log = logging.getLogger(__name__)
+
+TABLES = ("env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "device_status")
+_DEAD_COLUMNS = ("received_at", "topic", "payload", "reason", "code", "field", "element_index", "device_id", "kind")
+
+
+class PgSink:
+    """Writes batches through one connection. Raises psycopg.OperationalError when the database is unreachable."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+        self.types: dict[str, list[str]] = {}
+        self.columns: dict[str, tuple[str, ...]] = {}
+        self._prepare()
+
+    def _prepare(self) -> None:
+        for table in (*TABLES, "dead_letters"):
+            rows = self.conn.execute(
+                "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a "
+                "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                [table]).fetchall()
+            self.columns[table] = tuple(r[0] for r in rows)
+            self.types[table] = [r[1] for r in rows]
+            stage = sql.Identifier(f"stage_{table}")
+            self.conn.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DELETE ROWS").format(
+                stage, sql.Identifier(table)))
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def write(self, batch: Sequence[Message]) -> WriteStats:
+        stats = WriteStats()
+        rows: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+        cols: dict[str, tuple[str, ...]] = {}
+        dead: list[tuple[object, ...]] = []
+        for msg in batch:
+            for rec in msg.result.records:
+                # received_at first, then the record's columns (ts second: _mark_dirty relies on it)
+                rows[rec.TABLE].append((msg.received_at, *rec.row()))
+                cols[rec.TABLE] = rec.COLUMNS
+            dead.extend(_dead_rows(msg, r) for r in msg.result.rejections)
+        with self.conn.transaction():
+            for table, table_rows in rows.items():
+                inserted = self._insert(table, ("received_at", *cols[table]), table_rows)
+                stats.stored += inserted
+                stats.duplicates += len(table_rows) - inserted
+            if dead:
+                self._copy("dead_letters", _DEAD_COLUMNS, dead)
+                stats.dead_lettered = len(dead)
+            registry.update(self.conn, batch)
+            _mark_dirty(self.conn, rows)
+        return stats
+
+    def _insert(self, table: str, cols: tuple[str, ...], rows: list[tuple[object, ...]]) -> int:
+        self._copy(f"stage_{table}", cols, rows, self._types_for(table, cols))
+        ident = sql.SQL(", ").join(map(sql.Identifier, cols))
+        cur = self.conn.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT DO NOTHING").format(
+            sql.Identifier(table), ident, ident, sql.Identifier(f"stage_{table}")))
+        return cur.rowcount
+
+    def _types_for(self, table: str, cols: Iterable[str]) -> list[str]:
+        by_name = dict(zip(self.columns[table], self.types[table], strict=True))
+        return [by_name[c] for c in cols]
+
+    def _copy(self, table: str, cols: Sequence[str], rows: list[tuple[object, ...]],
+              types: list[str] | None = None) -> None:
+        base = table.removeprefix("stage_")
+        types = types or self._types_for(base, cols)
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)))
+        with self.conn.cursor().copy(stmt) as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+
+
+def _dead_rows(msg: Message, rej: Rejection) -> tuple[object, ...]:
+    topic = msg.result.topic
+    return (msg.received_at, msg.topic, msg.payload, rej.reason, rej.code, rej.field, rej.index,
+            topic.device_id if topic else None, topic.kind if topic else None)
+
+
+def _mark_dirty(conn: psycopg.Connection, rows: dict[str, list[tuple[object, ...]]]) -> None:
+    """Minutes whose rollups must be recomputed (late data included). ts is column 1, after received_at."""
+    minutes: set[tuple[str, datetime]] = set()
+    for table, table_rows in rows.items():
+        for row in table_rows:
+            ts = row[1]
+            assert isinstance(ts, datetime)
+            minutes.add((table, ts.replace(second=0, microsecond=0)))
+    if not minutes:
+        return
+    sources, buckets = zip(*sorted(minutes), strict=True)
+    conn.execute(
+        "INSERT INTO rollup_dirty (source, minute) SELECT * FROM unnest(%s::text[], %s::timestamptz[]) "
+        "ON CONFLICT (source, minute) DO UPDATE SET marked_at = clock_timestamp()",
+        [list(sources), list(buckets)])
