@@ -20,7 +20,7 @@ fi
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 packages=(postgresql-15 postgresql-15-postgis-3 postgresql-server-dev-15 cmake build-essential dpkg-dev
           libssl-dev libkrb5-dev mosquitto mosquitto-clients chromium chromium-driver python3-venv
-          fonts-noto-core fonts-dejavu-core)
+          fonts-noto-core fonts-dejavu-core docker-compose)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

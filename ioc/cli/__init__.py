@@ -19,6 +19,7 @@ LAZY: dict[str, str] = {
     "migrate": "ioc.cli.stack:migrate",
     "config": "ioc.cli.stack:show_config",
     "demo": "ioc.cli.demo:demo",
+    "demo-data": "ioc.cli.demo:demo_data",
     "ingest": "pipelines.cli:ingest",
     "rollup": "pipelines.cli:rollup",
     "simulate": "sensors.cli:simulate",

@@ -1,0 +1,135 @@
+"""``ioc demo``: the whole IOC on this machine — stack, schema, real ward geography, two demo fleets, simulators,
+the ingester and the dashboard — until Ctrl-C, which stops it all cleanly (the local stack included)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ioc import db, migrate, stack
+from ioc.config import Settings, log_settings
+from ioc.errors import IocError
+
+log = logging.getLogger("ioc.demo")
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "data"
+FLEETS = (DATA / "fleets" / "dong_xoai.yaml", DATA / "fleets" / "nha_trang.yaml")
+
+
+@dataclass
+class Child:
+    name: str
+    proc: subprocess.Popen[bytes]
+
+
+@click.command()
+@click.option("--backfill", default="1d", show_default=True, help="history to publish first (empty: none)")
+@click.option("--keep-stack", is_flag=True, help="leave the private PostgreSQL and Mosquitto running on exit")
+@click.pass_obj
+def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
+    """Run the whole IOC with demo data flowing; the dashboard at http://HOST:PORT. Ctrl-C stops everything."""
+    log_settings(settings)
+    _check_port(settings)
+    urls = stack.up(settings)
+    with db.connect(urls.database_url) as conn:
+        applied = migrate.apply(conn)
+        log.info("schema: %s", f"applied {len(applied)} migration(s)" if applied else "up to date")
+        _load_geography_and_fleets(conn)
+    env = {**os.environ, "IOC_DATABASE_URL": urls.database_url, "IOC_MQTT_URL": urls.mqtt_url,
+           "IOC_STATE_DIR": str(settings.state_dir.resolve())}
+    children: list[Child] = []
+    try:
+        children.append(_spawn("ingester", ["ingest"], env))
+        children.append(_spawn("dashboard", ["serve"], env))
+        for fleet in FLEETS:
+            args = ["simulate", "--fleet", str(fleet), "--seed", "1"]
+            children.append(_spawn(f"simulator {fleet.stem}", args, env))
+            if backfill:
+                children.append(_spawn(f"backfill {fleet.stem}", [*args, "--backfill", backfill], env))
+        click.secho(f"\nsmartward-ioc is running: http://{settings.http_host}:{settings.http_port}/wall  "
+                    "(Ctrl-C stops everything)\n", fg="green", bold=True)
+        _watch(children)
+    except KeyboardInterrupt:
+        click.echo("\nstopping …")
+    finally:
+        _stop(children)
+        if not keep_stack:
+            stopped = stack.down(settings)
+            if stopped:
+                click.echo(f"stopped {', '.join(stopped)}")
+
+
+@click.command("demo-data")
+@click.pass_obj
+def demo_data(settings: Settings) -> None:
+    """Load the demo's real ward geography, the ward mapping and the two demo fleets (idempotent)."""
+    with db.connect(stack.endpoints(settings).database_url) as conn:
+        _load_geography_and_fleets(conn)
+
+
+def _check_port(settings: Settings) -> None:
+    from ioc.stack._proc import port_in_use
+
+    if port_in_use(settings.http_port, settings.http_host):
+        raise IocError(f"port {settings.http_port} on {settings.http_host} is already taken: stop what uses it or "
+                       f"choose another with --http-port / IOC_HTTP_PORT")
+
+
+def _load_geography_and_fleets(conn: object) -> None:
+    from layers.assign import assign_devices
+    from layers.mapping import read_mapping
+    from layers.mapping_db import import_mapping
+    from layers.wardfile import Fields
+    from layers.wards import import_wards_file
+    from sensors.fleet import load, register
+
+    wards = import_wards_file(conn, DATA / "boundaries" / "wards_2025.geojson", fields=Fields(None, None, None, None),
+                              valid_from=date(2025, 7, 1), valid_to=None, assume_crs=None)  # type: ignore[arg-type]
+    log.info("wards: %d new, %d updated", wards.inserted, wards.updated)
+    mapping_file = DATA / "boundaries" / "ward_mapping_pre2025_to_2025.csv"
+    import_mapping(conn, read_mapping(mapping_file), source=mapping_file.name)  # type: ignore[arg-type]
+    for path in FLEETS:
+        log.info("fleet %s: %d devices registered", path.stem, register(conn, load(path)))  # type: ignore[arg-type]
+    report = assign_devices(conn)  # type: ignore[arg-type]
+    log.info("devices placed in wards: %s", report.summary() if hasattr(report, "summary") else report)
+
+
+def _spawn(name: str, args: list[str], env: dict[str, str]) -> Child:
+    # Own session: Ctrl-C reaches only us, and we stop the children in order (simulators before the ingester).
+    proc = subprocess.Popen([sys.executable, "-m", "ioc.cli", *args], env=env, cwd=REPO, start_new_session=True)
+    log.info("started %s (pid %d)", name, proc.pid)
+    return Child(name, proc)
+
+
+def _watch(children: list[Child]) -> None:
+    while True:
+        time.sleep(1)
+        for child in children:
+            code = child.proc.poll()
+            if code is None:
+                continue
+            if child.name.startswith("backfill") and code == 0:
+                log.info("%s finished", child.name)
+                children.remove(child)
+                break
+            raise IocError(f"{child.name} exited with code {code}; see its log above")
+
+
+def _stop(children: list[Child]) -> None:
+    order = sorted(children, key=lambda c: (c.name.startswith("ingester"), c.name.startswith("dashboard")))
+    for child in order:
+        if child.proc.poll() is None:
+            child.proc.send_signal(signal.SIGTERM)
+            try:
+                child.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                child.proc.kill()
