@@ -28,6 +28,11 @@ LAZY: dict[str, str] = {
     "map": "layers.cli:map_cmd",
     "coverage": "layers.cli:coverage",
     "serve": "dashboards.cli:serve",
+    "reports": "pipelines.reports.cli:reports",
+    "kpis": "pipelines.kpis.cli:kpis",
+    "users": "ioc.security.cli:users",
+    "keys": "ioc.security.cli:keys",
+    "devices": "ioc.security.cli:devices",
 }
 
 
