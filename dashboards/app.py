@@ -1,0 +1,57 @@
+"""The app factory: ``create_app(settings, pool=None)`` builds one Dash app (Pages, Bootstrap, the read API).
+
+Used by ``ioc serve`` (one app per gunicorn worker, after fork), by tests and by dash[testing]. Nothing is read at
+import; the pool is opened on first use unless one is given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Dash, html
+from psycopg_pool import ConnectionPool
+
+from dashboards import context
+from dashboards.api import api_blueprint
+from dashboards.health import health_blueprint
+from ioc import stack
+from ioc.config import Settings
+
+HERE = Path(__file__).resolve().parent
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url or stack.endpoints(settings).database_url
+
+
+def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_size: int = 4) -> Dash:
+    """A ready Dash app; ``app.server`` is the Flask WSGI app. ``pool`` given: used as is and not closed."""
+    app = Dash(
+        __name__, use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
+        title="Smartward IOC", update_title="", serve_locally=True, suppress_callback_exceptions=False,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    lazy = None if pool is not None else context.LazyPool(database_url(settings), max_size=pool_size)
+    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool))
+    app.layout = shell
+    app.server.register_blueprint(api_blueprint())
+    app.server.register_blueprint(health_blueprint())
+    _bind_callbacks(app)
+    return app
+
+
+def shell(**_: Any) -> html.Div:
+    return html.Div(dash.page_container, id="ioc-shell")
+
+
+def _bind_callbacks(app: Dash) -> None:
+    """Bind the pages' ``@callback``s to this app now rather than on its first request.
+
+    Dash keeps ``@callback`` registrations in a process-wide list that the first app to serve a request takes.
+    Creating the pages (which registers their callbacks) and then serving one request here makes each app own
+    its callbacks, so several apps in one process (tests, dash[testing]) each work.
+    """
+    with app.server.test_client() as client:
+        client.get("/_dash-layout")

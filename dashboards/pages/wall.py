@@ -1,0 +1,126 @@
+"""/wall: the operations wall (1920×1080, dark, read from 5 m). Updates by partial property updates every 5 s.
+
+Query parameters: ``lang`` (vi|en), ``rotate`` (seconds per scene: the city, then each ward), ``ward`` (pin one
+ward), ``theme`` (dark|light).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+
+from dashboards import context
+from dashboards.components import frame, lang_switch
+from dashboards.i18n import norm_lang, t
+from dashboards.queries import wards
+from dashboards.theme import theme_for
+from dashboards.views import wall as view
+from dashboards.views import wall_map
+
+dash.register_page(__name__, path="/wall", title="IOC — wall", name="wall")
+
+TICK_MS = 5000
+RECONNECT_AFTER_MS = 3 * TICK_MS
+
+
+def _rotate_s(value: Any) -> int:
+    try:
+        return max(10, min(3600, int(value))) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def layout(lang: str | None = None, rotate: str | None = None, ward: str | None = None,
+           theme: str | None = None, **_: Any) -> html.Div:
+    lang = norm_lang(lang)
+    th = theme_for(theme, "dark")
+    rotate_s = _rotate_s(rotate)
+    opts = {"lang": lang, "theme": th.name, "ward": ward or None, "rotate": rotate_s, "tz": "Asia/Ho_Chi_Minh"}
+    header = html.Div([
+        html.Div([html.Div(t("wall.title", lang), className="ioc-wall-title"),
+                  html.Div(t("wall.scene.city", lang), id="wall-scene-name", className="ioc-wall-scene")]),
+        html.Span(t("wall.reconnecting", lang), id="wall-reconnect", className="ioc-reconnect"),
+        lang_switch("/wall", lang, "wall", rotate=rotate_s or None, ward=ward, theme=theme),
+        html.Div([html.Div("--:--:--", id="wall-clock-time", className="ioc-clock-time"),
+                  html.Div("", id="wall-clock-date", className="ioc-clock-date")], className="ioc-clock"),
+    ], className="ioc-wall-header")
+    tiles = html.Div([html.Div(id={"type": "wall-tile", "key": k}, className="ioc-tile") for k in view.TILE_KEYS],
+                     className="ioc-tiles")
+    feed = html.Div([html.H2(t("wall.feed.title", lang)), html.Ul(id="wall-feed")], className="ioc-feed")
+    graph = dcc.Graph(id="wall-map", style={"height": "100%"}, config={"displayModeBar": False, "scrollZoom": True},
+                      figure={"layout": {"paper_bgcolor": th.panel, "plot_bgcolor": th.panel,
+                                         "xaxis": {"visible": False}, "yaxis": {"visible": False}}})
+    return frame(th, [
+        dcc.Store(id="wall-opts", data=opts), dcc.Store(id="wall-scene", data={"i": 0, "ward": ward or None}),
+        dcc.Store(id="wall-map-sig"), dcc.Store(id="wall-ok"), dcc.Store(id="wall-seen"),
+        dcc.Interval(id="wall-tick", interval=TICK_MS), dcc.Interval(id="wall-clock", interval=1000),
+        dcc.Interval(id="wall-rotate", interval=max(rotate_s, 10) * 1000, disabled=not rotate_s),
+        header, html.Div(id="wall-banner", className="ioc-banner"),
+        html.Div([html.Div([html.Div(graph, className="ioc-wall-map"), feed], className="ioc-wall-left"),
+                  html.Div(tiles, className="ioc-wall-side")], className="ioc-wall-main"),
+    ], "wall-page", kind="wall")
+
+
+@callback(
+    Output({"type": "wall-tile", "key": ALL}, "children"),
+    Output({"type": "wall-tile", "key": ALL}, "className"),
+    Output("wall-banner", "children"), Output("wall-banner", "className"),
+    Output("wall-feed", "children"), Output("wall-scene-name", "children"), Output("wall-ok", "data"),
+    Input("wall-tick", "n_intervals"), Input("wall-scene", "data"), State("wall-opts", "data"),
+)
+def refresh_wall(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, Any]) -> tuple[Any, ...]:
+    return view.wall_refresh(context.current(), scene, opts, datetime.now(UTC))
+
+
+@callback(
+    Output("wall-map", "figure"), Output("wall-map-sig", "data"),
+    Input("wall-tick", "n_intervals"), Input("wall-scene", "data"),
+    State("wall-map-sig", "data"), State("wall-opts", "data"),
+)
+def refresh_map(_n: int | None, scene: dict[str, Any] | None, known: str | None,
+                opts: dict[str, Any]) -> tuple[Any, str]:
+    ioc = context.current()
+    return wall_map.update(ioc.pool, datetime.now(UTC), scene, known, theme_for(opts.get("theme"), "dark"),
+                           norm_lang(opts.get("lang")), ioc.settings.tiles_url, ctx.triggered_id == "wall-scene")
+
+
+@callback(Output("wall-scene", "data"), Input("wall-rotate", "n_intervals"), State("wall-scene", "data"),
+          State("wall-opts", "data"), prevent_initial_call=True)
+def rotate_scene(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, Any]) -> dict[str, Any]:
+    return view.next_scene(scene, opts, wards.with_devices(context.current().pool))
+
+
+# The clock runs in the browser (no server round trip each second), in the display zone, Vietnamese format.
+clientside_callback(
+    """
+    function(_n, opts) {
+        const d = new Date();
+        const loc = (opts && opts.lang === 'en') ? 'en-GB' : 'vi-VN';
+        const tz = (opts && opts.tz) || 'Asia/Ho_Chi_Minh';
+        return [d.toLocaleTimeString(loc, {timeZone: tz, hour12: false}),
+                d.toLocaleDateString(loc, {timeZone: tz, weekday: 'long', day: '2-digit', month: '2-digit',
+                                           year: 'numeric'})];
+    }
+    """,
+    Output("wall-clock-time", "children"), Output("wall-clock-date", "children"),
+    Input("wall-clock", "n_intervals"), State("wall-opts", "data"),
+)
+
+# When the server stops answering, callbacks fail but the intervals keep firing: the page keeps polling and
+# says "reconnecting" until a refresh gets through again. wall-seen is when this browser last heard the server.
+clientside_callback(
+    "function(ok) { return Date.now(); }",
+    Output("wall-seen", "data"), Input("wall-ok", "data"), prevent_initial_call=True,
+)
+clientside_callback(
+    f"""
+    function(_n, seen) {{
+        const late = seen && (Date.now() - seen > {RECONNECT_AFTER_MS});
+        return late ? 'ioc-reconnect ioc-reconnect-on' : 'ioc-reconnect';
+    }}
+    """,
+    Output("wall-reconnect", "className"), Input("wall-clock", "n_intervals"), State("wall-seen", "data"),
+)

@@ -1,0 +1,55 @@
+"""/ward/<code>: one ward for a leader who asks "what is happening here": map, air, wifi, traffic, devices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboards import context
+from dashboards.components import frame, lang_switch, nav, unavailable
+from dashboards.i18n import norm_lang, t
+from dashboards.theme import theme_for
+from dashboards.views import ward as view
+
+dash.register_page(__name__, path_template="/ward/<code>", title="IOC — ward", name="ward")
+
+CHARTS = ("pm25_24h", "aqi_24h", "pm25_30d", "aqi_30d", "wifi", "traffic")
+REFRESH_MS = 60_000
+
+
+def layout(code: str | None = None, lang: str | None = None, theme: str | None = None, **_: Any) -> html.Div:
+    lang, th = norm_lang(lang), theme_for(theme, "light")
+    graphs = [dbc.Col(dcc.Graph(id={"type": "ward-chart", "index": c}, config={"displayModeBar": False}), lg=6)
+              for c in CHARTS]
+    return frame(th, [
+        nav(lang, th, ""),
+        dcc.Store(id="ward-opts", data={"code": code, "lang": lang, "theme": th.name}),
+        dcc.Interval(id="ward-tick", interval=REFRESH_MS),
+        dbc.Container([
+            html.Div([html.H1(code or "", id="ward-title", className="me-auto"),
+                      lang_switch(f"/ward/{code}", lang, "ward", theme=theme)], className="d-flex align-items-center"),
+            dbc.Row([dbc.Col(dcc.Graph(id="ward-map", style={"height": "520px"},
+                                       config={"displayModeBar": False, "scrollZoom": True}), lg=7),
+                     dbc.Col([html.H4(t("ward.devices", lang)), html.Div(id="ward-devices"),
+                              html.H4(t("ward.reports", lang), className="mt-3"), unavailable(lang)], lg=5)]),
+            dbc.Row(graphs, className="g-3 mt-1"),
+        ], fluid=True),
+    ], "ward-page")
+
+
+@callback(Output("ward-title", "children"), Output("ward-map", "figure"), Output("ward-devices", "children"),
+          Input("ward-tick", "n_intervals"), State("ward-opts", "data"))
+def refresh_ward(_n: int | None, opts: dict[str, Any]) -> tuple[Any, Any, Any]:
+    return view.ward_overview(context.current(), opts, datetime.now(UTC))
+
+
+@callback(Output({"type": "ward-chart", "index": dash.ALL}, "figure"), Input("ward-tick", "n_intervals"),
+          State("ward-opts", "data"))
+def refresh_charts(_n: int | None, opts: dict[str, Any]) -> list[Any]:
+    return view.ward_charts(context.current(), opts, datetime.now(UTC), len(CHARTS))
+
+

@@ -1,0 +1,37 @@
+"""Running a query on a pool: rows as dicts or as a pandas frame. The only place queries touch a connection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, LiteralString
+
+import pandas as pd
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+Query = LiteralString | sql.SQL | sql.Composed
+Params = Mapping[str, Any] | Sequence[Any] | None
+
+
+def rows(pool: ConnectionPool, query: Query, params: Params = None) -> list[dict[str, Any]]:
+    with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(query, params)
+        return cur.fetchall()
+
+
+def one(pool: ConnectionPool, query: Query, params: Params = None) -> dict[str, Any] | None:
+    found = rows(pool, query, params)
+    return found[0] if found else None
+
+
+def frame(pool: ConnectionPool, query: Query, params: Params = None, columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Rows as a frame; an empty result still has ``columns`` so callers need no special case."""
+    found = rows(pool, query, params)
+    return pd.DataFrame(found) if found else pd.DataFrame(columns=list(columns))
+
+
+def like_pattern(text: str) -> str:
+    """A user's search text as an ILIKE pattern that matches it literally anywhere."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -1,0 +1,129 @@
+"""Devices: states per kind, map points, one page of the health table, one device, its dead letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from dashboards.queries._run import frame, like_pattern, one, rows
+
+# Columns the health table may sort on: each is a column of the device_state view (no per-row aggregates, so
+# sorting 10,000 devices stays one indexed scan).
+SORTABLE = ("device_id", "kind", "name", "ward_code", "state", "last_seen_at", "data_age_s", "battery")
+STATES = ("online", "stale", "offline", "unregistered")
+POINT_COLUMNS = ("device_id", "kind", "state", "name", "ward_code", "lon", "lat")
+
+
+@dataclass(frozen=True)
+class DeviceFilter:
+    search: str = ""
+    kind: str | None = None
+    ward: str | None = None
+    state: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        text = self.search.strip()
+        return {"q": text or None, "pat": like_pattern(text), "kind": self.kind or None,
+                "ward": self.ward or None, "state": self.state or None}
+
+
+@dataclass(frozen=True)
+class DevicePage:
+    total: int
+    rows: pd.DataFrame
+
+
+_WHERE = sql.SQL("""
+    (%(q)s::text IS NULL OR device_id ILIKE %(pat)s OR name ILIKE %(pat)s OR ward_code ILIKE %(pat)s)
+    AND (%(kind)s::text IS NULL OR kind = %(kind)s)
+    AND (%(ward)s::text IS NULL OR ward_code = %(ward)s)
+    AND (%(state)s::text IS NULL OR state = %(state)s)""")
+
+
+def state_counts(pool: ConnectionPool, ward: str | None = None) -> pd.DataFrame:
+    """kind, state, n for every kind present (registered or not)."""
+    return frame(pool, """
+        SELECT kind, state, count(*)::int AS n FROM device_state
+        WHERE %(ward)s::text IS NULL OR ward_code = %(ward)s
+        GROUP BY kind, state ORDER BY kind, state""", {"ward": ward}, ("kind", "state", "n"))
+
+
+def map_points(pool: ConnectionPool, ward: str | None = None) -> pd.DataFrame:
+    """Placed devices in a stable order (kind, device_id), so a later state list lines up with the markers."""
+    return frame(pool, """
+        SELECT device_id, kind, state, coalesce(name, device_id) AS name, ward_code,
+               round(ST_X(location)::numeric, 5)::float AS lon, round(ST_Y(location)::numeric, 5)::float AS lat
+        FROM device_state
+        WHERE location IS NOT NULL AND (%(ward)s::text IS NULL OR ward_code = %(ward)s)
+        ORDER BY kind, device_id""", {"ward": ward}, POINT_COLUMNS)
+
+
+def page(pool: ConnectionPool, where: DeviceFilter, sort: str = "device_id", descending: bool = False,
+         offset: int = 0, limit: int = 25) -> DevicePage:
+    """One page of the health table with the total matching; message rate and dead letters for that page only."""
+    if sort not in SORTABLE:
+        raise ValueError(f"cannot sort on {sort!r}; expected one of {', '.join(SORTABLE)}")
+    params = where.params() | {"offset": max(0, offset), "limit": max(1, min(limit, 500))}
+    total = one(pool, sql.SQL("SELECT count(*)::int AS n FROM device_state WHERE {}").format(_WHERE), params)
+    query = sql.SQL("""
+        WITH p AS (
+            SELECT device_id, kind, name, ward_code, state, registered, last_seen_at, last_data_at, data_age_s,
+                   interval_s, battery, rssi, firmware, online
+            FROM device_state WHERE {where}
+            ORDER BY {col} {dir} NULLS LAST, device_id
+            OFFSET %(offset)s LIMIT %(limit)s)
+        SELECT p.*,
+               (SELECT sum(n)::float / 15 FROM rollup_1m r WHERE r.device_id = p.device_id
+                  AND r.metric = 'messages' AND r.bucket > now() - interval '15 minutes') AS msg_per_min,
+               (SELECT count(*)::int FROM dead_letters d WHERE d.device_id = p.device_id
+                  AND d.received_at > now() - interval '24 hours') AS dead_letters_24h
+        FROM p ORDER BY {col} {dir} NULLS LAST, device_id""").format(
+        where=_WHERE, col=sql.Identifier(sort), dir=sql.SQL("DESC" if descending else "ASC"))
+    return DevicePage(int(total["n"]) if total else 0, frame(pool, query, params))
+
+
+def device(pool: ConnectionPool, device_id: str) -> dict[str, Any] | None:
+    return one(pool, """
+        SELECT device_id, kind, name, ward_code, state, registered, online, last_seen_at, last_data_at,
+               data_age_s, interval_s, battery, rssi, firmware, ST_X(location) AS lon, ST_Y(location) AS lat,
+               location_mismatch
+        FROM device_state WHERE device_id = %s""", [device_id])
+
+
+def dead_letters(pool: ConnectionPool, device_id: str, limit: int = 20) -> pd.DataFrame:
+    """The newest rejected messages of a device with the reason an installer can act on."""
+    return frame(pool, """
+        SELECT received_at, topic, reason, code, field, element_index,
+               encode(substring(payload FROM 1 FOR 300), 'escape') AS payload
+        FROM dead_letters WHERE device_id = %s ORDER BY received_at DESC LIMIT %s""",
+                 [device_id, limit], ("received_at", "topic", "reason", "code", "field", "element_index", "payload"))
+
+
+def state_changes(pool: ConnectionPool, limit: int = 10, ward: str | None = None) -> pd.DataFrame:
+    """Devices whose online flag changed most recently: the state half of the wall's event feed."""
+    return frame(pool, """
+        SELECT device_id, kind, coalesce(name, device_id) AS name, ward_code, online, online_changed_at AS ts
+        FROM devices
+        WHERE online_changed_at IS NOT NULL AND (%(ward)s::text IS NULL OR ward_code = %(ward)s)
+        ORDER BY online_changed_at DESC LIMIT %(limit)s""", {"ward": ward, "limit": limit},
+                 ("device_id", "kind", "name", "ward_code", "online", "ts"))
+
+
+def kinds(pool: ConnectionPool) -> pd.DataFrame:
+    return frame(pool, "SELECT kind, name_vi, name_en, expected_interval_s FROM device_kinds ORDER BY kind",
+                 columns=("kind", "name_vi", "name_en", "expected_interval_s"))
+
+
+def listing(pool: ConnectionPool, where: DeviceFilter, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+    """The API's device list: total and one page in device_id order."""
+    params = where.params() | {"offset": offset, "limit": limit}
+    total = one(pool, sql.SQL("SELECT count(*)::int AS n FROM device_state WHERE {}").format(_WHERE), params)
+    found = rows(pool, sql.SQL("""
+        SELECT device_id, kind, name, ward_code, state, registered, last_seen_at, last_data_at, data_age_s, battery,
+               ST_X(location) AS lon, ST_Y(location) AS lat
+        FROM device_state WHERE {} ORDER BY device_id OFFSET %(offset)s LIMIT %(limit)s""").format(_WHERE), params)
+    return (int(total["n"]) if total else 0), found

@@ -1,0 +1,46 @@
+"""Camera events for the feed and the API: newest first, a bounded number, with the device's place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from psycopg_pool import ConnectionPool
+
+from dashboards.queries._run import frame
+
+COLUMNS = ("ts", "device_id", "name", "ward_code", "type", "confidence", "snapshot_url", "note")
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    start: datetime
+    end: datetime
+    type: str | None = None
+    device_id: str | None = None
+    ward: str | None = None
+
+
+def newest(pool: ConnectionPool, limit: int = 10, ward: str | None = None, since_hours: int = 24) -> pd.DataFrame:
+    """The wall feed: newest camera events of the last day (an index scan on ts, never a chart)."""
+    return frame(pool, """
+        SELECT e.ts, e.device_id, coalesce(d.name, e.device_id) AS name, d.ward_code, e.type, e.confidence,
+               e.snapshot_url, e.note
+        FROM camera_events e LEFT JOIN devices d USING (device_id)
+        WHERE e.ts > now() - make_interval(hours => %(h)s) AND (%(ward)s::text IS NULL OR d.ward_code = %(ward)s)
+        ORDER BY e.ts DESC LIMIT %(limit)s""", {"h": since_hours, "ward": ward, "limit": limit}, COLUMNS)
+
+
+def search(pool: ConnectionPool, where: EventFilter, limit: int, offset: int = 0) -> pd.DataFrame:
+    return frame(pool, """
+        SELECT e.ts, e.device_id, coalesce(d.name, e.device_id) AS name, d.ward_code, e.type, e.confidence,
+               e.snapshot_url, e.note
+        FROM camera_events e LEFT JOIN devices d USING (device_id)
+        WHERE e.ts >= %(start)s AND e.ts < %(end)s
+          AND (%(type)s::text IS NULL OR e.type = %(type)s)
+          AND (%(device)s::text IS NULL OR e.device_id = %(device)s)
+          AND (%(ward)s::text IS NULL OR d.ward_code = %(ward)s)
+        ORDER BY e.ts DESC, e.device_id OFFSET %(offset)s LIMIT %(limit)s""",
+                 {"start": where.start, "end": where.end, "type": where.type, "device": where.device_id,
+                  "ward": where.ward, "offset": offset, "limit": limit}, COLUMNS)

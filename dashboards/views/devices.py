@@ -1,0 +1,103 @@
+"""The device health table and a device's detail (dead letters with reasons), from query results."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboards import context, fmt
+from dashboards.components import Tile
+from dashboards.i18n import t
+from dashboards.queries import devices, health
+
+COLUMNS = ("device_id", "kind", "name", "ward_code", "state", "last_seen_at", "data_age_s", "battery",
+           "msg_per_min", "dead_letters_24h")
+PAGE_SIZE = 25
+
+
+def _cell(col: str, value: Any, tz: ZoneInfo, lang: str) -> Any:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return fmt.BLANK
+    if col == "state":
+        return html.Span(t(f"state.{value}", lang), className=f"ioc-state ioc-state-{value}")
+    if col == "kind":
+        return t(f"kind.{value}", lang)
+    if col == "last_seen_at":
+        return fmt.local_time(pd.Timestamp(value).to_pydatetime(), tz, lang, "HH:mm dd/MM/yyyy")
+    if col == "data_age_s":
+        return fmt.age(float(value), lang)
+    if col == "battery":
+        return f"{fmt.number(float(value), lang)} %"
+    if col == "msg_per_min":
+        return fmt.number(float(value), lang, 1)
+    if col == "dead_letters_24h":
+        return fmt.number(int(value), lang) if value else "0"
+    return str(value)
+
+
+def header(sort: str, descending: bool, lang: str) -> html.Thead:
+    cells = []
+    for col in COLUMNS:
+        label = t(f"devices.col.{col}", lang)
+        if col in devices.SORTABLE:
+            arrow = (" ▼" if descending else " ▲") if col == sort else ""
+            cells.append(html.Th(html.Button(label + arrow, id={"type": "devices-sort", "col": col})))
+        else:
+            cells.append(html.Th(label))
+    return html.Thead(html.Tr(cells))
+
+
+def table(page: devices.DevicePage, sort: str, descending: bool, tz: ZoneInfo, lang: str) -> dbc.Table:
+    body = [html.Tr([html.Td(_cell(c, row.get(c), tz, lang)) for c in COLUMNS],
+                    id={"type": "devices-row", "index": row["device_id"]}, style={"cursor": "pointer"})
+            for row in page.rows.to_dict("records")]
+    return dbc.Table([header(sort, descending, lang), html.Tbody(body)], hover=True, size="sm", striped=True,
+                     className="ioc-table", responsive=True)
+
+
+def detail(dev: dict[str, Any] | None, letters: pd.DataFrame, tz: ZoneInfo, lang: str) -> list[Any]:
+    if dev is None:
+        return [html.P(t("devices.pick", lang), className="text-body-secondary")]
+    facts = [(t("devices.col.state", lang), _cell("state", dev["state"], tz, lang)),
+             (t("devices.col.last_seen_at", lang), _cell("last_seen_at", dev["last_seen_at"], tz, lang)),
+             (t("devices.col.battery", lang), _cell("battery", dev["battery"], tz, lang)),
+             (t("devices.firmware", lang), dev["firmware"] or fmt.BLANK),
+             (t("devices.interval", lang), f"{dev['interval_s']} s")]
+    rows = [html.Tr([html.Td(fmt.local_time(pd.Timestamp(r["received_at"]).to_pydatetime(), tz, lang)),
+                     html.Td(r["reason"]), html.Td(html.Code(r["topic"])), html.Td(html.Code(r["payload"]))])
+            for r in letters.to_dict("records")]
+    letters_view: Any = dbc.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in (
+        "devices.dl.time", "devices.dl.reason", "devices.dl.topic", "devices.dl.payload")])), html.Tbody(rows)],
+        size="sm", bordered=True) if rows else html.P(t("devices.dl.none", lang))
+    return [html.H4(f"{dev['device_id']} · {dev['name'] or ''}"),
+            html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="row-cols-2"),
+            html.H5(t("devices.dl.title", lang)), letters_view]
+
+
+def system_tile(status: health.IngestStatus, stale_after_s: int, lang: str, now: datetime) -> Tile:
+    stale = status.stale(stale_after_s)
+    detail = [html.Div(t("wall.system.lag", lang, value=fmt.number(status.lag_s, lang, 1))),
+              html.Div(t("wall.system.dead", lang, value=fmt.number(status.dead_letters_per_min, lang, 1))),
+              html.Div(t("wall.system.workers", lang, n=fmt.number(status.workers, lang)))]
+    caption = t("common.as_of" if stale else "common.last_commit", lang, age=fmt.age(status.commit_age_s, lang))
+    return Tile("system", t("wall.tile.system", lang), fmt.number(status.rate_stored, lang, 1), detail, caption,
+                stale=stale)
+
+
+def toggle_sort(current: dict[str, Any], col: str) -> dict[str, Any]:
+    """Clicking the sorted column flips its direction; another column sorts ascending."""
+    return {"col": col, "desc": not current["desc"]} if current["col"] == col else {"col": col, "desc": False}
+
+
+def device_page(ioc: context.IocContext, where: devices.DeviceFilter, sort: dict[str, Any], page_no: int,
+                lang: str) -> tuple[Any, int, str]:
+    page = devices.page(ioc.pool, where, sort["col"], sort["desc"], (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, math.ceil(page.total / PAGE_SIZE))
+    return (table(page, sort["col"], sort["desc"], ioc.settings.tz, lang), pages,
+            t("devices.total", lang, n=f"{page.total:,}".replace(",", "." if lang == "vi" else ",")))

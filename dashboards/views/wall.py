@@ -1,0 +1,174 @@
+"""The wall's tiles, feed and banner from one snapshot of the database. Pure apart from :func:`snapshot`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from dash import html
+from psycopg_pool import ConnectionPool
+
+from dashboards import context, fmt
+from dashboards.components import Tile, tile_body, tile_class
+from dashboards.i18n import norm_lang, t
+from dashboards.queries import aqi, devices, events, health, rollups, wards
+from dashboards.theme import Theme, theme_for
+from layers.vn_aqi import BANDS
+
+TILE_KEYS = ("devices", "aqi", "wifi", "events", "reports", "system")
+# Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
+AQI_FRESH_S = 2 * 3600
+WIFI_FRESH_S = 5 * 60
+BAND = {b.key: b for b in BANDS}
+
+
+@dataclass(frozen=True)
+class WallSnapshot:
+    now: datetime
+    counts: pd.DataFrame
+    kinds: pd.DataFrame
+    stations: pd.DataFrame
+    wifi: rollups.WifiCompare
+    events: pd.DataFrame
+    ingest: health.IngestStatus
+
+
+def snapshot(pool: ConnectionPool, now: datetime, ward: str | None) -> WallSnapshot:
+    return WallSnapshot(
+        now=now, counts=devices.state_counts(pool, ward), kinds=devices.kinds(pool),
+        stations=aqi.station_aqi(pool, now, ward), wifi=rollups.wifi_compare(pool, now, ward),
+        events=rollups.event_counts(pool, now - timedelta(hours=1), ward), ingest=health.ingest_status(pool))
+
+
+def _age(now: datetime, then: datetime | None) -> float | None:
+    return None if then is None else (now - then).total_seconds()
+
+
+def devices_tile(snap: WallSnapshot, lang: str, theme: Theme) -> Tile:
+    counts = snap.counts
+    online = int(counts.loc[counts["state"] == "online", "n"].sum())
+    rows = [html.Tr([html.Th(""), *[html.Th(t(f"state.{s}", lang), style={"color": theme.state_colors[s]})
+                                    for s in ("online", "stale", "offline")]])]
+    for kind in snap.kinds["kind"]:
+        mine = counts[counts["kind"] == kind]
+        cells = [html.Td(fmt.number(int(mine.loc[mine["state"] == s, "n"].sum()), lang))
+                 for s in ("online", "stale", "offline")]
+        rows.append(html.Tr([html.Th(t(f"kind.{kind}", lang)), *cells]))
+    return Tile("devices", t("wall.tile.devices", lang),
+                f"{fmt.number(online, lang)} / {fmt.number(int(counts['n'].sum()), lang)}",
+                [html.Table(rows, className="ioc-mini-table")], t("wall.devices.caption", lang))
+
+
+def aqi_tile(snap: WallSnapshot, lang: str) -> Tile:
+    worst = aqi.worst(snap.stations)
+    title = t("wall.tile.aqi", lang)
+    if worst is None:
+        return Tile("aqi", title, fmt.BLANK, [t("wall.aqi.none", lang)], stale=True)
+    band = BAND[str(worst["band"])]
+    as_of = worst["as_of"]
+    assert isinstance(as_of, datetime)
+    age = _age(snap.now, as_of + timedelta(hours=1))
+    stale = age is not None and age > AQI_FRESH_S
+    caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else t("wall.aqi.where", lang,
+                                                                              place=worst["name"])
+    return Tile("aqi", title, f"{worst['aqi']}", [band.name_vi if lang == "vi" else band.name_en,
+                                                  html.Br(), str(worst["name"])],
+                caption, stale=stale, color=band.hex, text_color=band.text_hex)
+
+
+def wifi_tile(snap: WallSnapshot, lang: str) -> Tile:
+    w = snap.wifi
+    title = t("wall.tile.wifi", lang)
+    last_week = t("wall.wifi.last_week", lang, value=fmt.number(w.clients_last_week, lang))
+    if w.clients_now is None:
+        return Tile("wifi", title, fmt.BLANK, [last_week], t("wall.wifi.none", lang), stale=True)
+    age = _age(snap.now, w.as_of)
+    change = (w.clients_now / w.clients_last_week - 1) if w.clients_last_week else None
+    detail = [last_week, html.Br(), fmt.percent(change, lang)]
+    stale = age is not None and age > WIFI_FRESH_S
+    caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else t(
+        "wall.wifi.aps", lang, n=fmt.number(w.access_points, lang))
+    return Tile("wifi", title, fmt.number(w.clients_now, lang), detail, caption, stale=stale)
+
+
+def events_tile(snap: WallSnapshot, lang: str) -> Tile:
+    ev = snap.events
+    lines: list[Any] = []
+    for row in ev.head(4).itertuples():
+        lines += [f"{t('event.' + str(row.type), lang)}: {fmt.number(int(row.n), lang)}", html.Br()]
+    return Tile("events", t("wall.tile.events", lang), fmt.number(int(ev["n"].sum()) if len(ev) else 0, lang),
+                lines or [t("wall.events.none", lang)], t("wall.events.caption", lang))
+
+
+def reports_tile(lang: str) -> Tile:
+    """Field reports do not exist yet: say so, never show a zero that would read as "no problems"."""
+    return Tile("reports", t("wall.tile.reports", lang), fmt.BLANK, [t("common.not_yet_available", lang)],
+                unavailable=True)
+
+
+def system_tile(snap: WallSnapshot, lang: str, stale_after_s: int) -> Tile:
+    s = snap.ingest
+    detail = [html.Div(t("wall.system.lag", lang, value=fmt.number(s.lag_s, lang, 1))),
+              html.Div(t("wall.system.dead", lang, value=fmt.number(s.dead_letters_per_min, lang, 1))),
+              html.Div(t("wall.system.workers", lang, n=fmt.number(s.workers, lang)))]
+    stale = s.stale(stale_after_s)
+    caption = t("common.as_of", lang, age=fmt.age(s.commit_age_s, lang)) if stale else t("wall.system.caption", lang)
+    return Tile("system", t("wall.tile.system", lang), fmt.number(s.rate_stored, lang, 1), detail, caption,
+                stale=stale)
+
+
+def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> dict[str, Tile]:
+    made = [devices_tile(snap, lang, theme), aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
+            reports_tile(lang), system_tile(snap, lang, stale_after_s)]
+    return {tile.key: tile for tile in made}
+
+
+def banner(ingest: health.IngestStatus, stale_after_s: int, lang: str) -> tuple[str, bool]:
+    """(text, shown): the stale-data banner when ingest has been silent past the threshold."""
+    if not ingest.stale(stale_after_s):
+        return "", False
+    if ingest.last_commit_at is None:
+        return t("wall.banner.never", lang), True
+    return t("wall.banner.stale", lang, age=fmt.age(ingest.commit_age_s, lang)), True
+
+
+def feed_items(camera: pd.DataFrame, changes: pd.DataFrame, now: datetime, tz: Any, lang: str,
+               limit: int = 8) -> list[html.Li]:
+    """Newest camera events and device state changes, merged newest first."""
+    items: list[tuple[datetime, str, str]] = []
+    for row in camera.itertuples():
+        items.append((row.ts, "event", f"{t('event.' + str(row.type), lang)} · {row.name}"))
+    for row in changes.itertuples():
+        state = t("state.online" if row.online else "state.offline", lang)
+        items.append((row.ts, "online" if row.online else "offline", f"{row.name}: {state}"))
+    items.sort(key=lambda i: i[0], reverse=True)
+    return [html.Li([html.Span(fmt.short_time(ts, tz, lang), className="ioc-feed-time"),
+                     html.Span(text, className=f"ioc-feed-text ioc-feed-{what}")])
+            for ts, what, text in items[:limit]]
+
+
+def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: dict[str, Any],
+                 now: datetime) -> tuple[Any, ...]:
+    """Tiles (in TILE_KEYS order), banner, feed, scene name and a liveness stamp for the reconnect check."""
+    lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "dark")
+    ward = (scene or {}).get("ward")
+    pool, settings = ioc.pool, ioc.settings
+    snap = snapshot(pool, now, ward)
+    made = tiles(snap, lang, th, settings.stale_ingest_s)
+    text, shown = banner(snap.ingest, settings.stale_ingest_s, lang)
+    feed = feed_items(events.newest(pool, 8, ward), devices.state_changes(pool, 8, ward), now, settings.tz, lang)
+    place = wards.get(pool, ward) if ward else None
+    name = place["name"] if place else t("wall.scene.city", lang)
+    return ([tile_body(made[k]) for k in TILE_KEYS], [tile_class(made[k]) for k in TILE_KEYS],
+            text, "ioc-banner ioc-banner-on" if shown else "ioc-banner", feed, name, now.timestamp())
+
+
+def next_scene(scene: dict[str, Any] | None, opts: dict[str, Any], codes: list[str]) -> dict[str, Any]:
+    """City view, then each ward holding devices, round and round; a pinned ward stays."""
+    if opts.get("ward"):
+        return {"i": 0, "ward": opts["ward"]}
+    scenes: list[str | None] = [None, *codes]
+    i = ((scene or {}).get("i", 0) + 1) % len(scenes)
+    return {"i": i, "ward": scenes[i]}

@@ -1,0 +1,209 @@
+"""Test and benchmark data written straight into the tables the dashboards read (the pipelines are not needed).
+
+Ward outlines are the real 2025 wards; PM2.5 follows the real US-Embassy Hanoi hourly series (shifted and scaled
+per station); the rest is a plausible daily rhythm. Rollup rows are bulk-loaded with COPY.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+WARDS_FILE = SHARED / "boundaries" / "wards_2025.geojson"
+PM25_FILE = SHARED / "air_quality" / "hanoi_pm25_hourly_2016_2020.csv"
+NHA_TRANG = ("22333", "22366", "22390", "22402")
+EVENT_TYPES = ("traffic_violation", "illegal_parking", "crowd", "accident")
+
+
+@dataclass(frozen=True)
+class Device:
+    device_id: str
+    kind: str
+    ward_code: str
+
+
+def load_wards(conn: psycopg.Connection, codes: Sequence[str] = NHA_TRANG) -> list[str]:
+    features = json.loads(WARDS_FILE.read_text(encoding="utf-8"))["features"]
+    chosen = [f for f in features if f["properties"]["new_ward_code"] in codes]
+    for f in chosen:
+        p = f["properties"]
+        conn.execute("""
+            INSERT INTO wards (code, name, province, geom, valid_from, former_city, source)
+            VALUES (%s, %s, %s, ST_Multi(ST_CollectionExtract(ST_MakeValid(
+                    ST_SetSRID(ST_GeomFromGeoJSON(%s), 4326)), 3)), '2025-07-01', %s, 'test')""",
+                     [p["new_ward_code"], p["new_ward_name"], p["new_province_name"], json.dumps(f["geometry"]),
+                      p["former_city"]])
+    return [f["properties"]["new_ward_code"] for f in chosen]
+
+
+def add_devices(conn: psycopg.Connection, per_kind_per_ward: int, wards: Iterable[str] = NHA_TRANG,
+                kinds: Sequence[str] = ("camera", "env", "wifi"), seed: int = 7) -> list[Device]:
+    """Registered devices at random points inside each ward; all online and fresh (tests then age some)."""
+    made: list[Device] = []
+    for w_i, ward in enumerate(wards):
+        for k_i, kind in enumerate(kinds):
+            conn.execute("""
+                INSERT INTO devices (device_id, kind, name, location, ward_code, registered, registered_at,
+                                     last_seen_at, last_data_at, online, online_changed_at, battery)
+                SELECT format('%%s-%%s-%%s', %(kind)s::text, %(ward)s::text, lpad(d.path[1]::text, 4, '0')),
+                       %(kind)s::text, format('%%s %%s', initcap(%(kind)s::text), d.path[1]), d.geom,
+                       %(ward)s::text, true, now() - interval '60 days', now(), now(), true,
+                       now() - interval '1 day', 80
+                FROM wards w, LATERAL ST_Dump(ST_GeneratePoints(w.geom, %(n)s, %(seed)s)) AS d
+                WHERE w.code = %(ward)s::text AND w.valid_to IS NULL""",
+                         {"kind": kind, "ward": ward, "n": per_kind_per_ward, "seed": seed + w_i * 10 + k_i})
+    for row in conn.execute("SELECT device_id, kind, ward_code FROM devices ORDER BY device_id"):
+        made.append(Device(*row))
+    return made
+
+
+def pm25_pattern() -> np.ndarray:
+    raw = pd.read_csv(PM25_FILE, usecols=["Raw Conc."])["Raw Conc."].to_numpy(dtype=float)
+    return raw[raw >= 0]
+
+
+def hourly_frame(devices: Sequence[Device], start: datetime, hours: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Long-format hourly rollup rows for each device over ``hours`` hours from ``start`` (UTC hour)."""
+    pattern = pm25_pattern()
+    buckets = pd.date_range(start, periods=hours, freq="h", tz="UTC")
+    local_hour = ((buckets.hour + 7) % 24).to_numpy()
+    rhythm = 0.35 + 0.65 * np.exp(-((local_hour - 18) ** 2) / 18) + 0.4 * np.exp(-((local_hour - 8) ** 2) / 8)
+    parts = []
+    for dev in devices:
+        metrics = _metrics_for(dev, pattern, rhythm, rng)
+        for metric, (n, values) in metrics.items():
+            parts.append(pd.DataFrame({"bucket": buckets, "device_id": dev.device_id, "metric": metric,
+                                       "n": n, "sum": values * n if metric in _GAUGES else values,
+                                       "min": values, "max": values}))
+    return pd.concat(parts, ignore_index=True)
+
+
+_GAUGES = {"pm25", "pm10", "temperature", "laeq", "clients"}
+
+
+def _metrics_for(dev: Device, pattern: np.ndarray, rhythm: np.ndarray,
+                 rng: np.random.Generator) -> dict[str, tuple[int | np.ndarray, np.ndarray]]:
+    hours = rhythm.size
+    if dev.kind == "env":
+        offset = int(rng.integers(0, pattern.size - hours - 1))
+        pm = pattern[offset:offset + hours] * rng.uniform(0.6, 1.3)
+        return {"pm25": (60, np.round(pm, 1)), "pm10": (60, np.round(pm * 1.6, 1)),
+                "temperature": (60, np.round(26 + 4 * rhythm, 1)), "messages": (60, np.full(hours, 60.0))}
+    if dev.kind == "wifi":
+        clients = np.round(rhythm * rng.uniform(10, 60) * rng.uniform(0.8, 1.25, hours))
+        return {"clients": (60, clients), "new_sessions": (60, np.round(clients * 0.8)),
+                "messages": (60, np.full(hours, 60.0))}
+    vehicles = np.round(rhythm * rng.uniform(300, 1500))
+    out: dict[str, tuple[int | np.ndarray, np.ndarray]] = {
+        "vehicles": (60, vehicles), "people": (60, np.round(vehicles * 0.4)), "messages": (60, np.full(hours, 60.0))}
+    for i, kind in enumerate(EVENT_TYPES):
+        events = rng.poisson(rhythm * 0.5 / (i + 1))
+        out[f"event:{kind}"] = (events, events.astype(float))
+    return out
+
+
+def copy_rollup(conn: psycopg.Connection, table: str, rows: pd.DataFrame) -> int:
+    """COPY a frame of (bucket, device_id, metric, n, sum, min, max) rows into a rollup table."""
+    rows = rows[rows["n"] > 0]
+    columns = ["bucket", "device_id", "metric", "n", "sum", "min", "max"]
+    query = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    step = 500_000
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        for i in range(0, len(rows), step):
+            buf = io.StringIO()
+            rows.iloc[i:i + step][columns].to_csv(buf, header=False, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+            copy.write(buf.getvalue())
+    return len(rows)
+
+
+def add_history(conn: psycopg.Connection, devices: Sequence[Device], days: int, now: datetime | None = None,
+                seed: int = 11) -> int:
+    """Hourly rows for ``days`` days up to the current hour, their daily sums, and 1-minute rows for 60 minutes."""
+    now = now or datetime.now(UTC)
+    rng = np.random.default_rng(seed)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    start = hour - timedelta(hours=days * 24 - 1)
+    hourly = hourly_frame(devices, start, days * 24, rng)
+    written = copy_rollup(conn, "rollup_1h", hourly)
+    written += copy_rollup(conn, "rollup_1d", daily_from_hourly(hourly))
+    written += copy_rollup(conn, "rollup_1m", minutes_from_hourly(hourly, now))
+    return written
+
+
+def daily_from_hourly(hourly: pd.DataFrame) -> pd.DataFrame:
+    day = (hourly["bucket"].dt.tz_convert("Asia/Ho_Chi_Minh").dt.floor("D")).dt.tz_convert("UTC")
+    return (hourly.assign(bucket=day).groupby(["bucket", "device_id", "metric"], as_index=False)
+            .agg(n=("n", "sum"), sum=("sum", "sum"), min=("min", "min"), max=("max", "max")))
+
+
+def minutes_from_hourly(hourly: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """The last hour's values spread over the last 60 minutes (one row per minute, n = 1 reading)."""
+    last = hourly[(hourly["bucket"] == hourly["bucket"].max()) & ~hourly["metric"].str.startswith("event:")]
+    minute = now.replace(second=0, microsecond=0)
+    parts = []
+    for m in range(60):
+        ts = pd.Timestamp(minute - timedelta(minutes=m))
+        part = last.assign(bucket=ts, n=1)
+        gauge = part["metric"].isin(list(_GAUGES))
+        part.loc[gauge, "sum"] = part.loc[gauge, "min"]
+        part.loc[~gauge, "sum"] = (part.loc[~gauge, "sum"] / 60).round()
+        part.loc[~gauge, "n"] = part.loc[~gauge, "sum"].astype(int).clip(lower=0)
+        part.loc[part["metric"] == "messages", ["n", "sum"]] = 1
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def heartbeat(conn: psycopg.Connection, age_s: float, worker: str = "ingest-1", rate: float = 120.0) -> None:
+    counters = {"received": 100000, "stored": 99990, "duplicates": 3, "dead_lettered": 7, "queue_depth": 4,
+                "spool_size": 0, "oldest_unacked_s": 0.8, "rate_in": rate, "rate_stored": rate - 0.5}
+    conn.execute("""
+        INSERT INTO ingest_heartbeat (worker, updated_at, last_commit_at, counters)
+        VALUES (%s, now(), now() - make_interval(secs => %s), %s)
+        ON CONFLICT (worker) DO UPDATE SET updated_at = EXCLUDED.updated_at,
+            last_commit_at = EXCLUDED.last_commit_at, counters = EXCLUDED.counters""",
+                 [worker, age_s, json.dumps(counters)])
+
+
+def camera_events(conn: psycopg.Connection, devices: Sequence[Device], n: int, seed: int = 3) -> None:
+    cams = [d for d in devices if d.kind == "camera"]
+    rng = np.random.default_rng(seed)
+    with conn.cursor() as cur, cur.copy(
+            "COPY camera_events (ts, device_id, seq, received_at, type, confidence) FROM STDIN") as copy:
+        for i in range(n):
+            ts = datetime.now(UTC) - timedelta(seconds=int(rng.integers(5, 3000)))
+            dev = cams[int(rng.integers(0, len(cams)))]
+            copy.write_row((ts, dev.device_id, i, ts, EVENT_TYPES[i % len(EVENT_TYPES)], 0.9))
+    # the rollup job's view of the same events: one 'event:<type>' row per device, type and minute
+    conn.execute("""
+        INSERT INTO rollup_1m (bucket, device_id, metric, n, sum, min, max)
+        SELECT date_trunc('minute', ts), device_id, 'event:' || type, count(*), count(*), 1, 1
+        FROM camera_events GROUP BY 1, 2, 3
+        ON CONFLICT (device_id, metric, bucket) DO UPDATE SET n = EXCLUDED.n, sum = EXCLUDED.sum""")
+
+
+def dead_letter(conn: psycopg.Connection, device_id: str, reason: str, n: int = 1) -> None:
+    for i in range(n):
+        conn.execute("""
+            INSERT INTO dead_letters (received_at, topic, payload, reason, code, field, device_id, kind)
+            VALUES (now() - make_interval(secs => %s), %s, %s, %s, 'out_of_range', 'pm25', %s, 'env')""",
+                     [i, f"ioc/v1/env/{device_id}/telemetry", b'{"pm25": -5}\xff', reason, device_id])
+
+
+def age_devices(conn: psycopg.Connection, stale: Sequence[str] = (), offline: Sequence[str] = ()) -> None:
+    if stale:
+        conn.execute("UPDATE devices SET last_data_at = now() - interval '2 hours' WHERE device_id = ANY(%s)",
+                     [list(stale)])
+    if offline:
+        conn.execute("UPDATE devices SET online = false, online_changed_at = now() - interval '5 minutes' "
+                     "WHERE device_id = ANY(%s)", [list(offline)])
