@@ -63,20 +63,22 @@ def publish_all(mqtt_url: str, messages: list[tuple[str, bytes]], client_id: str
     client = make_client(target, client_id or f"test-pub-{time.monotonic_ns()}", protocol=mqtt.MQTTv311,
                          clean_start=not client_id)
     client.max_inflight_messages_set(max_inflight)
-    client.max_queued_messages_set(0)
     client.reconnect_delay_set(0.2, 2)
-    acked = threading.Semaphore(0)
-    client.on_publish = lambda c, u, mid, rc, props: acked.release()
+    # paho scans its whole outgoing queue on every PUBACK: keep that queue bounded by the in-flight window
+    slots = threading.Semaphore(max_inflight)
+    client.on_publish = lambda c, u, mid, rc, props: slots.release()
     client.connect_async(target.host, target.port, keepalive=10)   # a broker that is down now is retried
     client.loop_start()
     try:
+        deadline = time.monotonic() + timeout
         for topic, payload in messages:
+            if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise AssertionError("the broker stopped acknowledging messages")
             info = client.publish(topic, payload, qos=qos)
             if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
                 raise AssertionError(f"publish failed: {info.rc}")
-        deadline = time.monotonic() + timeout
-        for _ in messages:
-            if not acked.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        for _ in range(max_inflight):
+            if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
                 raise AssertionError("not every message was acknowledged by the broker in time")
     finally:
         client.disconnect()

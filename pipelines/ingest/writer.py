@@ -48,8 +48,10 @@ class WriterOptions:
 
 class Writer:
     def __init__(self, q: queue.Queue[Message], connect_sink: SinkFactory, ack: Ack, spool: Spool,
-                 counters: Counters, options: WriterOptions = WriterOptions()) -> None:
+                 counters: Counters, options: WriterOptions = WriterOptions(),
+                 on_commit: Callable[[Sequence[Message]], None] | None = None) -> None:
         self.q, self.connect_sink, self.ack, self.spool = q, connect_sink, ack, spool
+        self.on_commit = on_commit   # observers (benchmarks): called after a batch is committed
         self.counters, self.opt = counters, options
         self.sink: SinkLike | None = None
         self.stopping = threading.Event()
@@ -104,6 +106,8 @@ class Writer:
         self._account(stats)
         for msg in batch:
             self.ack(msg)
+        if self.on_commit is not None:
+            self.on_commit(batch)
         self._recovered()
         return True
 
