@@ -67,6 +67,10 @@ def template_db(services: stack.Endpoints) -> str:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     with psycopg.connect(database_url_for(services.database_url, name)) as conn:
         migrate.apply(conn)
+    with psycopg.connect(services.database_url, autocommit=True) as conn:
+        # Nobody (TimescaleDB's background workers included) may connect to the template: clones never wait.
+        conn.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(sql.Identifier(name)))
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
     return name
 
 
@@ -102,7 +106,8 @@ def _clone(conn: psycopg.Connection, template: str, name: str) -> None:
     for _ in range(20):
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [template])
         try:
-            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
+                                                                          sql.Identifier(template)))
             return
         except psycopg.errors.ObjectInUse:
             continue
