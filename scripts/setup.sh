@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything smartward-ioc needs on Debian 12 and leaves a ready virtual environment in .venv.
 # Idempotent: what is already installed is skipped. Elsewhere it says to use docker compose.
+# Usage: scripts/setup.sh [--dev]   (--dev adds what the tests need: Chromium, chromedriver, docker-compose, dev tools)
 set -euo pipefail
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 say() { printf '\033[1;36m[setup]\033[0m %s\n' "$*"; }
@@ -19,8 +22,9 @@ fi
 
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 packages=(postgresql-15 postgresql-15-postgis-3 postgresql-server-dev-15 cmake build-essential dpkg-dev
-          libssl-dev libkrb5-dev mosquitto mosquitto-clients chromium chromium-driver python3-venv
-          fonts-noto-core fonts-dejavu-core docker-compose)
+          libssl-dev libkrb5-dev mosquitto mosquitto-clients python3-venv)
+# headless Chromium for browser tests and screenshots (Vietnamese glyphs need the Noto fonts); compose validation
+((dev)) && packages+=(chromium chromium-driver fonts-noto-core fonts-dejavu-core docker-compose)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -63,15 +67,16 @@ for cand in python3.11 python3; do
   fi
 done
 [ -n "$py" ] || die "Python 3.11 is required (apt-get install python3.11 python3.11-venv, or pyenv install 3.11)"
-stamp=.venv/.ioc-installed
+extra=""; ((dev)) && extra="[dev]"
+stamp=.venv/.ioc-installed${extra:+-dev}
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv with $py"
   "$py" -m venv .venv
 fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  say "installing the ioc package and its dependencies into .venv"
+  say "installing the ioc package${extra:+ with its dev tools} into .venv"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e ".[dev]"
+  .venv/bin/pip install -q -e ".$extra"
   touch "$stamp"
 else
   say "Python environment: up to date"
