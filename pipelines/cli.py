@@ -60,7 +60,7 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
 
 def _supervise(workers: int) -> None:
     """Run N worker processes of this same command; forward SIGINT/SIGTERM; wait for all."""
-    args = [a for a in sys.argv[1:] if not a.startswith("--workers")]
+    args = _without_workers(sys.argv[1:])
     procs = [subprocess.Popen([sys.executable, "-m", "ioc.cli", *args, "--worker-index", str(i)])
              for i in range(workers)]
 
@@ -74,6 +74,18 @@ def _supervise(workers: int) -> None:
     codes = [p.wait() for p in procs]
     if any(codes):
         raise click.exceptions.Exit(max(codes))
+
+
+def _without_workers(argv: list[str]) -> list[str]:
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--workers":
+            skip = True
+        elif not arg.startswith("--workers="):
+            out.append(arg)
+    return out
 
 
 def _print_stats(url: str) -> None:

@@ -82,6 +82,7 @@ class Ingester:
         self.writer.run()   # returns after stop(): the queue drained and committed
         self.receiver.stop()
         self.stopped.set()
+        threads[0].join(10)   # the last heartbeat carries the final counters
         self.spool.close()
         log.info("stopped: %s", json.dumps(self.counters.snapshot()))
 
@@ -95,30 +96,37 @@ class Ingester:
 
     # -- side threads ----------------------------------------------------------------------------------------
     def _heartbeat(self) -> None:
+        """Every 2 s (and once more on the way out): counters into ingest_heartbeat for walls and ``--stats``."""
         conn: psycopg.Connection | None = None
-        stored_before, t_before = 0, time.monotonic()
-        while not self.stopped.wait(2.0):
-            c = self.counters
-            now = time.monotonic()
-            rate = (c.stored - stored_before) / max(now - t_before, 1e-6)
-            if c.stored != stored_before:
-                self.last_commit = time.time()
-            stored_before, t_before = c.stored, now
-            snap = c.snapshot() | {"rate_stored": round(rate, 1)}
-            try:
-                conn = conn or psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3)
-                conn.execute(
-                    "INSERT INTO ingest_heartbeat (worker, updated_at, last_commit_at, counters) "
-                    "VALUES (%s, now(), to_timestamp(%s), %s) ON CONFLICT (worker) DO UPDATE SET "
-                    "updated_at = excluded.updated_at, counters = excluded.counters, "
-                    "last_commit_at = coalesce(excluded.last_commit_at, ingest_heartbeat.last_commit_at)",
-                    [self.opt.client_id, self.last_commit, json.dumps(snap)])
-            except psycopg.Error:
-                if conn is not None:
-                    conn.close()
-                conn = None
+        before = (0, time.monotonic())
+        while True:
+            stopping = self.stopped.wait(2.0)
+            conn, before = self._beat(conn, before)
+            if stopping:
+                break
         if conn is not None:
             conn.close()
+
+    def _beat(self, conn: psycopg.Connection | None,
+              before: tuple[int, float]) -> tuple[psycopg.Connection | None, tuple[int, float]]:
+        c, now = self.counters, time.monotonic()
+        rate = (c.stored - before[0]) / max(now - before[1], 1e-6)
+        if c.stored != before[0]:
+            self.last_commit = time.time()
+        snap = c.snapshot() | {"rate_stored": round(rate, 1)}
+        try:
+            conn = conn or psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3)
+            conn.execute(
+                "INSERT INTO ingest_heartbeat (worker, updated_at, last_commit_at, counters) "
+                "VALUES (%s, now(), to_timestamp(%s), %s) ON CONFLICT (worker) DO UPDATE SET "
+                "updated_at = excluded.updated_at, counters = excluded.counters, "
+                "last_commit_at = coalesce(excluded.last_commit_at, ingest_heartbeat.last_commit_at)",
+                [self.opt.client_id, self.last_commit, json.dumps(snap)])
+        except psycopg.Error:
+            if conn is not None:
+                conn.close()
+            conn = None
+        return conn, (c.stored, now)
 
     def _maintain(self) -> None:
         """Leader only (advisory lock): refresh rollups every few seconds, apply retention hourly."""

@@ -1,4 +1,4 @@
-"""The database sink and the registry, fed parsed messages directly (no broker): exact rows, duplicates, dead letters."""
+"""The sink and the registry, fed parsed messages directly (no broker): exact rows, duplicates, dead letters."""
 
 from __future__ import annotations
 

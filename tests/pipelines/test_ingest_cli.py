@@ -1,0 +1,43 @@
+"""`ioc ingest --workers N` as an operator runs it: N processes on one shared subscription, stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipelines.cli import _without_workers
+from tests.pipelines.ingest_support import stored, valid_messages, wait_stored
+from tests.support import count, publish_all
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_worker_flag_is_removed_in_both_spellings() -> None:
+    assert _without_workers(["--x", "1", "ingest", "--workers", "3", "--batch-ms", "20"]) == [
+        "--x", "1", "ingest", "--batch-ms", "20"]
+    assert _without_workers(["ingest", "--workers=2"]) == ["ingest"]
+
+
+def test_two_worker_processes_store_everything_once_and_stop_cleanly(db_url: str, mqtt_url: str,
+                                                                     tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
+    cmd = [sys.executable, "-m", "ioc.cli", "--database-url", db_url, "--mqtt-url", mqtt_url, "--state-dir",
+           str(tmp_path), "ingest", "--workers", "2", "--client-id", f"cli-{os.getpid()}", "--share-group",
+           f"cli{os.getpid()}"]
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while count(db_url, "SELECT count(*) FROM ingest_heartbeat") < 2 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        publish_all(mqtt_url, valid_messages(3000, prefix="cli"))
+        wait_stored(db_url, 3000, timeout=60)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-2000:]
+    assert stored(db_url) == 3000
+    assert count(db_url, "SELECT count(*) FROM ingest_heartbeat WHERE (counters->>'stored')::int > 0") == 2
