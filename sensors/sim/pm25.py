@@ -1,7 +1,8 @@
 """The real hourly PM2.5 series environment stations replay: US Embassy Hanoi (StateAir), 2016-2020, local time.
 
 Read once at run time (never at import) from data/air_quality/ (shipped with the repository). A reading that is
-missing, negative (-999) or whose QC is not "Valid" is a gap: the replay sends no PM2.5 for that hour rather than inventing one.
+missing, negative (-999) or whose QC is not "Valid" is a gap: the replay sends no PM2.5 for that hour rather than
+inventing one.
 """
 
 from __future__ import annotations
