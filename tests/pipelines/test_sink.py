@@ -26,8 +26,9 @@ def msg(topic: str, payload: bytes, at: datetime = T0 + timedelta(seconds=5)) ->
     return Message(1, 1, topic, payload, at, parse(topic, payload, at))
 
 
-def env(device: str, seq: int, pm25: float, ts: datetime = T0) -> Message:
-    return msg(*encode(EnvTelemetry(ts, device, seq, pm25, None, None, None, None, None, None, None, None, None, None)))
+def env(device: str, seq: int, pm25: float, ts: datetime = T0, at: datetime | None = None) -> Message:
+    record = EnvTelemetry(ts, device, seq, pm25, None, None, None, None, None, None, None, None, None, None)
+    return msg(*encode(record), at=at or max(ts, T0) + timedelta(seconds=5))
 
 
 def test_rows_duplicates_and_dead_letters_are_counted_exactly(db: psycopg.Connection, sink: PgSink) -> None:
@@ -96,3 +97,15 @@ def test_camera_event_and_connection_loss_is_systemic(db_url: str) -> None:
     else:
         raise AssertionError("a write on a closed connection must raise OperationalError (the writer spools)")
     assert encode_payload("camera", "event", {"type": "fire_smoke", "confidence": 1}).startswith(b"{")
+
+
+def test_connected_but_silent_device_is_stale(db: psycopg.Connection, sink: PgSink) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    db.execute("INSERT INTO devices (device_id, kind, registered) VALUES ('env-q', 'env', true), "
+               "('env-ok', 'env', true)")
+    alive = DeviceStatus(now, "env-q", None, "env", True, None, None, None, None, None)
+    sink.write([msg(*encode(alive), at=now), env("env-q", 1, 5.0, ts=now - timedelta(minutes=10)),
+                msg(*encode(DeviceStatus(now, "env-ok", None, "env", True, None, None, None, None, None)), at=now),
+                env("env-ok", 1, 5.0, ts=now - timedelta(seconds=30))])
+    states = dict(db.execute("SELECT device_id, state FROM device_state").fetchall())
+    assert states == {"env-q": "stale", "env-ok": "online"}   # 3 × 60 s expected interval for env
