@@ -23,7 +23,8 @@ from ioc.config import Settings, log_settings
               help="processes sharing the MQTT subscription ($share group)")
 @click.option("--worker-index", type=int, default=None, hidden=True)
 @click.option("--client-id", default=None, help="fixed MQTT client id prefix [ioc-ingest-<host>]")
-@click.option("--share-group", default="ioc-ingest", show_default=True, help="MQTT v5 shared-subscription group")
+@click.option("--share-group", default=None,
+              help="MQTT v5 shared-subscription group [ioc-ingest when --workers > 1; none for one worker]")
 @click.option("--batch-size", type=click.IntRange(1, 20000), default=2000, show_default=True)
 @click.option("--batch-ms", type=click.IntRange(1, 5000), default=50, show_default=True)
 @click.option("--spool-mb", type=click.IntRange(1, 100000), default=512, show_default=True,
@@ -51,7 +52,8 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
     index = worker_index or 0
     opt = IngestOptions(
         database_url=urls.database_url, mqtt_url=urls.mqtt_url, state_dir=settings.state_dir,
-        client_id=f"{prefix}-{index}", share_group=share_group, batch_size=batch_size, batch_seconds=batch_ms / 1000,
+        client_id=f"{prefix}-{index}", share_group=share_group or (None if workers == 1 and worker_index is None
+                                                                   else "ioc-ingest"), batch_size=batch_size, batch_seconds=batch_ms / 1000,
         spool_max_bytes=spool_mb * 1024 * 1024, metrics_port=metrics_port + index if metrics_port else None,
         timezone=settings.timezone,
         retention=RetentionPolicy(settings.raw_retention_days, settings.rollup_retention_days))

@@ -36,7 +36,9 @@ class IngestOptions:
     mqtt_url: str
     state_dir: Path
     client_id: str = field(default_factory=lambda: f"ioc-ingest-{socket.gethostname()}-0")
-    share_group: str | None = "ioc-ingest"
+    # One worker subscribes plainly; N workers share a group. (Mosquitto 2.0 mishandles shared subscriptions it
+    # restores after a restart; see receiver.py.)
+    share_group: str | None = None
     batch_size: int = 2000
     batch_seconds: float = 0.05
     receive_maximum: int = 5000

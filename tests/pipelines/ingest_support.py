@@ -45,9 +45,10 @@ def distinct_readings(db_url: str) -> int:
 
 
 def options(db_url: str, mqtt_url: str, state_dir: Path, **kw: object) -> IngestOptions:
-    group = kw.pop("share_group", f"g{uuid.uuid4().hex[:8]}")
+    group = kw.pop("share_group", None)
     return IngestOptions(database_url=db_url, mqtt_url=mqtt_url, state_dir=state_dir,
-                         client_id=str(kw.pop("client_id", f"t-{uuid.uuid4().hex[:8]}")), share_group=str(group),
+                         client_id=str(kw.pop("client_id", f"t-{uuid.uuid4().hex[:8]}")),
+                         share_group=str(group) if group else None,
                          maintenance=bool(kw.pop("maintenance", False)), **kw)  # type: ignore[arg-type]
 
 
