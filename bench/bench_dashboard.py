@@ -3,13 +3,14 @@
     .venv/bin/python -m bench.bench_dashboard [--devices 2000] [--days 30] [--markers 10000] [--runs 30]
 
 Seeds a throw-away database (rollup rows by COPY) on IOC_DATABASE_URL's server or the local stack, times each
-callback's function (what the @callback wrapper calls, JSON serialisation included) and prints a table.
+callback's function (what the @callback wrapper calls) plus Dash's own JSON encoding of its answer, and prints a
+table. "Answer KB" is what Dash sends for that call.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import gc
 import os
 import statistics
 import time
@@ -20,7 +21,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from plotly.utils import PlotlyJSONEncoder
+from dash import no_update
+from dash._utils import to_json
 from psycopg import sql
 
 from dashboards import context
@@ -31,6 +33,7 @@ from dashboards.views import devices as devices_view
 from dashboards.views import wall, wall_map
 from dashboards.views import ward as ward_view
 from ioc import config, db, migrate, stack
+from ioc.security import keys, roles
 from tests.dashboards import seed
 
 
@@ -59,12 +62,14 @@ def bench_database(devices: int, days: int, extra_markers: int = 0) -> Iterator[
             seed.camera_events(conn, made, 500)
             seed.heartbeat(conn, age_s=2)
             if extra_markers:
+                # inside one ward, so its page carries ~8,000 markers too (layers.sources keeps a ward's devices
+                # by its boundary, not by the ward_code column)
                 conn.execute("""
                     INSERT INTO devices (device_id, kind, location, ward_code, registered, online, last_data_at)
-                    SELECT 'extra-' || g, (ARRAY['camera','wifi','env'])[1 + g %% 3],
-                           ST_SetSRID(ST_Point(109.12 + random() * 0.1, 12.17 + random() * 0.2), 4326), '22366',
-                           true, random() > 0.1, now() - random() * interval '10 minutes'
-                    FROM generate_series(1, %s) g""", [extra_markers])
+                    SELECT 'extra-' || d.path[1], (ARRAY['camera','wifi','env'])[1 + d.path[1] %% 3], d.geom,
+                           w.code, true, random() > 0.1, now() - random() * interval '10 minutes'
+                    FROM wards w, LATERAL ST_Dump(ST_GeneratePoints(w.geom, %s, 42)) AS d
+                    WHERE w.code = '22366' AND w.valid_to IS NULL""", [extra_markers])
             conn.execute("ANALYZE")
             print(f"seeded {len(made)} devices (+{extra_markers} map-only), {rows:,} rollup rows "
                   f"in {time.perf_counter() - started:.0f} s")
@@ -75,8 +80,24 @@ def bench_database(devices: int, days: int, extra_markers: int = 0) -> Iterator[
 
 
 def _json_size(value: Any) -> int:
-    """Bytes Dash would send: plotly's encoder handles components, figures, patches and numpy arrays."""
-    return len(json.dumps(value, cls=PlotlyJSONEncoder))
+    """Bytes Dash sends: its own encoder (plotly's, typed arrays as base64) over components, figures, patches."""
+    return len(to_json(value))
+
+
+class Flapping:
+    """One wall tick after another while a device goes offline and back: each tick carries a real change."""
+
+    def __init__(self, pool: Any, conn: psycopg.Connection, now: datetime, device_id: str) -> None:
+        self.pool, self.conn, self.now, self.device_id = pool, conn, now, device_id
+        self.known: Any = wall_map.update(pool, now, {"ward": None}, None, DARK, "vi", None)[1]
+        self.online = True
+
+    def __call__(self) -> Any:
+        self.online = not self.online
+        self.conn.execute("UPDATE devices SET online = %s WHERE device_id = %s", [self.online, self.device_id])
+        sent, known = wall_map.update(self.pool, self.now, {"ward": None}, self.known, DARK, "vi", None)
+        self.known = self.known if known is no_update else known   # as the browser's store keeps it
+        return sent
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float, int]:
@@ -91,24 +112,35 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float, int]:
     return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)], size
 
 
-def run(devices: int, days: int, markers: int, runs: int) -> list[tuple[str, float, float, int]]:
+def run(devices: int, days: int, markers: int, runs: int, freeze: bool = False) -> list[tuple[str, float, float, int]]:
     results = []
-    with bench_database(devices, days, extra_markers=max(0, markers - devices)) as url:
+    with (bench_database(devices, days, extra_markers=max(0, markers - devices)) as url,
+          psycopg.connect(url, autocommit=True) as conn):
         settings = config.load(database_url=url)
         pool = db.pool(url, max_size=4)
         ioc = context.IocContext(settings, given=pool)
         now = datetime.now(UTC)
+        gc.collect()     # the seeding's garbage is not a server's
+        if freeze:       # what a worker would do once its app is built: keep the import-time heap out of every GC pass
+            gc.freeze()
         opts = {"lang": "vi", "theme": "dark", "ward": None}
-        fig, sig = wall_map.update(pool, now, {"ward": None}, None, DARK, "vi", None, False)
+        _, known = wall_map.update(pool, now, {"ward": None}, None, DARK, "vi", None)
+        _, ward_known = ward_view.ward_overview(ioc, {"code": "22366"}, now)[1:3]
         cases: dict[str, Callable[[], Any]] = {
             "wall: tiles+feed+banner (city)": lambda: wall.wall_refresh(ioc, {"ward": None}, opts, now),
             "wall: tiles+feed+banner (ward)": lambda: wall.wall_refresh(ioc, {"ward": "22366"}, opts, now),
             f"wall: map full figure ({markers} markers)": lambda: wall_map.update(
-                pool, now, {"ward": None}, None, DARK, "vi", None, False)[0],
-            f"wall: map patch per tick ({markers} markers)": lambda: wall_map.update(
-                pool, now, {"ward": None}, sig, DARK, "vi", None, False)[0],
+                pool, now, {"ward": None}, None, DARK, "vi", None)[0],
+            f"wall: map tick after the first figure ({markers} markers)": lambda: wall_map.update(
+                pool, now, {"ward": None}, known, DARK, "vi", None)[0],
+            "wall: scene change (map patch)": lambda: wall_map.update(
+                pool, now, {"ward": "22366"}, known, DARK, "vi", None)[0],
+            f"wall: map tick, a device changed state ({markers} markers)": Flapping(pool, conn, now,
+                                                                                   "camera-22333-0001"),
             "wall: scene rotation": lambda: wall.next_scene({"i": 0}, opts, ["22333", "22366"]),
-            "ward: overview (map, devices)": lambda: ward_view.ward_overview(ioc, {"code": "22366"}, now),
+            "ward: overview, first load (map, devices, reports)": lambda: ward_view.ward_overview(
+                ioc, {"code": "22366"}, now),
+            "ward: overview, refresh": lambda: ward_view.ward_overview(ioc, {"code": "22366"}, now, ward_known),
             "ward: six charts (24 h, 30 d)": lambda: ward_view.ward_charts(ioc, {"code": "22366"}, now, 6),
             "devices: page 1 by id": lambda: devices_view.device_page(
                 ioc, DeviceFilter(), {"col": "device_id", "desc": False}, 1, "vi")[0],
@@ -120,6 +152,9 @@ def run(devices: int, days: int, markers: int, runs: int) -> list[tuple[str, flo
         for name, fn in cases.items():
             results.append((name, *timed(fn, runs)))
         client = create_app(settings, pool).server.test_client()
+        _, secret = keys.add(conn, "bench", "bench", (roles.READ,))   # the API refuses anonymous callers
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+
         def iso(ts: datetime) -> str:
             return ts.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -143,8 +178,12 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--markers", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--freeze", action="store_true", help="gc.freeze() once before timing, as a tuned worker would")
     args = ap.parse_args()
-    rows = run(args.devices, args.days, args.markers, args.runs)
+    rows = run(args.devices, args.days, args.markers, args.runs, args.freeze)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    gc_note = "gc.freeze() before timing" if args.freeze else "default GC"
+    print(f"\n{os.cpu_count()} cores, load average {load} at the end, {args.runs} runs after a warm-up, {gc_note}")
     print("\n| callback / request | p50 ms | p95 ms | answer KB |\n|---|---:|---:|---:|")
     for name, p50, p95, size in rows:
         print(f"| {name} | {p50:.0f} | {p95:.0f} | {size / 1024:.0f} |")

@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.bench_wall_memory [--duration 600] [--interval 30] [--devices 300] [--markers 2000]
     one hour:  .venv/bin/python -m bench.bench_wall_memory --duration 3600 --interval 60
 
-Seeds a throw-away database, serves the app in-process, opens /wall (5 s updates) and every ``interval`` seconds
-collects garbage and reads the used JS heap (Chrome DevTools Protocol). Prints the samples and the linear trend.
+Seeds a throw-away database, serves the app in-process, opens /wall with a kiosk token (5 s updates) while a device
+goes offline and back every 7 s (so map Patches keep arriving), and every ``interval`` seconds collects garbage and
+reads the used JS heap (Chrome DevTools Protocol). Prints the samples and the linear trend.
 """
 
 from __future__ import annotations
@@ -13,13 +14,26 @@ import argparse
 import threading
 import time
 
+import psycopg
 from selenium import webdriver
 from werkzeug.serving import make_server
 
 from bench.bench_dashboard import bench_database
 from dashboards.app import create_app
 from ioc import config
+from ioc.security import keys
 from ioc.stack._proc import free_port
+
+FLIP_S = 7.0
+
+
+def flap(url: str, device_id: str, stop: threading.Event) -> None:
+    """A device going offline and online again, for as long as the wall is watched."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        online = True
+        while not stop.wait(FLIP_S):
+            online = not online
+            conn.execute("UPDATE devices SET online = %s WHERE device_id = %s", [online, device_id])
 
 
 def browser() -> webdriver.Chrome:
@@ -59,10 +73,14 @@ def main() -> None:
         port = free_port()
         server = make_server("127.0.0.1", port, app.server, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
+        with psycopg.connect(url, autocommit=True) as conn:
+            _, token = keys.add(conn, "memory bench", "bench", kiosk=True)
+        stop = threading.Event()
+        threading.Thread(target=flap, args=(url, "camera-22333-0001", stop), daemon=True).start()
         driver = browser()
         try:
             driver.execute_cdp_cmd("Performance.enable", {})
-            driver.get(f"http://127.0.0.1:{port}/wall")
+            driver.get(f"http://127.0.0.1:{port}/wall?kiosk={token}")
             time.sleep(15)  # first figure and tiles
             start, samples = time.monotonic(), []
             while True:
@@ -73,6 +91,7 @@ def main() -> None:
                     break
                 time.sleep(min(args.interval, max(1.0, args.duration - elapsed)))
         finally:
+            stop.set()
             driver.quit()
             server.shutdown()
     first, last = samples[0][1], samples[-1][1]

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ioc.errors import ConfigError
@@ -36,6 +36,27 @@ class Settings(BaseSettings):
     raw_retention_days: int = Field(30, ge=1, description="days of raw telemetry kept")
     rollup_retention_days: int = Field(730, ge=1, description="days of 1-hour and daily rollups kept")
     stale_ingest_s: int = Field(120, ge=5, description="seconds without a stored message before walls show stale")
+    # security (docs/security.md)
+    cookie_secure: bool | None = Field(None, description="Secure flag on session cookies; unset: on, except when "
+                                       "the dashboard listens on a loopback address (plain-HTTP demos)")
+    session_idle_minutes: int = Field(480, ge=5, description="a user's session ends after this long unused")
+    session_max_hours: int = Field(24, ge=1, description="a user's session ends this long after login")
+    login_max_failures_user: int = Field(5, ge=1, description="failed logins per user name within the window")
+    login_max_failures_ip: int = Field(30, ge=1, description="failed logins per client address within the window")
+    login_window_minutes: int = Field(15, ge=1, description="the window of the login rate limits")
+    proxy_hops: int = Field(0, ge=0, le=5, description="reverse proxies in front of the dashboard whose "
+                            "X-Forwarded-For/-Proto/-Host headers are trusted (1 behind the compose nginx)")
+    mqtt_ingester_password: SecretStr | None = Field(None, description="the broker's ingester account for "
+                                                     "`ioc devices credentials --out` (docker compose)")
+    mqtt_gateway_password: SecretStr | None = Field(None, description="the broker's gateway account (simulators, "
+                                                    "gateways of many devices) for `ioc devices credentials --out`")
+    # retention per data class (ioc.security.retention); raw telemetry is raw_retention_days
+    dead_letter_retention_days: int = Field(90, ge=1, description="days of rejected MQTT messages kept")
+    camera_event_retention_days: int = Field(90, ge=1, description="days of camera events and snapshot URLs kept")
+    report_contact_retention_days: int = Field(365, ge=1, description="days a reporter's contact is kept after "
+                                               "the report is closed")
+    access_log_retention_days: int = Field(730, ge=1, description="days of the personal-data access log and the "
+                                           "security audit log kept")
 
     @field_validator("database_url")
     @classmethod

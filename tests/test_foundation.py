@@ -124,10 +124,9 @@ def test_changed_migration_is_refused(db: psycopg.Connection, tmp_path: Path) ->
 
 
 def test_duplicate_reading_is_stored_once(db: psycopg.Connection) -> None:
-    row = "('2026-11-21T01:00:00Z', 'cam-1', %s, now(), 5, 3, 60)"
     for seq in (None, None, 7, 7, 8):
-        db.execute(f"INSERT INTO camera_telemetry (ts, device_id, seq, received_at, vehicles, people, interval_s) "
-                   f"VALUES {row} ON CONFLICT DO NOTHING", [seq])
+        db.execute("INSERT INTO camera_telemetry (ts, device_id, seq, received_at, vehicles, people, interval_s) "
+                   "VALUES ('2026-11-21T01:00:00Z', 'cam-1', %s, now(), 5, 3, 60) ON CONFLICT DO NOTHING", [seq])
     assert db.execute("SELECT count(*) FROM camera_telemetry").fetchone() == (3,)
 
 
@@ -140,7 +139,8 @@ def test_private_stack_status_healthy_and_idempotent() -> None:
         first = handle.up()
         assert handle.up() == first  # idempotent: same ports, nothing restarted
         states = stack.status(handle.settings)
-        assert [(s.name, s.managed, s.healthy) for s in states] == [("postgresql", True, True), ("mosquitto", True, True)]
+        assert [(s.name, s.managed, s.healthy) for s in states] == [("postgresql", True, True),
+                                                                     ("mosquitto", True, True)]
         with psycopg.connect(first.database_url) as conn:
             exts = {r[0] for r in conn.execute("SELECT extname FROM pg_extension")}
             preload = conn.execute("SHOW shared_preload_libraries").fetchone()

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dash
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboards import context
 from dashboards.components import frame, lang_switch
@@ -53,6 +53,7 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
     graph = dcc.Graph(id="wall-map", style={"height": "100%"}, config={"displayModeBar": False, "scrollZoom": True},
                       figure={"layout": {"paper_bgcolor": th.panel, "plot_bgcolor": th.panel,
                                          "xaxis": {"visible": False}, "yaxis": {"visible": False}}})
+    # wall-map-sig: digests of what the browser's map holds (views.figure_diff), so a tick sends only changes
     return frame(th, [
         dcc.Store(id="wall-opts", data=opts), dcc.Store(id="wall-scene", data={"i": 0, "ward": ward or None}),
         dcc.Store(id="wall-map-sig"), dcc.Store(id="wall-ok"), dcc.Store(id="wall-seen"),
@@ -80,11 +81,11 @@ def refresh_wall(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, A
     Input("wall-tick", "n_intervals"), Input("wall-scene", "data"),
     State("wall-map-sig", "data"), State("wall-opts", "data"),
 )
-def refresh_map(_n: int | None, scene: dict[str, Any] | None, known: str | None,
-                opts: dict[str, Any]) -> tuple[Any, str]:
+def refresh_map(_n: int | None, scene: dict[str, Any] | None, known: dict[str, Any] | None,
+                opts: dict[str, Any]) -> tuple[Any, Any]:
     ioc = context.current()
     return wall_map.update(ioc.pool, datetime.now(UTC), scene, known, theme_for(opts.get("theme"), "dark"),
-                           norm_lang(opts.get("lang")), ioc.settings.tiles_url, ctx.triggered_id == "wall-scene")
+                           norm_lang(opts.get("lang")), ioc.settings.tiles_url)
 
 
 @callback(Output("wall-scene", "data"), Input("wall-rotate", "n_intervals"), State("wall-scene", "data"),

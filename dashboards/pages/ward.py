@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboards import context
-from dashboards.components import frame, lang_switch, nav, unavailable
+from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
 from dashboards.views import ward as view
@@ -28,23 +28,25 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
     return frame(th, [
         nav(lang, th, ""),
         dcc.Store(id="ward-opts", data={"code": code, "lang": lang, "theme": th.name}),
-        dcc.Interval(id="ward-tick", interval=REFRESH_MS),
+        dcc.Interval(id="ward-tick", interval=REFRESH_MS), dcc.Store(id="ward-map-known"),
         dbc.Container([
             html.Div([html.H1(code or "", id="ward-title", className="me-auto"),
                       lang_switch(f"/ward/{code}", lang, "ward", theme=theme)], className="d-flex align-items-center"),
             dbc.Row([dbc.Col(dcc.Graph(id="ward-map", style={"height": "520px"},
                                        config={"displayModeBar": False, "scrollZoom": True}), lg=7),
                      dbc.Col([html.H4(t("ward.devices", lang)), html.Div(id="ward-devices"),
-                              html.H4(t("ward.reports", lang), className="mt-3"), unavailable(lang)], lg=5)]),
+                              html.H4(t("ward.reports", lang), className="mt-3"), html.Div(id="ward-reports")],
+                             lg=5)]),
             dbc.Row(graphs, className="g-3 mt-1"),
         ], fluid=True),
     ], "ward-page")
 
 
-@callback(Output("ward-title", "children"), Output("ward-map", "figure"), Output("ward-devices", "children"),
-          Input("ward-tick", "n_intervals"), State("ward-opts", "data"))
-def refresh_ward(_n: int | None, opts: dict[str, Any]) -> tuple[Any, Any, Any]:
-    return view.ward_overview(context.current(), opts, datetime.now(UTC))
+@callback(Output("ward-title", "children"), Output("ward-map", "figure"), Output("ward-map-known", "data"),
+          Output("ward-devices", "children"), Output("ward-reports", "children"),
+          Input("ward-tick", "n_intervals"), State("ward-opts", "data"), State("ward-map-known", "data"))
+def refresh_ward(_n: int | None, opts: dict[str, Any], known: dict[str, Any] | None) -> tuple[Any, ...]:
+    return view.ward_overview(context.current(), opts, datetime.now(UTC), known)
 
 
 @callback(Output({"type": "ward-chart", "index": dash.ALL}, "figure"), Input("ward-tick", "n_intervals"),

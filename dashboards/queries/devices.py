@@ -1,4 +1,4 @@
-"""Devices: states per kind, map points, one page of the health table, one device, its dead letters."""
+"""Devices: states per kind, one page of the health table, one device, its dead letters."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from dashboards.queries._run import frame, like_pattern, one, rows
 # sorting 10,000 devices stays one indexed scan).
 SORTABLE = ("device_id", "kind", "name", "ward_code", "state", "last_seen_at", "data_age_s", "battery")
 STATES = ("online", "stale", "offline", "unregistered")
-POINT_COLUMNS = ("device_id", "kind", "state", "name", "ward_code", "lon", "lat")
 
 
 @dataclass(frozen=True)
@@ -50,16 +49,6 @@ def state_counts(pool: ConnectionPool, ward: str | None = None) -> pd.DataFrame:
         SELECT kind, state, count(*)::int AS n FROM device_state
         WHERE %(ward)s::text IS NULL OR ward_code = %(ward)s
         GROUP BY kind, state ORDER BY kind, state""", {"ward": ward}, ("kind", "state", "n"))
-
-
-def map_points(pool: ConnectionPool, ward: str | None = None) -> pd.DataFrame:
-    """Placed devices in a stable order (kind, device_id), so a later state list lines up with the markers."""
-    return frame(pool, """
-        SELECT device_id, kind, state, coalesce(name, device_id) AS name, ward_code,
-               round(ST_X(location)::numeric, 5)::float AS lon, round(ST_Y(location)::numeric, 5)::float AS lat
-        FROM device_state
-        WHERE location IS NOT NULL AND (%(ward)s::text IS NULL OR ward_code = %(ward)s)
-        ORDER BY kind, device_id""", {"ward": ward}, POINT_COLUMNS)
 
 
 def page(pool: ConnectionPool, where: DeviceFilter, sort: str = "device_id", descending: bool = False,

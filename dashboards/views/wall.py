@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from dash import html
@@ -13,7 +14,7 @@ from psycopg_pool import ConnectionPool
 from dashboards import context, fmt
 from dashboards.components import Tile, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
-from dashboards.queries import aqi, devices, events, health, rollups, wards
+from dashboards.queries import aqi, devices, events, health, report_seam, rollups, wards
 from dashboards.theme import Theme, theme_for
 from layers.vn_aqi import BANDS
 
@@ -22,6 +23,7 @@ TILE_KEYS = ("devices", "aqi", "wifi", "events", "reports", "system")
 AQI_FRESH_S = 2 * 3600
 WIFI_FRESH_S = 5 * 60
 BAND = {b.key: b for b in BANDS}
+OVERDUE_HEX = "#be123c"   # the offline state's rose: overdue reports stand out like a device that is down
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,15 @@ class WallSnapshot:
     wifi: rollups.WifiCompare
     events: pd.DataFrame
     ingest: health.IngestStatus
+    reports: report_seam.ReportCounts | None   # None: field reports are not installed
 
 
-def snapshot(pool: ConnectionPool, now: datetime, ward: str | None) -> WallSnapshot:
+def snapshot(pool: ConnectionPool, now: datetime, ward: str | None, tz: ZoneInfo) -> WallSnapshot:
     return WallSnapshot(
         now=now, counts=devices.state_counts(pool, ward), kinds=devices.kinds(pool),
         stations=aqi.station_aqi(pool, now, ward), wifi=rollups.wifi_compare(pool, now, ward),
-        events=rollups.event_counts(pool, now - timedelta(hours=1), ward), ingest=health.ingest_status(pool))
+        events=rollups.event_counts(pool, now - timedelta(hours=1), ward), ingest=health.ingest_status(pool),
+        reports=report_seam.counts(pool, now, tz, ward))
 
 
 def _age(now: datetime, then: datetime | None) -> float | None:
@@ -102,10 +106,16 @@ def events_tile(snap: WallSnapshot, lang: str) -> Tile:
                 lines or [t("wall.events.none", lang)], t("wall.events.caption", lang))
 
 
-def reports_tile(lang: str) -> Tile:
-    """Field reports do not exist yet: say so, never show a zero that would read as "no problems"."""
-    return Tile("reports", t("wall.tile.reports", lang), fmt.BLANK, [t("common.not_yet_available", lang)],
-                unavailable=True)
+def reports_tile(snap: WallSnapshot, lang: str) -> Tile:
+    """Open / overdue field reports; while reports are not installed, say so (a zero would read "no problems")."""
+    title, r = t("wall.tile.reports", lang), snap.reports
+    if r is None:
+        return Tile("reports", title, fmt.BLANK, [t("common.not_yet_available", lang)], unavailable=True)
+    detail: list[Any] = [t("reports.tile.paused", lang, n=fmt.number(r.paused, lang))]
+    if r.received_today is not None:
+        detail = [f"{t('reports.tile.today', lang)}: {fmt.number(r.received_today, lang)}", html.Br(), *detail]
+    return Tile("reports", title, f"{fmt.number(r.open, lang)} / {fmt.number(r.overdue, lang)}", detail,
+                t("reports.tile.open_caption", lang), color=OVERDUE_HEX if r.overdue else None, text_color="#ffffff")
 
 
 def system_tile(snap: WallSnapshot, lang: str, stale_after_s: int) -> Tile:
@@ -121,7 +131,7 @@ def system_tile(snap: WallSnapshot, lang: str, stale_after_s: int) -> Tile:
 
 def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> dict[str, Tile]:
     made = [devices_tile(snap, lang, theme), aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
-            reports_tile(lang), system_tile(snap, lang, stale_after_s)]
+            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s)]
     return {tile.key: tile for tile in made}
 
 
@@ -155,7 +165,7 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "dark")
     ward = (scene or {}).get("ward")
     pool, settings = ioc.pool, ioc.settings
-    snap = snapshot(pool, now, ward)
+    snap = snapshot(pool, now, ward, settings.tz)
     made = tiles(snap, lang, th, settings.stale_ingest_s)
     text, shown = banner(snap.ingest, settings.stale_ingest_s, lang)
     feed = feed_items(events.newest(pool, 8, ward), devices.state_changes(pool, 8, ward), now, settings.tz, lang)

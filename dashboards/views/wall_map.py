@@ -1,51 +1,41 @@
-"""The wall map per tick: a full figure when the device set changes, else a small :class:`dash.Patch`."""
+"""The wall map per tick: the whole figure when its shape changes, else a Patch of what changed, else nothing."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
-from dash import Patch
 from psycopg_pool import ConnectionPool
 
 from dashboards import maps
-from dashboards.queries import aqi, devices, rollups, wards
+from dashboards.queries import maplayers, wards
 from dashboards.theme import Theme
+from dashboards.views import figure_diff
 
-
-def map_data(pool: ConnectionPool, now: datetime, ward: str | None) -> maps.MapData:
-    """Every device and station (the scene only moves the view), the outlines of the wards in view."""
-    codes = wards.with_devices(pool)
-    view = wards.extent(pool, [ward] if ward else None)
-    return maps.MapData(outlines=wards.outlines(pool, codes or None), points=devices.map_points(pool),
-                        stations=aqi.station_aqi(pool, now), wifi=rollups.wifi_now(pool), view=view)
-
-
-def signature(data: maps.MapData, theme: Theme, lang: str) -> str:
-    """Changes when the markers' order changes (a device added or placed), so patches stay aligned."""
-    h = hashlib.sha1(usedforsecurity=False)
-    h.update(f"{theme.name}|{lang}|".encode())
-    h.update("\n".join(maps.device_order(data.points)).encode())
-    return h.hexdigest()
+# The wall's map panel at 1920×1080: the width left of the 660 px tile column, the height above the feed.
+WALL_MAP_PX = (1230, 700)
 
 
 def scene_key(scene: dict[str, Any] | None) -> str:
     return f"scene:{(scene or {}).get('ward') or 'city'}"
 
 
-def update(pool: ConnectionPool, now: datetime, scene: dict[str, Any] | None, known: str | None, theme: Theme,
-           lang: str, tiles_url: str | None, scene_changed: bool) -> tuple[Any, str]:
-    """(figure or patch, signature). uirevision is the scene, so zoom survives ticks but not a scene change."""
+def view(pool: ConnectionPool, scene: dict[str, Any] | None) -> maps.MapView:
+    """The scene's box: the pinned or rotated-to ward, else the wards that hold devices."""
     ward = (scene or {}).get("ward")
-    data = map_data(pool, now, ward)
-    sig = signature(data, theme, lang)
-    if sig != known:
-        return maps.city_map(data, theme, lang, tiles_url, scene_key(scene)), sig
-    patch: Patch = maps.state_patch(data, theme, lang)
-    if scene_changed:
-        center, zoom = maps.center_zoom(data.view)
-        patch["layout"]["map"]["center"] = center
-        patch["layout"]["map"]["zoom"] = zoom
-        patch["layout"]["uirevision"] = scene_key(scene)
-    return patch, sig
+    return maps.MapView(wards.extent(pool, [ward] if ward else None), scene_key(scene), *WALL_MAP_PX, wall=True)
+
+
+def figure(pool: ConnectionPool, now: datetime, scene: dict[str, Any] | None, theme: Theme, lang: str,
+           tiles_url: str | None) -> dict[str, Any]:
+    """Every device, station, access point and open report (a scene only moves the view), the wards that hold
+    devices."""
+    src = maplayers.load(pool, now, ward_codes=wards.with_devices(pool) or None)
+    return maps.figure(src, theme, lang, tiles_url, view(pool, scene))
+
+
+def update(pool: ConnectionPool, now: datetime, scene: dict[str, Any] | None, known: figure_diff.Known | None,
+           theme: Theme, lang: str, tiles_url: str | None) -> tuple[Any, Any]:
+    """(figure, Patch or no_update; the browser's new known record). ``uirevision`` is the scene: an operator's
+    zoom survives ticks but not a scene change (the Patch then carries the new centre, zoom and revision)."""
+    return figure_diff.update(figure(pool, now, scene, theme, lang, tiles_url), known)

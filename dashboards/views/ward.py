@@ -1,4 +1,5 @@
-"""A ward's figures from the rollups: PM2.5 and VN_AQI (24 h, 30 days), wifi against last week, traffic by hour."""
+"""A ward's page from the rollups and map layers: map, devices, reports, PM2.5 and VN_AQI (24 h, 30 days), wifi
+against last week, traffic by hour."""
 
 from __future__ import annotations
 
@@ -9,75 +10,93 @@ from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 from psycopg_pool import ConnectionPool
 
 from dashboards import charts, context, fmt, maps
+from dashboards.components import unavailable
 from dashboards.i18n import norm_lang, t
-from dashboards.queries import aqi, devices, rollups, wards
+from dashboards.queries import devices, maplayers, report_seam, rollups, wards
 from dashboards.theme import Theme, theme_for
-from layers.vn_aqi import daily_aqi_series, hourly_aqi_series
+from dashboards.views import figure_diff
+from layers.vn_aqi import daily_aqi, hourly_aqi_series
+
+WARD_MAP_PX = (1100, 520)
+NOWCAST_HOURS = 12   # the NowCast of an hour looks at the 11 hours before it
 
 
 @dataclass(frozen=True)
 class WardSeries:
-    pm25_hourly: pd.Series        # ward mean, 30 days, local time index
+    pm25_hourly: pd.Series        # ward mean per hour, last 24 h plus the NowCast's lead-in, local time
+    pm25_daily: pd.Series         # ward mean per local day (rollup_1d), last 30 days
     clients: pd.Series            # total clients, last 24 h
     clients_week_ago: pd.Series   # the same hours 7 days earlier, shifted onto the last 24 h
     vehicles: pd.Series
     people: pd.Series
 
 
-def _series(frame: pd.DataFrame, tz: ZoneInfo) -> pd.Series:
+def series(frame: pd.DataFrame, tz: ZoneInfo) -> pd.Series:
+    """``bucket``/``value`` rows as a float series on a tz-aware index in the display zone."""
     if frame.empty:
         return pd.Series(dtype=float, index=pd.DatetimeIndex([], tz=tz))
     index = pd.DatetimeIndex(pd.to_datetime(frame["bucket"], utc=True)).tz_convert(tz)
-    return pd.Series(pd.to_numeric(frame["value"], errors="coerce").to_numpy(), index=index)
+    return pd.Series(pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float), index=index)
 
 
 def load(pool: ConnectionPool, ward: str, now: datetime, tz: ZoneInfo) -> WardSeries:
-    day, month, week = timedelta(hours=24), timedelta(days=30), timedelta(days=7)
-    hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    day, week = timedelta(hours=24), timedelta(days=7)
+    hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)   # the current hour included
+    first_day = datetime.combine(now.astimezone(tz).date() - timedelta(days=29), datetime.min.time(), tz)
 
-    def area(metric: str, start: datetime, end: datetime, how: rollups.Combine) -> pd.Series:
-        return _series(rollups.area_series(pool, ward, metric, start, end, "1h", how), tz)
+    def area(metric: str, start: datetime, end: datetime, how: rollups.Combine, bucket: str = "1h") -> pd.Series:
+        return series(rollups.area_series(pool, ward, metric, start, end, bucket, how), tz)
 
     before = area("clients", hour - day - week, hour - week, "total")
     before.index = before.index + week
-    return WardSeries(area("pm25", hour - month, hour, "mean"), area("clients", hour - day, hour, "total"), before,
-                      area("vehicles", hour - day, hour, "sum"), area("people", hour - day, hour, "sum"))
+    return WardSeries(area("pm25", hour - day - timedelta(hours=NOWCAST_HOURS - 1), hour, "mean"),
+                      area("pm25", first_day, now, "mean", "1d"), area("clients", hour - day, hour, "total"),
+                      before, area("vehicles", hour - day, hour, "sum"), area("people", hour - day, hour, "sum"))
 
 
-def figures(data: WardSeries, now: datetime, theme: Theme, lang: str) -> list[go.Figure]:
+def daily_index(pm25: pd.Series) -> pd.DataFrame:
+    """pm25_24h and the daily VN_AQI (AQId) of each day's mean."""
+    results = [daily_aqi(pm25_24h=None if pd.isna(v) else float(v)) for v in pm25]
+    return pd.DataFrame({"pm25_24h": pm25.to_numpy(dtype=float),
+                         "aqi": pd.array([r.value if r else None for r in results], dtype="Int64")}, index=pm25.index)
+
+
+def figures(data: WardSeries, now: datetime, theme: Theme, lang: str) -> list[charts.Figure]:
     """PM2.5 24 h, VN_AQI 24 h, PM2.5 30 days, VN_AQI 30 days, wifi vs last week, traffic by hour."""
     pm = data.pm25_hourly
     hourly = hourly_aqi_series(pm) if len(pm) else pd.DataFrame(columns=["pm25", "aqi"])
-    daily = daily_aqi_series(pm) if len(pm) else pd.DataFrame(columns=["pm25_24h", "aqi"])
-    since = pd.Timestamp(now) - pd.Timedelta(hours=24)
-    last_day = hourly[hourly.index > since] if len(hourly) else hourly
+    last_day = hourly[hourly.index > pd.Timestamp(now) - pd.Timedelta(hours=24)] if len(hourly) else hourly
+    daily = daily_index(data.pm25_daily)
     return [
         charts.band_chart(last_day, "pm25", t("ward.chart.pm25_24h", lang), theme, lang, aqi=False),
         charts.band_chart(last_day, "aqi", t("ward.chart.aqi_24h", lang), theme, lang, aqi=True),
-        charts.band_chart(daily, "pm25_24h", t("ward.chart.pm25_30d", lang), theme, lang, aqi=False, kind="bar"),
-        charts.band_chart(daily, "aqi", t("ward.chart.aqi_30d", lang), theme, lang, aqi=True, kind="bar"),
+        charts.band_chart(daily, "pm25_24h", t("ward.chart.pm25_30d", lang), theme, lang, aqi=False, daily=True),
+        charts.band_chart(daily, "aqi", t("ward.chart.aqi_30d", lang), theme, lang, aqi=True, daily=True),
         charts.compare_chart(data.clients, data.clients_week_ago, t("ward.chart.wifi", lang),
                              (t("ward.this_week", lang), t("ward.last_week", lang)), theme, lang),
         charts.traffic_chart(data.vehicles, data.people, t("ward.chart.traffic", lang), theme, lang),
     ]
 
 
-def ward_overview(ioc: context.IocContext, opts: dict[str, Any], now: datetime) -> tuple[Any, Any, Any]:
+def ward_overview(ioc: context.IocContext, opts: dict[str, Any], now: datetime,
+                  known: figure_diff.Known | None = None) -> tuple[Any, ...]:
+    """Title, map (a figure, or a Patch against ``known``), the browser's new known record, devices, reports."""
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "light")
     code = str(opts.get("code") or "")
     place = wards.get(ioc.pool, code) if code else None
     if place is None:
-        return t("ward.unknown", lang, code=code or ""), {}, ""
-    data = maps.MapData(outlines=wards.outlines(ioc.pool, [code]), points=devices.map_points(ioc.pool, code),
-                        stations=aqi.station_aqi(ioc.pool, now, code), wifi=rollups.wifi_now(ioc.pool, code),
-                        view=(place["west"], place["south"], place["east"], place["north"]))
-    fig = maps.city_map(data, th, lang, ioc.settings.tiles_url, f"ward:{code}")
-    return place["name"], fig, device_table(devices.state_counts(ioc.pool, code), lang)
+        return t("ward.unknown", lang, code=code or ""), {}, None, "", ""
+    src = maplayers.load(ioc.pool, now, ward=code, ward_codes=[code])
+    box = (place["west"], place["south"], place["east"], place["north"])
+    fig = maps.figure(src, th, lang, ioc.settings.tiles_url, maps.MapView(box, f"ward:{code}", *WARD_MAP_PX))
+    sent, new_known = figure_diff.update(fig, known)
+    counts = report_seam.counts(ioc.pool, now, ioc.settings.tz, code)
+    return (place["name"], sent, new_known, device_table(devices.state_counts(ioc.pool, code), lang),
+            report_summary(counts, lang))
 
 
 def device_table(counts: Any, lang: str) -> dbc.Table:
@@ -87,6 +106,18 @@ def device_table(counts: Any, lang: str) -> dbc.Table:
                      *[html.Td(fmt.number(int(g.loc[g["state"] == s, "n"].sum()), lang)) for s in devices.STATES]])
             for k, g in counts.groupby("kind")]
     return dbc.Table([head, html.Tbody(body)], bordered=False, hover=True, size="sm")
+
+
+def report_summary(counts: report_seam.ReportCounts | None, lang: str) -> Any:
+    """Open and overdue field reports of the ward (on the map too); "not yet available" without the feature."""
+    if counts is None:
+        return unavailable(lang)
+    cells = [(t("reports.tile.open", lang), counts.open), (t("reports.tile.overdue", lang), counts.overdue)]
+    body = html.Tr([html.Td(fmt.number(n, lang), className="fs-3 fw-bold pe-4") for _, n in cells])
+    head = html.Tr([html.Th(label, className="pe-4") for label, _ in cells])
+    note = t("reports.tile.paused", lang, n=fmt.number(counts.paused, lang))
+    return html.Div([html.Table([html.Thead(head), html.Tbody(body)]), html.Div(note, className="text-muted")],
+                    id="ward-reports-counts")
 
 
 def ward_charts(ioc: context.IocContext, opts: dict[str, Any], now: datetime, count: int) -> list[Any]:

@@ -18,6 +18,7 @@ import click
 from ioc import db, migrate, stack
 from ioc.config import Settings, log_settings
 from ioc.errors import IocError
+from ioc.security import users
 
 log = logging.getLogger("ioc.demo")
 REPO = Path(__file__).resolve().parents[2]
@@ -44,19 +45,24 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
         applied = migrate.apply(conn)
         log.info("schema: %s", f"applied {len(applied)} migration(s)" if applied else "up to date")
         _load_geography_and_fleets(conn)
+        admin_password = users.ensure_admin(conn)
     env = {**os.environ, "IOC_DATABASE_URL": urls.database_url, "IOC_MQTT_URL": urls.mqtt_url,
            "IOC_STATE_DIR": str(settings.state_dir.resolve())}
+    # least privilege on the broker: the ingester only reads, the simulators (a gateway) only write
+    ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
+    gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}
     children: list[Child] = []
     try:
-        children.append(_spawn("ingester", ["ingest"], env))
+        children.append(_spawn("ingester", ["ingest"], ingester_env))
         children.append(_spawn("dashboard", ["serve"], env))
         for fleet in FLEETS:
             args = ["simulate", "--fleet", str(fleet), "--seed", "1"]
-            children.append(_spawn(f"simulator {fleet.stem}", args, env))
+            children.append(_spawn(f"simulator {fleet.stem}", args, gateway_env))
             if backfill:
-                children.append(_spawn(f"backfill {fleet.stem}", [*args, "--backfill", backfill], env))
+                children.append(_spawn(f"backfill {fleet.stem}", [*args, "--backfill", backfill], gateway_env))
         click.secho(f"\nsmartward-ioc is running: http://{settings.http_host}:{settings.http_port}/wall  "
                     "(Ctrl-C stops everything)\n", fg="green", bold=True)
+        _print_admin(admin_password)
         _watch(children)
     except KeyboardInterrupt:
         click.echo("\nstopping …")
@@ -74,6 +80,14 @@ def demo_data(settings: Settings) -> None:
     """Load the demo's real ward geography, the ward mapping and the two demo fleets (idempotent)."""
     with db.connect(stack.endpoints(settings).database_url) as conn:
         _load_geography_and_fleets(conn)
+
+
+def _print_admin(password: str | None) -> None:
+    if password is None:
+        click.echo("Sign in with your admin account (forgot it? `ioc users reset-password admin`).\n")
+        return
+    click.secho(f"Sign in as  admin  with the one-time password  {password}  (shown once; you choose your own "
+                "at first sign-in).\n", fg="yellow", bold=True)
 
 
 def _check_port(settings: Settings) -> None:

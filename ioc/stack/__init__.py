@@ -2,6 +2,10 @@
 
 A service is private only when its URL is not configured; a configured ``IOC_DATABASE_URL`` or ``IOC_MQTT_URL``
 is used as it is and never started or stopped by us.
+
+The private Mosquitto refuses anonymous clients. :func:`endpoints` hands out its ``ioc`` account (read and write
+``ioc/#``: what processes started by hand and tests need); :func:`account_url` gives the narrower ``ingester``
+(read only) and ``gateway`` (write only) accounts that ``ioc demo`` passes to the ingester and the simulators.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from ioc.stack._mosquitto import PrivateMosquitto
 from ioc.stack._postgres import PrivatePostgres
 from ioc.stack._state import MqttState, PgState, StackState
 
-__all__ = ["Endpoints", "ServiceStatus", "down", "endpoints", "status", "up"]
+__all__ = ["Endpoints", "ServiceStatus", "account_url", "down", "endpoints", "reload_broker", "status", "up"]
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,34 @@ def endpoints(settings: Settings, state: StackState | None = None) -> Endpoints:
     if mq is None:
         if state.mosquitto is None:
             raise StackError("no MQTT broker configured and no local stack: run `ioc stack up` or set IOC_MQTT_URL")
-        mq = state.mosquitto.url("ingester")
+        mq = state.mosquitto.url("ioc")
     return Endpoints(db, mq)
+
+
+def account_url(settings: Settings, account: str) -> str:
+    """The private broker's URL for a service account (``ingester``, ``gateway``); a configured IOC_MQTT_URL as is."""
+    from ioc.errors import StackError
+
+    if settings.mqtt_url is not None:
+        return settings.mqtt_url
+    state = StackState.load(settings.state_dir.resolve())
+    if state.mosquitto is None or account not in state.mosquitto.accounts:
+        raise StackError(f"the local stack has no MQTT account {account!r}: run `ioc stack up`")
+    return state.mosquitto.url(account)
+
+
+def reload_broker(settings: Settings) -> bool:
+    """Write the private broker's password file and ACL again and make it reload them; False when it is not ours
+    or not running."""
+    if settings.mqtt_url is not None:
+        return False
+    root = settings.state_dir.resolve()
+    state = StackState.load(root)
+    mq = PrivateMosquitto(root)
+    if state.mosquitto is None or not mq.running():
+        return False
+    mq.write_auth(state.mosquitto)
+    return mq.reload()
 
 
 def down(settings: Settings) -> list[str]:
@@ -115,6 +145,6 @@ def _mqtt_status(settings: Settings, root: Path, st: MqttState | None) -> Servic
     mq = PrivateMosquitto(root)
     if st is None or not mq.running():
         return ServiceStatus("mosquitto", True, False, False, "", "not running: `ioc stack up`")
-    problem = probe(MqttTarget.parse(st.url("ingester")))
-    return ServiceStatus("mosquitto", True, True, not problem, mask_url(st.url("ingester")) or "",
+    problem = probe(MqttTarget.parse(st.url("ioc")))
+    return ServiceStatus("mosquitto", True, True, not problem, mask_url(st.url("ioc")) or "",
                          problem or f"pid {mq.pid()}")

@@ -69,12 +69,10 @@ class Receiver:
             log.error("broker %s:%d refused the connection: %s", self.target.host, self.target.port, rc)
             return
         self.gen += 1
-        if flags.session_present and self.subscription.startswith("$share/"):
-            # Mosquitto 2.0 restores a shared subscription from its persistence file in a broken state: it stays in
-            # the group and takes its turn, but delivers nothing (measured: half the messages lost after a broker
-            # restart). Dropping and renewing it repairs the group; the queued backlog belongs to the session and
-            # stays. The two packets go out back to back.
-            client.unsubscribe(self.subscription)
+        # Subscribing again with a session present is harmless and covers a broker that lost it. Known broker bug:
+        # Mosquitto 2.0 restores a *shared* subscription from its persistence file broken after a broker restart
+        # (half the group's messages go to a ghost member; dropping and renewing it instead loses the session's
+        # queue). One worker therefore subscribes plainly; see docs/ingestion.md.
         log.info("connected to %s:%d (session present: %s); subscribing %s", self.target.host, self.target.port,
                  flags.session_present, self.subscription)
         client.subscribe(self.subscription, options=SubscribeOptions(qos=1))

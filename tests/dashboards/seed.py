@@ -207,3 +207,22 @@ def age_devices(conn: psycopg.Connection, stale: Sequence[str] = (), offline: Se
     if offline:
         conn.execute("UPDATE devices SET online = false, online_changed_at = now() - interval '5 minutes' "
                      "WHERE device_id = ANY(%s)", [list(offline)])
+
+
+def field_reports(conn: psycopg.Connection, ward: str, open_: int, overdue: int, seed: int = 5) -> None:
+    """``open_`` open field reports at random points of ``ward`` (received or in progress), the first ``overdue``
+    of them past their due time, plus one resolved report (never on the map)."""
+    conn.execute("""
+        INSERT INTO reports (source, category, description, geom, ward_code, status, submitted_at, sla_days, due_at)
+        SELECT 'hotline_1022', 'lighting', 'test report', d.geom, %(ward)s::text,
+               CASE WHEN d.path[1] %% 2 = 0 THEN 'in_progress' ELSE 'received' END,
+               now() - interval '3 days', 3,
+               CASE WHEN d.path[1] <= %(overdue)s THEN now() - interval '2 hours' ELSE now() + interval '2 days' END
+        FROM wards w, LATERAL ST_Dump(ST_GeneratePoints(w.geom, %(n)s, %(seed)s)) AS d
+        WHERE w.code = %(ward)s::text AND w.valid_to IS NULL""",
+                 {"ward": ward, "n": open_, "overdue": overdue, "seed": seed})
+    conn.execute("""
+        INSERT INTO reports (source, category, description, ward_code, status, submitted_at, sla_days, due_at,
+                             resolved_at, outcome)
+        VALUES ('web', 'roads', 'done', %s, 'resolved', now() - interval '2 days', 5, now() + interval '3 days',
+                now() - interval '1 day', 'resolved')""", [ward])

@@ -1,4 +1,7 @@
-"""The pages in headless Chromium (dash[testing]): rendered with data, no console errors, screenshots at 1920×1080."""
+"""The pages in headless Chromium (dash[testing]): rendered with data, no console errors, screenshots at 1920×1080.
+
+The wall signs in with a kiosk token, the other pages as a viewer through the sign-in form.
+"""
 
 from __future__ import annotations
 
@@ -11,77 +14,104 @@ from selenium.webdriver.common.by import By
 
 from dashboards.app import create_app
 from ioc.config import Settings
-from tests.dashboards import seed
+from tests.dashboards import access, seed
 from tests.dashboards.conftest import SCREENSHOTS
 from tests.support import wait_until
 
 pytestmark = pytest.mark.browser
 
-
-def _start(dash_duo: Any, settings: Settings, pool: ConnectionPool, path: str) -> None:
-    dash_duo.start_server(create_app(settings, pool))
-    # the wall's size exactly, whatever the window decorations of headless Chromium take
-    dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                    {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
-    dash_duo.driver.get(dash_duo.server_url + path)
+TILE = '[id*="\\"key\\":\\"{}\\""]'
 
 
-def _errors(dash_duo: Any) -> list[dict[str, Any]]:
-    return [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
+def wall_size(driver: Any) -> None:
+    """The wall's size exactly, whatever the window decorations of headless Chromium take."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
 
 
-def _shot(dash_duo: Any, name: str) -> None:
+def _start(dash_duo: Any, settings: Settings, pool: ConnectionPool, db: psycopg.Connection, path: str) -> None:
+    dash_duo.start_server(create_app(settings, pool), navigate=False)   # "/" needs a signed-in caller first
+    wall_size(dash_duo.driver)
+    base = dash_duo.server.url.rstrip("/")
+    if path.startswith("/wall"):
+        path += ("&" if "?" in path else "?") + f"kiosk={access.kiosk_token(db)}"
+    else:
+        access.sign_in(dash_duo.driver, base, access.viewer(db))
+    dash_duo.driver.get(base + path)
+
+
+def errors(browser: Any) -> list[dict[str, Any]]:
+    return [e for e in browser.get_logs() or [] if e.get("level") == "SEVERE"]
+
+
+def shot(browser: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    assert browser.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
-def _text(dash_duo: Any, selector: str) -> str:
-    return str(dash_duo.find_element(selector).text)
+def text(browser: Any, selector: str) -> str:
+    return str(browser.find_element(selector).text)
+
+
+def legend(browser: Any, selector: str) -> str:
+    found = browser.driver.find_elements(By.CSS_SELECTOR, f"{selector} .legend")
+    return str(found[0].text) if found else ""
 
 
 def test_wall_shows_tiles_map_feed_and_clock(dash_duo: Any, db: psycopg.Connection, settings: Settings,
                                              pool: ConnectionPool, seeded: list[seed.Device]) -> None:
     seed.age_devices(db, stale=["env-22333-0001"], offline=["camera-22366-0001"])
-    _start(dash_duo, settings, pool, "/wall")
-    dash_duo.wait_for_contains_text('[id*="\\"key\\":\\"devices\\""] .ioc-tile-value', "/", timeout=20)
+    seed.field_reports(db, "22390", open_=3, overdue=1)
+    _start(dash_duo, settings, pool, db, "/wall")
+    dash_duo.wait_for_contains_text(f"{TILE.format('devices')} .ioc-tile-value", "/", timeout=20)
     wait_until(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#wall-map .maplibregl-canvas")) == 1,
                timeout=20, what="the map canvas")
     wait_until(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#wall-feed li")) >= 5, timeout=20,
                what="the event feed")
-    assert _text(dash_duo, '[id*="\\"key\\":\\"devices\\""] .ioc-tile-value') == "34 / 36"
-    assert _text(dash_duo, '[id*="\\"key\\":\\"aqi\\""] .ioc-tile-value').isdigit()
-    assert "chưa có dữ liệu" in _text(dash_duo, '[id*="\\"key\\":\\"reports\\""]')
-    assert ":" in _text(dash_duo, "#wall-clock-time") and "/" in _text(dash_duo, "#wall-clock-date")
+    wait_until(lambda: "Ngoại tuyến (1)" in legend(dash_duo, "#wall-map"), timeout=20, what="the map legend")
+    assert text(dash_duo, f"{TILE.format('devices')} .ioc-tile-value") == "34 / 36"
+    assert text(dash_duo, f"{TILE.format('aqi')} .ioc-tile-value").isdigit()
+    assert text(dash_duo, f"{TILE.format('reports')} .ioc-tile-value") == "3 / 1"
+    assert ":" in text(dash_duo, "#wall-clock-time") and "/" in text(dash_duo, "#wall-clock-date")
     assert "ioc-banner-on" not in dash_duo.find_element("#wall-banner").get_attribute("class")
-    legend = _text(dash_duo, "#wall-map .legend")
-    assert "Mất kết nối" in legend and "VN_AQI" in legend and "Nguy hại" in legend
-    assert not (errors := _errors(dash_duo)), errors
-    _shot(dash_duo, "wall")
+    assert {"Trực tuyến (34)", "Mất dữ liệu (1)", "VN_AQI", "Quá hạn (1)"} <= _words(legend(dash_duo, "#wall-map"))
+    # a device going offline reaches the map as a Patch of two traces, without reloading the map
+    seed.age_devices(db, offline=["wifi-22402-0001"])
+    wait_until(lambda: "Ngoại tuyến (2)" in legend(dash_duo, "#wall-map"), timeout=20, what="the patched legend")
+    assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#wall-map .maplibregl-canvas")) == 1
+    assert not (found := errors(dash_duo)), found
+    shot(dash_duo, "wall")
+
+
+def _words(legend_text: str) -> set[str]:
+    """Legend lines, plus 'VN_AQI' when any band line is there."""
+    lines = {line.strip() for line in legend_text.splitlines() if line.strip()}
+    return lines | ({"VN_AQI"} if any(line.startswith("VN_AQI") for line in lines) else set())
 
 
 def test_wall_shows_the_stale_banner_when_ingest_stops(dash_duo: Any, db: psycopg.Connection, settings: Settings,
                                                        pool: ConnectionPool, seeded: list[seed.Device]) -> None:
-    _start(dash_duo, settings, pool, "/wall?lang=en")
-    dash_duo.wait_for_contains_text('[id*="\\"key\\":\\"system\\""]', "Lag", timeout=20)
+    _start(dash_duo, settings, pool, db, "/wall?lang=en")
+    dash_duo.wait_for_contains_text(TILE.format("system"), "Lag", timeout=20)
     assert "ioc-banner-on" not in dash_duo.find_element("#wall-banner").get_attribute("class")
     seed.heartbeat(db, age_s=settings.stale_ingest_s + 300)
     dash_duo.wait_for_contains_text("#wall-banner", "Data not updating", timeout=20)
-    wait_until(lambda: "ioc-stale" in dash_duo.find_element('[id*="\\"key\\":\\"system\\""]').get_attribute("class"),
+    wait_until(lambda: "ioc-stale" in dash_duo.find_element(TILE.format("system")).get_attribute("class"),
                timeout=10, what="the system tile greyed out")
-    assert "minutes ago" in _text(dash_duo, '[id*="\\"key\\":\\"system\\""] .ioc-tile-caption')
-    assert not (errors := _errors(dash_duo)), errors
-    _shot(dash_duo, "wall-stale-en")
+    assert "minutes ago" in text(dash_duo, f"{TILE.format('system')} .ioc-tile-caption")
+    assert not (found := errors(dash_duo)), found
+    shot(dash_duo, "wall-stale-en")
 
 
-def test_language_switch_changes_labels(dash_duo: Any, settings: Settings, pool: ConnectionPool,
-                                        seeded: list[seed.Device]) -> None:
-    _start(dash_duo, settings, pool, "/devices")
+def test_language_switch_changes_labels(dash_duo: Any, db: psycopg.Connection, settings: Settings,
+                                        pool: ConnectionPool, seeded: list[seed.Device]) -> None:
+    _start(dash_duo, settings, pool, db, "/devices")
     dash_duo.wait_for_contains_text("#devices-page h1", "Tình trạng thiết bị", timeout=20)
     dash_duo.find_element('[id*="\\"index\\":\\"en\\""]').click()
     dash_duo.wait_for_contains_text("#devices-page h1", "Device health", timeout=20)
     assert "lang=en" in dash_duo.driver.current_url
     dash_duo.wait_for_contains_text("#devices-total", "36 devices", timeout=20)
-    assert not (errors := _errors(dash_duo)), errors
+    assert not (found := errors(dash_duo)), found
 
 
 def test_devices_page_pages_searches_and_shows_dead_letters(dash_duo: Any, db: psycopg.Connection,
@@ -89,7 +119,7 @@ def test_devices_page_pages_searches_and_shows_dead_letters(dash_duo: Any, db: p
                                                             seeded: list[seed.Device]) -> None:
     seed.dead_letter(db, "env-22366-0002", "pm25: -5 is below the physical range 0..1000 µg/m³", n=2)
     seed.age_devices(db, offline=["env-22366-0002"])
-    _start(dash_duo, settings, pool, "/devices")
+    _start(dash_duo, settings, pool, db, "/devices")
     dash_duo.wait_for_contains_text("#devices-total", "36", timeout=20)
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#devices-table tbody tr")) == 25
     search = dash_duo.find_element("#devices-search")
@@ -98,27 +128,32 @@ def test_devices_page_pages_searches_and_shows_dead_letters(dash_duo: Any, db: p
     dash_duo.find_element('[id*="env-22366-0002"]').click()
     dash_duo.wait_for_contains_text("#devices-detail", "below the physical range", timeout=20)
     assert "ioc-stale" not in dash_duo.find_element("#devices-system").get_attribute("class")
-    assert not (errors := _errors(dash_duo)), errors
-    _shot(dash_duo, "devices")
+    assert not (found := errors(dash_duo)), found
+    shot(dash_duo, "devices")
 
 
-def test_ward_page_has_map_and_charts(dash_duo: Any, settings: Settings, pool: ConnectionPool,
-                                      seeded: list[seed.Device]) -> None:
-    _start(dash_duo, settings, pool, "/ward/22333")
+def test_ward_page_has_map_reports_and_charts(dash_duo: Any, db: psycopg.Connection, settings: Settings,
+                                              pool: ConnectionPool, seeded: list[seed.Device]) -> None:
+    seed.field_reports(db, "22333", open_=3, overdue=1)
+    _start(dash_duo, settings, pool, db, "/ward/22333")
     dash_duo.wait_for_contains_text("#ward-title", "Bắc Nha Trang", timeout=20)
     wait_until(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#ward-page .main-svg .trace")) >= 6,
                timeout=20, what="six charts with traces")
     wait_until(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#ward-map .maplibregl-canvas")) == 1,
                timeout=20, what="the ward map")
-    assert "Camera" in _text(dash_duo, "#ward-devices")
-    assert not (errors := _errors(dash_duo)), errors
-    _shot(dash_duo, "ward")
+    wait_until(lambda: "Quá hạn (1)" in legend(dash_duo, "#ward-map"), timeout=20, what="the reports on the map")
+    assert "Camera" in text(dash_duo, "#ward-devices")
+    assert "Quá hạn" in text(dash_duo, "#ward-reports") and "3" in text(dash_duo, "#ward-reports")
+    ticks = [e.text for e in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#ward-page .xtick text")]
+    assert ticks and not [t for t in ticks if any(m in t for m in ("Jan", "Nov", "Dec"))]  # dd/mm, not "Nov 21"
+    assert not (found := errors(dash_duo)), found
+    shot(dash_duo, "ward")
 
 
-def test_home_lists_wards(dash_duo: Any, settings: Settings, pool: ConnectionPool,
+def test_home_lists_wards(dash_duo: Any, db: psycopg.Connection, settings: Settings, pool: ConnectionPool,
                           seeded: list[seed.Device]) -> None:
-    _start(dash_duo, settings, pool, "/?lang=en")
+    _start(dash_duo, settings, pool, db, "/?lang=en")
     dash_duo.wait_for_contains_text("#home-wards", "Phường Nha Trang", timeout=20)
-    assert "9 devices" in _text(dash_duo, "#home-wards")
-    assert not (errors := _errors(dash_duo)), errors
-    _shot(dash_duo, "home-en")
+    assert "9 devices" in text(dash_duo, "#home-wards")
+    assert not (found := errors(dash_duo)), found
+    shot(dash_duo, "home-en")

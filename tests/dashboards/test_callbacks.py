@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import plotly.graph_objects as go
 import psycopg
-from dash import Patch
+import pytest
+from dash import Patch, no_update
+from dash._utils import to_json
 from psycopg_pool import ConnectionPool
 
 from dashboards import context
+from dashboards.queries import report_seam
 from dashboards.theme import DARK
 from dashboards.views import devices as devices_view
 from dashboards.views import wall, wall_map
 from dashboards.views import ward as ward_view
 from ioc.config import Settings
+from layers.style import STATES
+from layers.vn_aqi import BANDS, daily_aqi
 from tests.dashboards import seed
 
 OPTS = {"lang": "vi", "theme": "dark", "ward": None, "rotate": 0}
@@ -31,15 +35,29 @@ def _tiles(out: tuple[object, ...]) -> dict[str, str]:
     return {key: cls for key, cls in zip(wall.TILE_KEYS, classes, strict=True)}
 
 
-def test_wall_refresh_fills_tiles_and_hides_the_banner(settings: Settings, pool: ConnectionPool,
-                                                       seeded: list[seed.Device]) -> None:
+def test_wall_refresh_fills_tiles_and_hides_the_banner(db: psycopg.Connection, settings: Settings,
+                                                       pool: ConnectionPool, seeded: list[seed.Device]) -> None:
+    seed.field_reports(db, "22333", open_=3, overdue=1)
     out = wall.wall_refresh(_ctx(settings, pool), {"i": 0, "ward": None}, OPTS, datetime.now(UTC))
     classes = _tiles(out)
-    assert "ioc-stale" not in classes["aqi"] and "ioc-unavailable" in classes["reports"]
+    assert "ioc-stale" not in classes["aqi"] and "ioc-unavailable" not in classes["reports"]
     assert out[2] == "" and out[3] == "ioc-banner"
     assert len(out[4]) == 8 and out[5] == "Toàn thành phố"
     body = json.dumps(out[0][wall.TILE_KEYS.index("devices")], default=lambda c: c.to_plotly_json())
     assert "36 / 36" in body
+    reports = json.dumps(out[0][wall.TILE_KEYS.index("reports")], default=lambda c: c.to_plotly_json())
+    assert "3 / 1" in reports and wall.OVERDUE_HEX in reports  # open / overdue, overdue in the alert colour
+
+
+def test_reports_tile_says_not_available_without_the_reports_feature(
+        settings: Settings, pool: ConnectionPool, seeded: list[seed.Device], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report_seam, "MODULE", "dashboards.queries.no_reports_here")
+    out = wall.wall_refresh(_ctx(settings, pool), {"i": 0, "ward": None}, OPTS, datetime.now(UTC))
+    assert "ioc-unavailable" in _tiles(out)["reports"]
+    assert "chưa có dữ liệu" in json.dumps(out[0][wall.TILE_KEYS.index("reports")], ensure_ascii=False,
+                                           default=lambda c: c.to_plotly_json())
+    fig, _ = wall_map.update(pool, datetime.now(UTC), {"ward": None}, None, DARK, "vi", None)
+    assert not [t for t in fig["data"] if str(t.get("legendgroup", "")).startswith("report-")]
 
 
 def test_wall_refresh_greys_old_tiles_and_shows_the_banner(db: psycopg.Connection, settings: Settings,
@@ -67,23 +85,46 @@ def test_scenes_rotate_through_the_city_and_each_ward() -> None:
     assert wall.next_scene(scene, OPTS | {"ward": "22366"}, codes)["ward"] == "22366"
 
 
+def _ops(patch: object) -> list[tuple[object, ...]]:
+    assert isinstance(patch, Patch)
+    return [tuple(op["location"]) for op in patch.to_plotly_json()["operations"]]
+
+
 def test_wall_map_sends_a_figure_once_then_small_patches(db: psycopg.Connection, pool: ConnectionPool,
                                                          seeded: list[seed.Device]) -> None:
+    seed.field_reports(db, "22390", open_=3, overdue=1)
     now = datetime.now(UTC)
-    fig, sig = wall_map.update(pool, now, {"ward": None}, None, DARK, "vi", None, scene_changed=False)
-    assert isinstance(fig, go.Figure) and fig.layout.uirevision == "scene:city"
-    assert fig.layout.map.style == "white-bg"  # offline: no tile server, no style download
+    fig, known = wall_map.update(pool, now, {"ward": None}, None, DARK, "vi", None)
+    assert isinstance(fig, dict) and fig["layout"]["uirevision"] == "scene:city"
+    uids = [t.get("uid") for t in fig["data"]]
+    assert [u for u in uids if u and u.startswith("devices-")] == [f"devices-{s}" for s in STATES]
+    assert {"report-open", "report-in_progress", "report-overdue"} <= {t.get("legendgroup") for t in fig["data"]}
+    style = fig["layout"]["map"]["style"]
+    assert isinstance(style, dict) and style["sources"] and "glyphs" not in style and "http" not in json.dumps(style)
+    assert wall_map.update(pool, now, {"ward": None}, known, DARK, "vi", None) == (no_update, no_update)
+
     seed.age_devices(db, offline=["camera-22333-0001"])
-    patch, sig2 = wall_map.update(pool, now, {"ward": None}, sig, DARK, "vi", None, scene_changed=False)
-    assert isinstance(patch, Patch) and sig2 == sig
-    assert DARK.state_colors["offline"] in json.dumps(patch.to_plotly_json())
-    moved, _ = wall_map.update(pool, now, {"ward": "22366"}, sig, DARK, "vi", None, scene_changed=True)
-    ops = json.dumps(moved.to_plotly_json())
-    assert "scene:22366" in ops and "center" in ops
+    patch, known2 = wall_map.update(pool, now, {"ward": None}, known, DARK, "vi", None)
+    touched = {uids[int(str(op[1]))] for op in _ops(patch)}
+    assert touched == {"devices-online", "devices-offline"}  # one device moved between two state traces
+    assert len(to_json(patch)) < len(to_json(fig)) / 3 and "FeatureCollection" not in to_json(patch)
+
+    moved, _ = wall_map.update(pool, now, {"ward": "22366"}, known2, DARK, "vi", None)
+    assert {("layout", "map"), ("layout", "uirevision")} <= set(_ops(moved))
+    assert "scene:22366" in to_json(moved)
+
     db.execute("INSERT INTO devices (device_id, kind, location, ward_code, registered) "
                "VALUES ('camera-new', 'camera', ST_SetSRID(ST_Point(109.19, 12.25), 4326), '22402', true)")
-    _, sig3 = wall_map.update(pool, now, {"ward": None}, sig, DARK, "vi", None, scene_changed=False)
-    assert sig3 != sig
+    added, _ = wall_map.update(pool, now, {"ward": None}, known2, DARK, "vi", None)
+    assert "camera-new" in to_json(added)
+
+
+def test_wall_map_draws_the_operators_tiles_when_configured(pool: ConnectionPool,
+                                                            seeded: list[seed.Device]) -> None:
+    url = "https://tiles.example.vn/{z}/{x}/{y}.png"
+    fig, _ = wall_map.update(pool, datetime.now(UTC), {"ward": None}, None, DARK, "en", url)
+    style = fig["layout"]["map"]["style"]
+    assert style["sources"]["ioc-tiles"]["tiles"] == [url] and style["layers"][0]["type"] == "background"
 
 
 def test_device_table_pages_and_sorts(settings: Settings, pool: ConnectionPool, seeded: list[seed.Device]) -> None:
@@ -98,15 +139,40 @@ def test_device_table_pages_and_sorts(settings: Settings, pool: ConnectionPool, 
     assert devices_view.toggle_sort({"col": "kind", "desc": True}, "state") == {"col": "state", "desc": False}
 
 
-def test_ward_charts_have_band_backgrounds(settings: Settings, pool: ConnectionPool,
-                                           seeded: list[seed.Device]) -> None:
-    figs = ward_view.ward_charts(_ctx(settings, pool), {"code": "22333", "lang": "en"}, datetime.now(UTC), 6)
+def test_ward_charts_have_band_backgrounds_and_local_times(settings: Settings, pool: ConnectionPool,
+                                                            seeded: list[seed.Device]) -> None:
+    now = datetime.now(UTC)
+    figs = ward_view.ward_charts(_ctx(settings, pool), {"code": "22333", "lang": "en"}, now, 6)
     assert len(figs) == 6
     pm24, aqi24, pm30, aqi30 = figs[:4]
-    assert 20 <= len(pm24.data[0].x) <= 25 and len(pm24.layout.shapes) >= 2
-    assert {s.fillcolor for s in aqi24.layout.shapes} <= {"#00e400", "#ffff00", "#ff7e00", "#ff0000", "#8f3f97",
-                                                          "#7e0023"}
-    assert 30 <= len(pm30.data[0].x) <= 32 and len(aqi30.data[0].y) == len(pm30.data[0].y)
-    assert figs[4].data[0].name == "A week earlier" and figs[5].data[0].name == "Vehicles"
-    unknown = ward_view.ward_overview(_ctx(settings, pool), {"code": "99999", "lang": "en"}, datetime.now(UTC))
+    local = now.astimezone(settings.tz)
+    # times are local wall-clock strings ending at the current hour; the days end today
+    assert 20 <= len(pm24["data"][0]["x"]) <= 25 and pm24["data"][0]["x"][-1] == local.strftime("%Y-%m-%d %H:00")
+    assert len(pm30["data"][0]["x"]) == 30 and pm30["data"][0]["x"][-1] == local.strftime("%Y-%m-%d 00:00")
+    assert aqi30["data"][0]["y"] == [_daily_aqi(v) for v in pm30["data"][0]["y"]]
+    assert len(pm24["layout"]["shapes"]) >= 2
+    assert {s["fillcolor"] for s in aqi24["layout"]["shapes"]} <= {b.hex for b in BANDS}
+    labels = {a["text"] for f in figs[:4] for a in f["layout"].get("annotations", [])}
+    assert labels and labels <= {b.name_en for b in BANDS}  # no stray "new text" annotations
+    assert figs[4]["data"][0]["name"] == "A week earlier" and figs[5]["data"][0]["name"] == "Vehicles"
+    unknown = ward_view.ward_overview(_ctx(settings, pool), {"code": "99999", "lang": "en"}, now)
     assert unknown[0] == "No ward with code 99999"
+
+
+def _daily_aqi(pm25: float | None) -> int | None:
+    found = daily_aqi(pm25_24h=pm25)
+    return found.value if found else None
+
+
+def test_ward_overview_maps_the_ward_and_counts_its_reports(db: psycopg.Connection, settings: Settings,
+                                                            pool: ConnectionPool, seeded: list[seed.Device]) -> None:
+    seed.field_reports(db, "22366", open_=4, overdue=2)
+    ioc = _ctx(settings, pool)
+    title, fig, known, _devices, reports = ward_view.ward_overview(ioc, {"code": "22366", "lang": "en"},
+                                                                   datetime.now(UTC))
+    assert title == "Phường Nha Trang" and fig["layout"]["uirevision"] == "ward:22366"
+    assert sum(len(t["hovertext"]) for t in fig["data"] if str(t.get("uid", "")).startswith("devices-")) == 9
+    text = json.dumps(reports.to_plotly_json(), default=lambda c: c.to_plotly_json())
+    assert '"4"' in text and '"2"' in text and "Overdue" in text
+    again = ward_view.ward_overview(ioc, {"code": "22366", "lang": "en"}, datetime.now(UTC), known)
+    assert again[1] is no_update  # nothing changed: nothing sent

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from dashboards.queries import aqi, devices, events, health, rollups, wards
+from dashboards.queries import aqi, devices, events, health, maplayers, rollups, wards
+from layers.crs import WGS84
 from tests.dashboards import seed
 
 
@@ -23,11 +25,17 @@ def test_state_counts_follow_the_device_state_view(db: psycopg.Connection, pool:
     assert one_ward["n"].sum() == 9
 
 
-def test_map_points_are_in_a_stable_order_with_coordinates(pool: ConnectionPool, seeded: list[seed.Device]) -> None:
-    pts = devices.map_points(pool)
-    assert len(pts) == 36
-    assert list(pts["device_id"]) == sorted(pts["device_id"], key=lambda d: (d.split("-")[0], d))
-    assert pts["lon"].between(109.0, 109.4).all() and pts["lat"].between(12.1, 12.4).all()
+def test_map_sources_come_from_layers_and_the_reports(db: psycopg.Connection, pool: ConnectionPool,
+                                                      seeded: list[seed.Device]) -> None:
+    seed.field_reports(db, "22366", open_=2, overdue=0)
+    src = maplayers.load(pool, datetime.now(UTC))
+    assert len(src.wards) == 4 and len(src.devices) == 36 and src.devices.crs == WGS84
+    assert len(src.stations) == 12 and src.stations["aqi"].notna().all() and src.stations.crs == WGS84
+    assert len(src.wifi) == 12 and (src.wifi["clients"] > 0).all()
+    assert src.reports is not None and len(src.reports) == 2
+    one = maplayers.load(pool, datetime.now(UTC), ward="22333", ward_codes=["22333"])
+    assert list(one.wards["code"]) == ["22333"] and len(one.devices) == 9
+    assert one.reports is not None and len(one.reports) == 0
 
 
 def test_page_sorts_searches_and_counts(db: psycopg.Connection, pool: ConnectionPool,
@@ -84,6 +92,10 @@ def test_station_aqi_uses_the_nowcast_and_bands(db: psycopg.Connection, pool: Co
     worst = aqi.worst(stations)
     assert worst is not None and worst["device_id"] == "env-22366-0002"
     assert worst["aqi"] == 210 and worst["band"] == "very_bad"  # PM2.5 160 µg/m³ → 200 + 100·10/100
+    db.execute("DELETE FROM rollup_1h WHERE device_id = 'env-22366-0002' AND metric IN ('pm25', 'pm10')")
+    silent = aqi.station_aqi(pool, now).set_index("device_id")
+    assert len(silent) == 12 and silent["aqi"].isna().sum() == 1 and pd.isna(silent.loc["env-22366-0002", "aqi"])
+    assert aqi.worst(silent.reset_index())["device_id"] != "env-22366-0002"  # type: ignore[index]
 
 
 def test_ingest_status_and_staleness(db: psycopg.Connection, pool: ConnectionPool) -> None:

@@ -9,7 +9,10 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import psycopg
+
 from ioc.stack._proc import free_port
+from tests.dashboards import access
 from tests.support import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,7 +34,8 @@ def test_port_in_use_is_one_line_without_traceback(db_url: str) -> None:
     assert done.stderr.strip().count("\n") == 0 and f"127.0.0.1:{port}" in done.stderr and "in use" in done.stderr
 
 
-def test_serve_runs_gunicorn_workers(db_url: str) -> None:
+def test_serve_runs_gunicorn_workers(db_url: str, db: psycopg.Connection) -> None:
+    kiosk, api = access.kiosk_token(db), access.api_headers(db)
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "ioc.cli", "serve", "--workers", "2", "--threads", "2"],
                             env=_env(db_url, port), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -46,9 +50,9 @@ def test_serve_runs_gunicorn_workers(db_url: str) -> None:
 
     try:
         wait_until(answers, timeout=40, what="ioc serve to answer /healthz")
-        with urllib.request.urlopen(base + "/wall", timeout=5) as res:
-            assert res.status == 200 and b"_dash-renderer" in res.read() or True
-        with urllib.request.urlopen(base + "/api/v1/wards", timeout=5) as res:
+        with urllib.request.urlopen(f"{base}/wall?kiosk={kiosk}", timeout=5) as res:
+            assert res.status == 200 and b"_dash-renderer" in res.read()
+        with urllib.request.urlopen(urllib.request.Request(base + "/api/v1/wards", headers=api), timeout=5) as res:
             assert res.status == 200 and b'"items"' in res.read()
     finally:
         proc.terminate()

@@ -12,9 +12,11 @@ from types import ModuleType
 import orjson
 import pytest
 
+from ioc.mqtt import MqttTarget
 from sensors.contract import CameraTelemetry, EnvTelemetry, parse
 from sensors.device import DeviceClient
 from sensors.device._buffer import Buffer
+from tests.security.helpers import device_account
 from tests.sensors.helpers import Subscriber
 from tests.support import StackHandle, wait_until
 
@@ -73,7 +75,7 @@ def _example() -> ModuleType:
     return module
 
 
-def test_the_example_station_reads_its_serial_stand_in(tmp_path: Path, mqtt_url: str) -> None:
+def test_the_example_station_reads_its_serial_stand_in(tmp_path: Path, outage_broker: StackHandle) -> None:
     example = _example()
     assert example.parse_line("PM2.5=35.2,PM10=51.0,T=29.4,RH=71.2,LAeq=62.3") == {
         "pm25": 35.2, "pm10": 51.0, "temperature": 29.4, "relative_humidity": 0.712, "laeq": 62.3}
@@ -81,8 +83,11 @@ def test_the_example_station_reads_its_serial_stand_in(tmp_path: Path, mqtt_url:
     with pytest.raises(ValueError, match="not a sensor line"):
         example.parse_line("garbage after a brown-out")
     device_id = f"x{uuid.uuid4().hex[:6]}-env"
+    mqtt_url = outage_broker.up().mqtt_url
+    target = MqttTarget.parse(mqtt_url)
+    device_url = f"mqtt://{device_id}:{device_account(outage_broker, device_id)}@{target.host}:{target.port}"
     subscriber = Subscriber(mqtt_url).start()
-    assert example.main(["--url", mqtt_url, "--device-id", device_id, "--buffer", str(tmp_path / "b.db"),
+    assert example.main(["--url", device_url, "--device-id", device_id, "--buffer", str(tmp_path / "b.db"),
                          "--interval", "0", "--count", "6"]) == 0
     wait_until(lambda: len(subscriber.live(f"/{device_id}/telemetry")) >= 1, 10, what="the example's readings")
     time.sleep(0.3)
@@ -102,7 +107,9 @@ def test_the_helper_delivers_every_reading_once_in_order_across_a_broker_outage(
     device_id = f"o{uuid.uuid4().hex[:6]}-env"
     subscriber = Subscriber(url, f"ioc/v1/env/{device_id}/telemetry", client_id=f"sub-{device_id}",
                             persistent=True).start()
-    device = DeviceClient(url, device_id, "env", buffer_path=tmp_path / "buffer.db", reconnect_max_s=2).start()
+    password = device_account(handle, device_id)   # the broker lets a device write only its own topics
+    device = DeviceClient(url, device_id, "env", buffer_path=tmp_path / "buffer.db", password=password,
+                          reconnect_max_s=2).start()
     sent: list[EnvTelemetry] = []
 
     def take(count: int, every_s: float) -> None:

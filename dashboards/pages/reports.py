@@ -1,0 +1,158 @@
+"""/reports: field reports (phản ánh hiện trường): tiles, a map of open reports, the queue with server-side paging,
+a report's detail with its sensor evidence, and the handling actions for staff."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dash_table, dcc, html
+
+from dashboards import context
+from dashboards.auth import require
+from dashboards.components import frame, lang_switch, nav, tile_body, tile_class
+from dashboards.i18n import norm_lang, t
+from dashboards.pages import report_page as act
+from dashboards.pages import report_views as view
+from dashboards.queries import reports as q
+from dashboards.theme import theme_for
+
+dash.register_page(__name__, path="/reports", title="IOC — phản ánh hiện trường", name="reports")
+
+PAGE_SIZE = 12
+REFRESH_MS = 60_000
+FONT = "system-ui, 'Segoe UI', Roboto, Arial, sans-serif"   # the table's monospace default lacks Vietnamese marks
+FILTERS = ("reports-ward", "reports-category", "reports-status", "reports-overdue", "reports-search")
+
+
+def _controls(lang: str) -> dbc.Row:
+    def drop(id_: str, key: str, value: str | None = None, options: list[dict[str, str]] | None = None) -> dbc.Col:
+        return dbc.Col(dcc.Dropdown(id=id_, placeholder=t(key, lang), value=value, options=options or []), lg=3)
+
+    # the status list is fixed and given here: a dropdown whose value is not among its options drops the value
+    statuses = [{"label": t(f"reports.status.{s}", lang), "value": s} for s in view.STATUSES]
+    return dbc.Row([
+        drop("reports-ward", "reports.filter.ward"), drop("reports-category", "reports.filter.category"),
+        drop("reports-status", "reports.filter.status", "open", statuses),
+        dbc.Col(dbc.Switch(id="reports-overdue", label=t("reports.filter.overdue", lang), value=False), lg=3,
+                className="pt-1"),
+        dbc.Col(dbc.Input(id="reports-search", type="search", debounce=0.4, placeholder=t("reports.filter.search",
+                                                                                            lang)), lg=9),
+        dbc.Col(html.Div(id="reports-total", className="fs-5 pt-1 text-end"), lg=3)], className="g-2 mb-2")
+
+
+def _table(lang: str) -> Any:
+    # Dash 4 warns that DataTable will leave the built-in components in a future major version; it is the paged
+    # table this page was asked for, and dash-ag-grid (its successor) is not a dependency yet.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"\s*The dash_table.DataTable will be removed", DeprecationWarning)
+        return _datatable(lang)
+
+
+def _datatable(lang: str) -> Any:
+    return dash_table.DataTable(  # type: ignore[attr-defined]  # the module builds its classes at import
+        id="reports-table", columns=view.columns(lang), data=[], page_action="custom", page_current=0,
+        page_size=PAGE_SIZE, page_count=1, row_selectable=False, cell_selectable=True,
+        style_as_list_view=True, style_data_conditional=view.row_styles(),
+        style_cell={"textAlign": "left", "padding": "4px 8px", "fontSize": "15px", "maxWidth": "320px",
+                    "overflow": "hidden", "textOverflow": "ellipsis", "fontFamily": FONT},
+        style_header={"fontWeight": 700, "backgroundColor": "#eef2f7"}, tooltip_delay=300)
+
+
+def _handling(lang: str) -> dbc.Row:
+    return dbc.Row([
+        dbc.Col([dbc.Label(t("reports.action.department", lang)), dcc.Dropdown(id="reports-department")], lg=3),
+        dbc.Col([dbc.Label(t("reports.action.note", lang)), dbc.Textarea(id="reports-note", rows=2)], lg=3),
+        dbc.Col([dbc.Label(t("reports.action.response", lang)), dbc.Textarea(id="reports-response", rows=2)], lg=3),
+        dbc.Col([dbc.Label(t("reports.action.days", lang)), dbc.Input(id="reports-days", type="number", min=0.5,
+                                                                      max=30, step=0.5, value=1)], lg=1),
+        dbc.Col([dbc.Button(t("reports.contact.show", lang), id="reports-contact-btn", size="sm", color="link",
+                            className="px-0"), html.Div(id="reports-contact", className="small")], lg=2),
+        dbc.Col(html.Div(id="reports-feedback"), lg=12, className="mt-2")], className="ioc-panel mt-2 g-2")
+
+
+def layout(lang: str | None = None, theme: str | None = None, report: str | None = None, **_: Any) -> html.Div:
+    lang, th = norm_lang(lang), theme_for(theme, "light")
+    return frame(th, [
+        nav(lang, th, "/reports"),
+        dcc.Store(id="reports-opts", data={"lang": lang, "theme": th.name}),
+        dcc.Store(id="reports-selected", data=int(report) if report and report.isdigit() else None),
+        dcc.Store(id="reports-version", data=0), dcc.Interval(id="reports-tick", interval=REFRESH_MS),
+        dbc.Container([
+            html.Div([html.H1(t("reports.title", lang), className="me-auto"),
+                      lang_switch("/reports", lang, "reports", theme=theme)], className="d-flex align-items-center"),
+            html.Div(id="reports-tiles", className="ioc-tiles mb-3", style={"gridTemplateColumns": "repeat(5, 1fr)"}),
+            dbc.Row([dbc.Col([_controls(lang), _table(lang)], lg=7),
+                     dbc.Col(dcc.Graph(id="reports-map", style={"height": "540px"},
+                                       config={"displayModeBar": False, "scrollZoom": True}), lg=5)]),
+            html.Div(id="reports-detail", className="ioc-panel mt-3"), _handling(lang),
+        ], fluid=True),
+    ], "reports-page")
+
+
+@callback(Output("reports-ward", "options"), Output("reports-category", "options"),
+          Output("reports-department", "options"), Input("reports-opts", "data"))
+def load_options(opts: dict[str, Any]) -> tuple[Any, Any, Any]:
+    found = view.options(q.choices(context.current().pool), norm_lang(opts.get("lang")))
+    return found["wards"], found["categories"], found["departments"]
+
+
+@callback(Output("reports-tiles", "children"), Output("reports-map", "figure"),
+          Input("reports-tick", "n_intervals"), Input("reports-version", "data"), Input("reports-ward", "value"),
+          State("reports-opts", "data"))
+def refresh_overview(_n: int | None, _v: int, ward: str | None, opts: dict[str, Any]) -> tuple[Any, Any]:
+    ioc, lang = context.current(), norm_lang(opts.get("lang"))
+    tiles = view.tiles(q.report_tiles(ioc.pool, datetime.now(UTC), ioc.settings.tz), lang)
+    cells = [html.Div(tile_body(tile), className=tile_class(tile), style={"minHeight": "118px"}) for tile in tiles]
+    return cells, act.overview_map(ioc, ward, lang, opts.get("theme", "light"))
+
+
+@callback(Output("reports-table", "data"), Output("reports-table", "page_count"),
+          Output("reports-table", "page_current"), Output("reports-total", "children"),
+          *(Input(f, "value") for f in FILTERS), Input("reports-table", "page_current"),
+          Input("reports-tick", "n_intervals"), Input("reports-version", "data"), State("reports-opts", "data"))
+def refresh_table(ward: str | None, category: str | None, status: str | None, overdue: bool, search: str | None,
+                  page: int | None, _n: int | None, _v: int, opts: dict[str, Any]) -> tuple[Any, int, int, str]:
+    if ctx.triggered_id in FILTERS:
+        page = 0   # a new filter starts on its first page
+    where = q.QueueFilter(ward, category, status, bool(overdue), search or "")
+    return act.queue_page(context.current(), where, page or 0, PAGE_SIZE, norm_lang(opts.get("lang")))
+
+
+@callback(Output("reports-selected", "data"), Input("reports-table", "active_cell"), prevent_initial_call=True)
+def select_report(cell: dict[str, Any] | None) -> Any:
+    return cell["row_id"] if cell and cell.get("row_id") is not None else dash.no_update
+
+
+@callback(Output("reports-detail", "children"), Input("reports-selected", "data"),
+          Input("reports-version", "data"), State("reports-opts", "data"))
+def show_detail(report_id: int | None, _v: int, opts: dict[str, Any]) -> list[Any]:
+    return act.detail(context.current(), report_id, norm_lang(opts.get("lang")), opts.get("theme", "light"))
+
+
+@callback(Output("reports-feedback", "children"), Output("reports-version", "data"),
+          Input({"type": "reports-act", "action": ALL}, "n_clicks"), State("reports-selected", "data"),
+          State("reports-department", "value"), State("reports-note", "value"), State("reports-response", "value"),
+          State("reports-days", "value"), State("reports-version", "data"), State("reports-opts", "data"),
+          prevent_initial_call=True)
+@require("reports:handle")
+def handle(clicks: list[int | None], report_id: int | None, department: str | None, note: str | None,
+           response: str | None, days: float | None, version: int, opts: dict[str, Any]) -> tuple[Any, Any]:
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks) or report_id is None:
+        return dash.no_update, dash.no_update
+    form = act.Form(department, note or "", response or "", float(days or 0))
+    ok, message = act.handle(context.current(), report_id, ctx.triggered_id["action"], form,
+                             norm_lang(opts.get("lang")))
+    return dbc.Alert(message, color="success" if ok else "danger", duration=8000 if ok else None), version + 1
+
+
+@callback(Output("reports-contact", "children"), Input("reports-contact-btn", "n_clicks"),
+          State("reports-selected", "data"), State("reports-opts", "data"), prevent_initial_call=True)
+@require("reports:contact")
+def show_contact(clicks: int | None, report_id: int | None, opts: dict[str, Any]) -> Any:
+    if not clicks or report_id is None:
+        return dash.no_update
+    return act.masked_contact(context.current(), report_id, norm_lang(opts.get("lang")))

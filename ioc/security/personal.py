@@ -1,0 +1,63 @@
+"""Personal data (Decree 13/2023/NĐ-CP): who may see a reporter's contact or a camera snapshot, and the access log.
+
+The reports and camera code call :func:`view` right before showing such data: it refuses a role without the
+permission and logs the view (who, role, what, why, from where) in ``personal_data_access`` in the caller's
+transaction, so a view that is shown is a view that is logged. Wifi and crowd figures are aggregates and are not
+personal data; no MAC address is stored anywhere (``tests/security/test_no_mac_addresses.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import psycopg
+
+from ioc.security import roles
+from ioc.security.errors import Forbidden
+from ioc.security.principal import Principal
+
+REPORT_CONTACT: Final = "report_contact"
+CAMERA_SNAPSHOT: Final = "camera_snapshot"
+PERMISSION: Final = {REPORT_CONTACT: roles.REPORTS_CONTACT, CAMERA_SNAPSHOT: roles.SNAPSHOTS}
+
+# pipelines.reports.privacy knows admin (whole contact), staff (masked) and viewer (masked).
+_REPORTS_ROLE: Final = {"admin": "admin", "operator": "staff"}
+
+
+def may_see(who: Principal | None, data_class: str) -> bool:
+    return who is not None and who.may(PERMISSION[data_class])
+
+
+def require(who: Principal | None, data_class: str) -> Principal:
+    if who is None or not may_see(who, data_class):
+        role = who.role if who else "anonymous"
+        raise Forbidden(f"role {role!r} may not see {data_class.replace('_', ' ')}s")
+    return who
+
+
+def log_view(conn: psycopg.Connection, who: Principal, data_class: str, subject: str, purpose: str | None = None,
+             ip: str | None = None) -> None:
+    conn.execute("""INSERT INTO personal_data_access (viewer, role, data_class, subject, purpose, ip)
+                    VALUES (%s, %s, %s, %s, %s, %s)""",
+                 [who.actor, who.role, data_class, subject, (purpose or None) and purpose[:500], ip])
+
+
+def view(conn: psycopg.Connection, who: Principal | None, data_class: str, subject: str, purpose: str | None = None,
+         ip: str | None = None) -> Principal:
+    """Check, then log one view of ``data_class`` about ``subject`` (a report id, a camera event)."""
+    allowed = require(who, data_class)
+    log_view(conn, allowed, data_class, subject, purpose, ip)
+    return allowed
+
+
+def reports_role(who: Principal) -> str:
+    """The role to hand ``pipelines.reports.contacts``: admin sees the whole contact, an operator a masked one."""
+    require(who, REPORT_CONTACT)
+    return _REPORTS_ROLE.get(who.role, "viewer")
+
+
+def redact_snapshots(rows: Iterable[Mapping[str, Any]], who: Principal | None) -> list[dict[str, Any]]:
+    """Camera events with ``snapshot_url`` blanked for a caller who may not see snapshots."""
+    keep = may_see(who, CAMERA_SNAPSHOT)
+    return [dict(r) if keep or r.get("snapshot_url") is None else {**r, "snapshot_url": None} for r in rows]

@@ -1,0 +1,143 @@
+"""Who may reach which path, pure. Default deny: a path no rule names needs the admin permission.
+
+The web layer asks :func:`requirement` for every request and :func:`decide` for the answer; Dash callbacks are
+mapped to the page they belong to (:func:`callback_requirement`). New routes and pages of other modules are
+therefore protected as soon as they exist; opening one to a role is one line in :data:`RULES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from ioc.security import roles
+from ioc.security.principal import Principal
+
+PUBLIC: Final = "public"          # no caller needed
+SIGNED_IN: Final = "signed-in"    # any caller: a user, a kiosk, an API client
+ROUTER: Final = "router"          # the Dash Pages router: the page asked for decides
+CALLBACKS_PATH: Final = "/_dash-update-component"
+DEFAULT: Final = roles.ADMIN
+
+GET, POST = frozenset({"GET"}), frozenset({"POST"})
+ANY_METHOD: frozenset[str] = frozenset()
+
+Decision = Literal["allow", "login", "forbidden", "change_password"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    prefix: str                      # "/" matches only "/"; "/wall" matches "/wall" and "/wall/…", not "/wallet"
+    need: str                        # PUBLIC, SIGNED_IN or a permission
+    methods: frozenset[str] = ANY_METHOD   # empty: every method
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.methods and method not in self.methods:
+            return False
+        if self.prefix == "/":
+            return path == "/"
+        return path == self.prefix or path.startswith(self.prefix.rstrip("/") + "/")
+
+
+RULES: Final = (
+    # public: what a browser needs to show the login page, load balancers, and Open311 reads (the standard's intent)
+    Rule("/healthz", PUBLIC, GET),
+    Rule("/login", PUBLIC, GET | POST),
+    Rule("/logout", PUBLIC, GET | POST),          # the view itself ends a session if there is one
+    Rule("/assets", PUBLIC, GET),
+    Rule("/_dash-component-suites", PUBLIC, GET),
+    Rule("/_favicon.ico", PUBLIC, GET),
+    Rule("/favicon.ico", PUBLIC, GET),            # browsers ask by themselves; a refusal would only add noise
+    Rule("/open311/v2", PUBLIC, GET),
+    Rule("/open311/v2", roles.REPORTS_SUBMIT, POST),
+    # the Dash machinery: its content is decided per callback
+    Rule("/_dash-layout", SIGNED_IN, GET),
+    Rule("/_dash-dependencies", SIGNED_IN, GET),
+    Rule("/_reload-hash", SIGNED_IN, GET),
+    Rule(CALLBACKS_PATH, ROUTER, POST),
+    Rule("/account", SIGNED_IN),
+    # pages and the read API
+    Rule("/", roles.READ, GET),
+    Rule("/wall", roles.WALL, GET),
+    Rule("/ward", roles.READ, GET),
+    Rule("/devices", roles.READ, GET),
+    Rule("/404", SIGNED_IN, GET),
+    Rule("/api/v1", roles.READ, GET),
+    Rule("/reports", roles.REPORTS_HANDLE),
+    Rule("/kpi", roles.KPI),
+    Rule("/kpis", roles.KPI),
+    Rule("/adoption", roles.KPI),
+    Rule("/exports", roles.EXPORT),
+    Rule("/admin", roles.ADMIN),
+)
+
+
+def normal_method(method: str) -> str:
+    return "GET" if method in ("HEAD", "OPTIONS") else method
+
+
+def requirement(method: str, path: str, rules: Iterable[Rule] = RULES) -> str:
+    """What a request needs: the longest matching rule's, else :data:`DEFAULT`."""
+    method = normal_method(method.upper())
+    best: Rule | None = None
+    for rule in rules:
+        if rule.matches(method, path) and (best is None or len(rule.prefix) > len(best.prefix)):
+            best = rule
+    return best.need if best else DEFAULT
+
+
+def page_requirement(path: str) -> str:
+    """What showing the page at ``path`` needs (as a GET would)."""
+    need = requirement("GET", path)
+    return SIGNED_IN if need == PUBLIC else need   # a Dash-rendered page is never public
+
+
+def decide(need: str, who: Principal | None, *, password_change_ok: bool = False) -> Decision:
+    if need == PUBLIC:
+        return "allow"
+    if who is None:
+        return "login"
+    if who.must_change_password and not password_change_ok:
+        return "change_password"
+    if need == SIGNED_IN or who.may(need):
+        return "allow"
+    return "forbidden"
+
+
+def router_pathname(body: Any) -> str | None:
+    """The pathname the Dash Pages router is asked to render, from a callback request's JSON body."""
+    if not isinstance(body, dict):
+        return None
+    for item in _flat(body.get("inputs")):
+        if isinstance(item, dict) and item.get("id") == "_pages_location" and item.get("property") == "pathname":
+            value = item.get("value")
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _flat(items: Any) -> list[Any]:
+    if isinstance(items, list):
+        return [leaf for item in items for leaf in _flat(item)]
+    if isinstance(items, dict) and "id" not in items:
+        return [leaf for value in items.values() for leaf in _flat(value)]
+    return [items]
+
+
+def callback_requirement(callbacks: Mapping[str, str], body: Any) -> str:
+    """What running the callback a request names needs. Unknown callbacks need :data:`DEFAULT`."""
+    output = body.get("output") if isinstance(body, dict) else None
+    need = callbacks.get(output, DEFAULT) if isinstance(output, str) else DEFAULT
+    if need != ROUTER:
+        return need
+    pathname = router_pathname(body)
+    return page_requirement(pathname) if pathname and pathname.startswith("/") else DEFAULT
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to go back to after login; anything else (another site, a scheme) becomes ``default``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target or len(target) > 2000:
+        return default
+    if any(ord(c) < 32 for c in target):
+        return default
+    return target

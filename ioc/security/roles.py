@@ -1,0 +1,52 @@
+"""Roles, permissions and scopes as data. Pure: no database, no web framework.
+
+A *permission* names one thing a caller may do. A role is a fixed set of them; a kiosk token and an API key
+carry theirs directly. Names that the API routes use in ``@require(scope)`` are permissions too, so a route, a
+page and a callback are all checked against the same vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+WALL: Final = "wall"                      # the wall screen
+READ: Final = "read"                      # ward and device pages, the read API
+REPORTS_HANDLE: Final = "reports:handle"  # the report queue and its actions
+REPORTS_CONTACT: Final = "reports:contact"  # a reporter's contact (personal data)
+SNAPSHOTS: Final = "personal:snapshots"   # camera snapshot URLs (personal data)
+REPORTS_SUBMIT: Final = "reports:submit"  # Open311 POST
+KPI: Final = "kpi"                        # KPI pages
+EXPORT: Final = "export"                  # downloads of KPI and report data
+ADMIN: Final = "admin"                    # users, devices, settings
+
+PERMISSIONS: Final = (WALL, READ, REPORTS_HANDLE, REPORTS_CONTACT, SNAPSHOTS, REPORTS_SUBMIT, KPI, EXPORT, ADMIN)
+
+ROLES: Final = ("admin", "operator", "leader", "viewer")
+ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
+    "viewer": frozenset({WALL, READ}),
+    "operator": frozenset({WALL, READ, REPORTS_HANDLE, REPORTS_CONTACT, SNAPSHOTS}),
+    "leader": frozenset({WALL, READ, KPI, EXPORT}),
+    "admin": frozenset(PERMISSIONS) - {REPORTS_SUBMIT},
+}
+
+# What an API key may be given; a kiosk token gets KIOSK and nothing else.
+API_SCOPES: Final = (READ, REPORTS_SUBMIT)
+KIOSK: Final = frozenset({WALL})
+
+
+def permissions_of(role: str) -> frozenset[str]:
+    """The permissions of a role; an unknown role has none (a row edited by hand cannot widen access)."""
+    return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    return role
+
+
+def check_scopes(scopes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    bad = [s for s in scopes if s not in API_SCOPES]
+    if bad or not scopes:
+        raise ValueError(f"scope {bad[0] if bad else '(none)'!r}: expected one or more of {', '.join(API_SCOPES)}")
+    return tuple(dict.fromkeys(scopes))

@@ -1,0 +1,194 @@
+"""``ioc kpis …``: import KPI files, print the summary, load the synthetic demo set, manage targets, export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ioc.config import Settings
+from ioc.errors import ImportDataError, IocError
+from layers.cli_common import connect
+from pipelines.kpis import periods
+from pipelines.kpis.importer import import_file
+
+LARGE = 2000          # rows from which an import shows a progress bar
+SHOWN_ERRORS = 20
+
+
+@click.group()
+def kpis() -> None:
+    """Administrative-procedure and digital-government KPIs (Decision 766/QĐ-TTg, Decree 42/2022)."""
+
+
+@kpis.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--strict", is_flag=True, help="store nothing from a file that has a bad row")
+@click.pass_obj
+def import_cmd(settings: Settings, files: tuple[Path, ...], strict: bool) -> None:
+    """Import procedure catalogues, dossiers, monthly sheets or indicator sheets (CSV or XLSX; kind detected).
+
+    Bad rows are listed with their line and field; the other rows are stored. Re-importing updates, never
+    duplicates. Exit status 2 when a row was bad."""
+    bad = 0
+    with connect(settings) as conn:
+        for path in files:
+            bad += _import_one(conn, path, settings, strict)
+    if bad:
+        kept = "nothing was stored from those files" if strict else "the other rows were stored"
+        raise ImportDataError(f"{bad} bad row(s); {kept}")
+
+
+def _import_one(conn: object, path: Path, settings: Settings, strict: bool) -> int:
+    out = Console(soft_wrap=True)
+    with _progress(path) as progress:
+        result = import_file(conn, path, settings.tz, strict=strict, progress=progress)  # type: ignore[arg-type]
+    stored = "nothing stored (--strict)" if strict and result.errors else \
+        f"{result.inserted} new, {result.updated} updated"
+    out.print(f"{path.name}: {result.kind}, {result.total} rows: {stored}, {len(result.errors)} bad")
+    for err in result.errors[:SHOWN_ERRORS]:
+        out.print(f"  {path.name}: {err}", markup=False)
+    if len(result.errors) > SHOWN_ERRORS:
+        out.print(f"  … and {len(result.errors) - SHOWN_ERRORS} more bad rows")
+    for note in result.notes:
+        out.print(f"  note: {note}", markup=False)
+    return len(result.errors)
+
+
+@contextmanager
+def _progress(path: Path) -> Iterator[Callable[[str, int], Callable[[int], None]] | None]:
+    from pipelines.kpis.reader import count_rows
+
+    if not path.is_file() or count_rows(path) < LARGE:
+        yield None
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=True)
+
+    def phase(name: str, total: int) -> Callable[[int], None]:
+        task = bar.add_task(f"{path.name}: {name}", total=total)
+        return lambda n: bar.advance(task, n)
+
+    with bar:
+        yield phase
+
+
+@kpis.command("summary")
+@click.option("--period", "period_text", default=None, help="2025, 2025-Q2 or 2025-06 [this year]")
+@click.option("--ward", help="a current ward code [every ward]")
+@click.option("--province", help="a province name, e.g. 'Tỉnh Đồng Nai' [every ward]")
+@click.option("--json", "as_json", is_flag=True, help="print JSON (the dashboard shows the same numbers)")
+@click.option("--now", "now_text", hidden=True, help="judge as if it were this ISO time (tests, back-dating)")
+@click.pass_obj
+def summary_cmd(settings: Settings, period_text: str | None, ward: str | None, province: str | None, as_json: bool,
+                now_text: str | None) -> None:
+    """Every KPI with numerator, denominator, value, target, status and forecast to the period's end."""
+    from pipelines.kpis import report
+    from pipelines.kpis.show import summary_table
+
+    if ward and province:
+        raise IocError("give --ward or --province, not both")
+    now = _now(now_text)
+    period = periods.parse(period_text or str(now.astimezone(settings.tz).year))
+    with connect(settings) as conn:
+        try:
+            result = report.summary(conn, period, ward or province, now, settings.tz)
+        except KeyError as exc:
+            raise IocError(str(exc.args[0])) from None
+    if as_json:
+        click.echo(json.dumps(result.as_dict(settings.lang), ensure_ascii=False, indent=2, default=str))
+    else:
+        Console(soft_wrap=True).print(summary_table(result, settings.lang))
+
+
+def _now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        raise IocError("--now needs a time zone offset, e.g. 2025-08-15T12:00:00+07:00")
+    return parsed
+
+
+@kpis.command("demo-data")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="where the files go [STATE_DIR/kpis-demo]")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="multiply the modelled dossier volumes")
+@click.option("--files-only", is_flag=True, help="write the files, import nothing")
+@click.pass_obj
+def demo_data(settings: Settings, out: Path | None, scale: float, files_only: bool) -> None:
+    """Generate the SYNTHETIC demo set from data/kpis/model.yaml (seeded) for the real 2025 wards and import it
+    (idempotent: the same dossier ids every time, so re-running updates)."""
+    from pipelines.kpis.demo_load import generate, load_geography
+
+    target = out or settings.state_dir / "kpis-demo"
+    now = datetime.now(UTC)
+    files = generate(target, now, settings.tz, scale)
+    click.echo(f"synthetic KPI demo files in {target}: {', '.join(f.name for f in files)}")
+    if files_only:
+        return
+    with connect(settings) as conn:
+        load_geography(conn)
+        for path in files:
+            if _import_one(conn, path, settings, strict=True):
+                raise IocError(f"the demo file {path} has bad rows; this is a bug in pipelines/kpis/demo.py")
+
+
+@kpis.command("targets")
+@click.option("--year", type=int, help="only this year's targets")
+@click.pass_obj
+def targets_cmd(settings: Settings, year: int | None) -> None:
+    """The targets in force: stored ones, then the shipped Bình Dương 2025 defaults."""
+    from pipelines.kpis import source
+
+    with connect(settings) as conn:
+        found = source.load_targets(conn)
+    for t in sorted(found, key=lambda t: (t.indicator, t.year, t.scope)):
+        if year is None or t.year == year:
+            click.echo(f"{t.indicator:28} {t.year} {t.scope:20} {t.op} {t.value:g}  ({t.source})")
+
+
+@kpis.command("set-target")
+@click.argument("indicator")
+@click.argument("op", type=click.Choice([">=", ">", "<=", "<"]))
+@click.argument("value", type=float)
+@click.option("--year", type=int, required=True)
+@click.option("--scope", default="*", show_default=True, help="'*', a province name or a ward code")
+@click.option("--source", "src", default="set with ioc kpis set-target", help="where the target comes from")
+@click.pass_obj
+def set_target(settings: Settings, indicator: str, op: str, value: float, year: int, scope: str, src: str) -> None:
+    """Set a target, e.g. ``ioc kpis set-target online_submission '>=' 0.85 --year 2026`` (rates as fractions)."""
+    from pipelines.kpis import source
+    from pipelines.kpis.indicators import BY_KEY
+    from pipelines.kpis.targets import Target
+
+    if indicator not in BY_KEY:
+        raise IocError(f"unknown KPI {indicator!r}; expected one of {', '.join(BY_KEY)}")
+    if not 0 <= value <= 1:
+        raise IocError("a target rate is a fraction between 0 and 1 (80% is 0.8)")
+    with connect(settings) as conn:
+        source.save_target(conn, Target(indicator, year, op, value, scope, src))
+    click.echo(f"target set: {indicator} {op} {value:g} for {year}, scope {scope}")
+
+
+@kpis.command("export")
+@click.option("--period", "period_text", required=True, help="2025, 2025-Q2 or 2025-06")
+@click.option("--ward", help="a current ward code [every ward]")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="the .xlsx to write")
+@click.pass_obj
+def export_cmd(settings: Settings, period_text: str, ward: str | None, out: Path) -> None:
+    """The summary, the ward ranking and the monthly series as an XLSX workbook (what the dashboard exports)."""
+    from pipelines.kpis import report
+    from pipelines.kpis.export import workbook
+
+    now = datetime.now(UTC)
+    with connect(settings) as conn:
+        comp = report.computed(conn, periods.parse(period_text), now, settings.tz)
+    out.write_bytes(workbook(comp, ward, "online_submission", settings.lang))
+    click.echo(f"wrote {out}")

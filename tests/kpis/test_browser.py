@@ -1,0 +1,122 @@
+"""The /kpis page served for real to a signed-in leader in headless Chromium: it shows the summary's numbers, and
+its screenshot with the demo data at 1920×1080 goes to docs/screenshots/kpis.png. The PNG/PDF exports too."""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from psycopg_pool import ConnectionPool
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from werkzeug.serving import make_server
+
+from dashboards import context
+from dashboards.app import create_app
+from dashboards.pages import kpi_export, kpi_page, kpi_view
+from dashboards.pages.login import CSRF_COOKIE, SESSION_COOKIE
+from ioc.cli import cli
+from ioc.config import Settings
+from tests.kpis.support import REPO, TZ
+from tests.security.helpers import login, make_user
+from tests.support import wait_until
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def served(demo_url: str, demo_settings: Settings, demo_pool: ConnectionPool) -> Iterator[tuple[str, dict[str, str]]]:
+    """The app on a loopback port, and the cookies of a signed-in leader."""
+    app = create_app(demo_settings, demo_pool)
+    with psycopg.connect(demo_url, autocommit=True) as conn:
+        make_user(conn, "lanh-dao", "leader")
+    client = app.server.test_client()
+    assert login(client, "lanh-dao").status_code == 303
+    cookies = {name: c.value for name in (SESSION_COOKIE, CSRF_COOKIE) if (c := client.get_cookie(name))}
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", cookies
+    finally:
+        server.shutdown()
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--window-size=1920,1080", "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=vi"):
+        options.add_argument(arg)
+    options.binary_location = kpi_export.chromium()
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def _cards(driver: webdriver.Chrome) -> list[Any]:
+    return driver.find_elements(By.CSS_SELECTOR, ".kpi-card")
+
+
+def test_a_leader_sees_the_summary_on_the_page(served: tuple[str, dict[str, str]], browser: webdriver.Chrome,
+                                              demo_url: str, now: datetime) -> None:
+    base, cookies = served
+    year = str(now.astimezone(TZ).year)
+    browser.get(base + "/login")
+    for name, value in cookies.items():
+        browser.add_cookie({"name": name, "value": value, "path": "/"})
+    browser.get(f"{base}/kpis?period={year}")
+    wait_until(lambda: len(_cards(browser)) == 8, timeout=30, what="the eight KPI cards")
+    wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#kpis-map .maplibregl-canvas"), timeout=30,
+               what="the map")
+    wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#kpis-trend .main-svg"), timeout=30, what="the trend")
+    result = CliRunner().invoke(cli, ["--database-url", demo_url, "kpis", "summary", "--period", year, "--json"])
+    want = {k["key"]: k for k in json.loads(result.output)["kpis"]}
+    for card in _cards(browser):
+        key = card.get_attribute("data-key")
+        assert card.find_element(By.CSS_SELECTOR, ".kpi-card-value").text == kpi_view.pct(want[key]["value"], "vi")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(SCREENSHOTS / "kpis.png"))
+    assert png_size((SCREENSHOTS / "kpis.png").read_bytes()) == (1920, 1080)
+    browser.find_element(By.CSS_SELECTOR, '[data-key="end_to_end_online"]').click()   # a card picks the chart
+    wait_until(lambda: "toàn trình" in browser.find_element(By.CSS_SELECTOR, "#kpis-trend .gtitle").text,
+               timeout=30, what="the trend of the clicked card")
+    # /favicon.ico is the browser's own request, refused by the security policy (only /_favicon.ico is public)
+    severe = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"
+              and "/favicon.ico" not in e.get("message", "")]
+    assert not severe, severe
+
+
+def test_png_and_pdf_exports_photograph_the_view(demo_settings: Settings, demo_pool: ConnectionPool,
+                                                 now: datetime) -> None:
+    ctx = context.IocContext(demo_settings, given=demo_pool)
+    state = kpi_page.ViewState("2025", "25210", "on_time_766", "en")
+    html = kpi_export.snapshot_html(ctx, state, now)
+    assert "On-time rate (766 §2.1)" in html and "Phường Đồng Xoài" in html and "Plotly.newPlot" in html
+    png, message, shown = kpi_export.download(ctx, state, "png", now)
+    assert (message, shown) == ("", False) and png["filename"] == "kpi_2025_25210_on_time_766.png"
+    assert png_size(base64.b64decode(png["content"])) == (1920, 1080)
+    pdf, _m, _s = kpi_export.download(ctx, state, "pdf", now)
+    assert base64.b64decode(pdf["content"])[:5] == b"%PDF-"

@@ -1,0 +1,81 @@
+"""Personal data: only roles that need it see reporters' contacts and camera snapshots, every view is logged, and
+each data class is kept no longer than its retention."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from ioc.config import Settings
+from ioc.security import personal, retention, roles
+from ioc.security.errors import Forbidden
+from ioc.security.principal import Principal
+
+
+def _who(role: str) -> Principal:
+    if role == "kiosk":
+        return Principal("kiosk", "lobby", "kiosk", roles.KIOSK, key_id=1)
+    if role == "api":
+        return Principal("api_key", "zalo", "api", frozenset({roles.READ, roles.REPORTS_SUBMIT}), key_id=2)
+    return Principal("user", f"{role}-1", role, roles.permissions_of(role), user_id=1)
+
+
+@pytest.mark.parametrize("role", ["admin", "operator", "leader", "viewer", "kiosk", "api"])
+def test_only_admins_and_operators_see_personal_data(role: str) -> None:
+    allowed = role in ("admin", "operator")
+    for data_class in (personal.REPORT_CONTACT, personal.CAMERA_SNAPSHOT):
+        assert personal.may_see(_who(role), data_class) == allowed
+    rows: list[dict[str, str | None]] = [{"device_id": "cam-1", "snapshot_url": "https://cam.example/1.jpg"},
+                                         {"device_id": "cam-2", "snapshot_url": None}]
+    shown = personal.redact_snapshots(rows, _who(role))
+    assert (shown[0]["snapshot_url"] is not None) == allowed and shown[1] == rows[1] and rows[0]["snapshot_url"]
+
+
+def test_every_view_is_logged_and_a_refusal_leaves_no_data(db: psycopg.Connection) -> None:
+    personal.view(db, _who("operator"), personal.REPORT_CONTACT, "42", purpose="call back about flooding",
+                  ip="10.0.0.5")
+    personal.view(db, _who("admin"), personal.CAMERA_SNAPSHOT, "cam-1@2026-11-20T01:00:00Z")
+    for role in ("viewer", "leader", "kiosk"):
+        with pytest.raises(Forbidden):
+            personal.view(db, _who(role), personal.REPORT_CONTACT, "42")
+    with pytest.raises(Forbidden):
+        personal.require(None, personal.CAMERA_SNAPSHOT)
+    rows = db.execute("SELECT viewer, role, data_class, subject, purpose, ip FROM personal_data_access ORDER BY id")
+    assert rows.fetchall() == [("operator-1", "operator", "report_contact", "42", "call back about flooding",
+                                "10.0.0.5"),
+                               ("admin-1", "admin", "camera_snapshot", "cam-1@2026-11-20T01:00:00Z", None, None)]
+
+
+def test_reports_code_gets_its_own_role_names() -> None:
+    assert personal.reports_role(_who("admin")) == "admin"
+    assert personal.reports_role(_who("operator")) == "staff"
+    with pytest.raises(Forbidden):
+        personal.reports_role(_who("leader"))
+
+
+def test_retention_comes_from_the_settings(settings: Settings) -> None:
+    changed = settings.model_copy(update={"camera_event_retention_days": 30, "report_contact_retention_days": 180})
+    rules = retention.policy(changed)
+    assert set(rules) == {"raw_telemetry", "rollups", "dead_letters", "camera_events", "report_contacts",
+                          "access_logs"}
+    assert rules["report_contacts"].days == 180 and rules["report_contacts"].personal
+    tables = retention.days_by_table(changed)
+    assert tables["camera_events"] == 30 and tables["dead_letters"] == 90 and tables["env_telemetry"] == 30
+    assert "report_contacts" not in tables   # a plain table: purge() deletes from it
+
+
+def test_purge_deletes_expired_personal_data_only(db: psycopg.Connection, settings: Settings) -> None:
+    old, recent = db.execute(
+        """INSERT INTO reports (source, category, submitted_at, sla_days, status, closed_at) VALUES
+           ('web', 'other', now() - interval '800 days', 10, 'closed', now() - interval '400 days'),
+           ('web', 'other', now() - interval '20 days', 10, 'closed', now() - interval '10 days')
+           RETURNING id""").fetchall()
+    for (rid,) in (old, recent):
+        db.execute("INSERT INTO report_contacts (report_id, phone) VALUES (%s, '0912345678')", [rid])
+    db.execute("""INSERT INTO personal_data_access (viewer, role, data_class, subject, at) VALUES
+                  ('a', 'admin', 'report_contact', '1', now() - interval '800 days'),
+                  ('a', 'admin', 'report_contact', '1', now())""")
+    done = retention.purge(db, settings)
+    assert done["report_contacts"] == 1 and done["personal_data_access"] == 1
+    assert db.execute("SELECT report_id FROM report_contacts").fetchall() == [recent]
+    assert db.execute("SELECT count(*) FROM reports").fetchone() == (2,)   # the report stays, its contact goes
