@@ -29,7 +29,9 @@ def database_url(settings: Settings) -> str:
 def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_size: int = 4) -> Dash:
     """A ready Dash app; ``app.server`` is the Flask WSGI app. ``pool`` given: used as is and not closed."""
     app = Dash(
-        __name__, use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
+        # Named as the package, so Dash imports pages as dashboards.pages.X: a test or module that imports a page
+        # directly then registers the same module, not a duplicate "pages.X".
+        "dashboards", use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
         title="Smartward IOC", update_title="", serve_locally=True, suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )

@@ -58,9 +58,11 @@ def lang_switch(path: str, lang: str, id_prefix: str, **params: Any) -> html.Div
 
 def nav(lang: str, theme: Theme, active: str) -> dbc.Navbar:
     api = "/api/v1/openapi.json"
-    items = [("/wall", "nav.wall"), ("/", "nav.wards"), ("/devices", "nav.devices"), (api, "nav.api")]
+    items = [("/wall", "nav.wall"), ("/", "nav.wards"), ("/devices", "nav.devices"), ("/reports", "nav.reports"),
+             ("/kpis", "kpis.title_short"), ("/adoption", "adoption.title_short"), (api, "nav.api"),
+             ("/logout", "nav.logout")]
     links = [dbc.NavLink(t(key, lang), href=href + (query_string(lang=lang) if href != api else ""),
-                         active=href == active, external_link=href == api) for href, key in items]
+                         active=href == active, external_link=href in (api, "/logout")) for href, key in items]
     return dbc.Navbar(dbc.Container([dbc.NavbarBrand(t("app.title", lang), href="/" + query_string(lang=lang)),
                                      dbc.Nav(links, navbar=True)], fluid=True),
                       color="dark" if theme.name == "dark" else "light", dark=theme.name == "dark",

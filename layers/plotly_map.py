@@ -155,10 +155,10 @@ def map_figure(*, wards: gpd.GeoDataFrame | None = None, devices: gpd.GeoDataFra
 
 def fit(bounds: tuple[float, float, float, float] | None, width_px: int = 1200,
         height_px: int = 800) -> tuple[dict[str, float], float]:
-    """Centre and zoom that show ``bounds`` (EPSG:4326; Web-Mercator zoom levels of 256 px tiles)."""
+    """Centre and zoom that show ``bounds`` (EPSG:4326). MapLibre's zoom levels count 512 px tiles."""
     if bounds is None:
         return {"lon": 108.0, "lat": 14.5}, 4.5     # all of Vietnam
     minx, miny, maxx, maxy = bounds
     dx, dy = max(maxx - minx, 1e-3), max(maxy - miny, 1e-3)
-    zoom = min(math.log2(width_px * 360 / (256 * dx)), math.log2(height_px * 170 / (256 * dy))) - 0.3
+    zoom = min(math.log2(width_px * 360 / (512 * dx)), math.log2(height_px * 170 / (512 * dy))) - 0.3
     return {"lon": float((minx + maxx) / 2), "lat": float((miny + maxy) / 2)}, round(min(max(zoom, 1.0), 17.0), 2)

@@ -52,8 +52,8 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
     index = worker_index or 0
     opt = IngestOptions(
         database_url=urls.database_url, mqtt_url=urls.mqtt_url, state_dir=settings.state_dir,
-        client_id=f"{prefix}-{index}", share_group=share_group or (None if workers == 1 and worker_index is None
-                                                                   else "ioc-ingest"), batch_size=batch_size, batch_seconds=batch_ms / 1000,
+        client_id=f"{prefix}-{index}", share_group=share_group or (None if worker_index is None else "ioc-ingest"),
+        batch_size=batch_size, batch_seconds=batch_ms / 1000,
         spool_max_bytes=spool_mb * 1024 * 1024, metrics_port=metrics_port + index if metrics_port else None,
         timezone=settings.timezone,
         retention=RetentionPolicy(settings.raw_retention_days, settings.rollup_retention_days))

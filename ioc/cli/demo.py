@@ -33,7 +33,7 @@ class Child:
 
 
 @click.command()
-@click.option("--backfill", default="1d", show_default=True, help="history to publish first (empty: none)")
+@click.option("--backfill", default="7d", show_default=True, help="history to publish first (empty: none)")
 @click.option("--keep-stack", is_flag=True, help="leave the private PostgreSQL and Mosquitto running on exit")
 @click.pass_obj
 def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
@@ -47,7 +47,9 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
         _load_geography_and_fleets(conn)
         admin_password = users.ensure_admin(conn)
     env = {**os.environ, "IOC_DATABASE_URL": urls.database_url, "IOC_MQTT_URL": urls.mqtt_url,
-           "IOC_STATE_DIR": str(settings.state_dir.resolve())}
+           "IOC_STATE_DIR": str(settings.state_dir.resolve()), "IOC_HTTP_HOST": settings.http_host,
+           "IOC_HTTP_PORT": str(settings.http_port), "IOC_LANG": settings.lang, "IOC_TIMEZONE": settings.timezone}
+    _load_synthetic_demo_sets(env)
     # least privilege on the broker: the ingester only reads, the simulators (a gateway) only write
     ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
     gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}
@@ -88,6 +90,17 @@ def _print_admin(password: str | None) -> None:
         return
     click.secho(f"Sign in as  admin  with the one-time password  {password}  (shown once; you choose your own "
                 "at first sign-in).\n", fg="yellow", bold=True)
+
+
+def _load_synthetic_demo_sets(env: dict[str, str]) -> None:
+    """The SYNTHETIC field reports and procedure KPIs (their READMEs say so), through the normal import commands."""
+    for name, args in (("procedure KPIs", ["kpis", "demo-data"]),
+                       ("field reports", ["reports", "import", str(DATA / "reports" / "demo_reports.csv")])):
+        done = subprocess.run([sys.executable, "-m", "ioc.cli", *args], env=env, cwd=REPO, check=False,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise IocError(f"loading the demo {name} failed: {(done.stderr or done.stdout).strip()[-300:]}")
+        log.info("demo %s loaded (synthetic)", name)
 
 
 def _check_port(settings: Settings) -> None:
@@ -139,11 +152,21 @@ def _watch(children: list[Child]) -> None:
 
 
 def _stop(children: list[Child]) -> None:
-    order = sorted(children, key=lambda c: (c.name.startswith("ingester"), c.name.startswith("dashboard")))
-    for child in order:
-        if child.proc.poll() is None:
-            child.proc.send_signal(signal.SIGTERM)
+    """Simulators first, then the ingester (it drains and commits), then the dashboard. A second Ctrl-C (or a
+    supervisor that signals the whole process group) must not abandon children half-way: signals are ignored here."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    stages = [[c for c in children if c.name.startswith(("simulator", "backfill"))],
+              [c for c in children if c.name == "ingester"],
+              [c for c in children if c.name == "dashboard"]]
+    for stage in stages:
+        for child in stage:
+            if child.proc.poll() is None:
+                child.proc.send_signal(signal.SIGTERM)
+        for child in stage:
             try:
                 child.proc.wait(30)
             except subprocess.TimeoutExpired:
+                log.warning("%s did not stop within 30 s; killing it", child.name)
                 child.proc.kill()
+                child.proc.wait()
