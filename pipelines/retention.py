@@ -19,14 +19,19 @@ class RetentionPolicy:
     raw_days: int = 30          # raw telemetry and the 1-minute rollup
     rollup_days: int = 730      # hourly and daily rollups
     dead_letter_days: int = 90
+    # per-table days from the settings' data classes (ioc.security.retention.days_by_table); wins over the above
+    by_table: tuple[tuple[str, int], ...] = ()
+
+    def plan(self) -> list[tuple[str, int]]:
+        days = {t: self.raw_days for t in RAW} | {t: self.rollup_days for t in ROLLUPS}
+        days["dead_letters"] = self.dead_letter_days
+        return sorted((days | dict(self.by_table)).items())
 
 
 def apply(conn: psycopg.Connection, policy: RetentionPolicy) -> dict[str, int]:
     """Drop chunks older than the policy; returns the number of chunks dropped per table."""
     dropped: dict[str, int] = {}
-    plan = [(t, policy.raw_days) for t in RAW] + [(t, policy.rollup_days) for t in ROLLUPS]
-    plan.append(("dead_letters", policy.dead_letter_days))
-    for table, days in plan:
+    for table, days in policy.plan():
         rows = conn.execute("SELECT drop_chunks(%s::regclass, older_than => now() - make_interval(days => %s))",
                             [table, days]).fetchall()
         if rows:

@@ -9,6 +9,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -47,6 +48,7 @@ class IngestOptions:
     maintenance: bool = True
     timezone: str = "Asia/Ho_Chi_Minh"
     retention: retention.RetentionPolicy = field(default_factory=retention.RetentionPolicy)
+    purge: Callable[[psycopg.Connection], object] | None = None   # plain-table retention (personal data, logs)
 
 
 class Ingester:
@@ -149,6 +151,8 @@ class Ingester:
                     pass
                 if time.monotonic() > next_retention:
                     retention.apply(conn, self.opt.retention)
+                    if self.opt.purge is not None:
+                        self.opt.purge(conn)
                     next_retention = time.monotonic() + 3600
             except psycopg.Error as exc:
                 log.warning("maintenance paused: %s", str(exc).strip().splitlines()[0] if str(exc).strip() else exc)

@@ -76,3 +76,17 @@ def test_retention_drops_old_chunks_and_keeps_recent(db: psycopg.Connection, db_
     assert dropped.get("env_telemetry") == 1
     assert db.execute("SELECT pm25 FROM env_telemetry").fetchall() == [(6.0,)]
     assert retention.enable_compression(db) == []   # the Apache build here: no native compression
+
+
+def test_retention_days_per_data_class_come_from_the_settings(db: psycopg.Connection, db_url: str) -> None:
+    from ioc import config
+    from ioc.security.retention import days_by_table
+
+    settings = config.load(camera_event_retention_days=5)
+    policy = retention.RetentionPolicy(by_table=tuple(days_by_table(settings).items()))
+    assert dict(policy.plan())["camera_events"] == 5 and dict(policy.plan())["env_telemetry"] == 30
+    now = datetime.now(UTC).replace(microsecond=0)
+    write(db_url, [CameraEvent(now - timedelta(days=20), "cam-9", 1, "crowd", 0.8, None, None),
+                   CameraEvent(now - timedelta(hours=2), "cam-9", 2, "crowd", 0.8, None, None)])
+    retention.apply(db, policy)
+    assert db.execute("SELECT seq FROM camera_events").fetchall() == [(2,)]
