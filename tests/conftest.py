@@ -38,6 +38,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = f"skipped under CI=true, which counts as a failure: {report.longrepr}"
 
 
+def pytest_setup_options() -> object:
+    """Chrome options for dash[testing]: Debian's headless Chromium, no sandbox (root in CI), no GPU, no calls home,
+    the wall's 1920×1080 at scale 1, Vietnamese first."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--window-size=1920,1080", "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=vi"):
+        options.add_argument(arg)
+    options.binary_location = "/usr/bin/chromium"
+    return options
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():

@@ -15,17 +15,6 @@ from tests.dashboards import seed
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def pytest_setup_options() -> object:
-    """Chrome options for dash[testing]: headless, no sandbox (root in CI), no GPU, no calls home, wall size."""
-    from selenium.webdriver.chrome.options import Options
-
-    options = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--window-size=1920,1080", "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=vi"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    return options
-
 
 @pytest.fixture
 def seeded(db: psycopg.Connection) -> list[seed.Device]:

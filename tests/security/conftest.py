@@ -31,14 +31,3 @@ def app(settings: config.Settings, pool: ConnectionPool) -> Dash:
 def server(app: Dash) -> Flask:
     return app.server
 
-
-def pytest_setup_options() -> object:
-    """Chrome for dash[testing] (as in tests/dashboards): headless, no sandbox (root in CI), wall size."""
-    from selenium.webdriver.chrome.options import Options
-
-    options = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--window-size=1920,1080", "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=vi"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    return options
