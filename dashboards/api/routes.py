@@ -10,8 +10,10 @@ from psycopg_pool import ConnectionPool
 
 from dashboards.api.errors import ApiError
 from dashboards.api.spec import BOOL, INT, NUM, STR, TS, Endpoint, Param, nullable, obj, page_of
+from dashboards.auth import current_principal
 from dashboards.queries import devices, events, rollups, wards
 from ioc.config import Settings
+from ioc.security.personal import redact_snapshots
 
 MAX_POINTS = 5000          # a series longer than this must use a wider bucket or a shorter range
 MAX_EVENTS_RANGE = timedelta(days=31)
@@ -89,8 +91,9 @@ def camera_events(pool: ConnectionPool, settings: Settings, args: Mapping[str, A
         raise ApiError(400, f"range too large: {(end - start).days} days > {MAX_EVENTS_RANGE.days}")
     where = events.EventFilter(start, end, args["type"], args["device_id"], args["ward"])
     found = events.search(pool, where, args["limit"], args["offset"])
-    return {"from": start, "to": end, "limit": args["limit"], "offset": args["offset"],
-            "items": found.to_dict("records")}
+    # snapshot URLs are personal data (Decree 13/2023): only roles that need them see them
+    items = redact_snapshots(found.to_dict("records"), current_principal())
+    return {"from": start, "to": end, "limit": args["limit"], "offset": args["offset"], "items": items}
 
 
 def endpoints() -> tuple[Endpoint, ...]:
