@@ -29,8 +29,12 @@ def document(endpoints: Sequence[Endpoint]) -> dict[str, Any]:
         "info": {"title": "smartward-ioc read API", "version": "1.0.0",
                  "description": "Read-only JSON over the operations center's devices, rollups, wards and camera "
                                 "events. Times are ISO 8601; a time without offset is Asia/Ho_Chi_Minh. "
-                                "Authentication: none yet (see dashboards/auth.py)."},
+                                "Authentication: an API key with the `read` scope (`ioc keys add NAME --scope read`) "
+                                "as `Authorization: Bearer <key>` or `X-API-Key`, or a signed-in session."},
         "servers": [{"url": PREFIX}],
         "paths": {ep.openapi_path: {"get": operation(ep)} for ep in endpoints},
-        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+        "components": {"schemas": {"Error": ERROR_SCHEMA},
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                           "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
+        "security": [{"bearer": []}, {"apiKey": []}],
     }
