@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,19 +64,20 @@ def spawn_publisher(url: str, n: int, rate: float, prefix: str) -> subprocess.Po
     return subprocess.Popen([sys.executable, __file__, "--publish", url, str(n), str(rate), prefix])
 
 
-# -- (a) a bare paho subscriber that only counts --------------------------------------------------------------------
-def bare_counter(url: str, n: int) -> float:
+# -- the two reference consumers: (a) counts only, (b) INSERTs each message in on_message ------------------------
+def reference_consumer(url: str, n: int, name: str, handle: Callable[[mqtt.MQTTMessage], None] | None = None) -> float:
+    """Subscribe, start a publisher of n messages, return msg/s from the first to the n-th message handled."""
     target = MqttTarget.parse(url)
-    client = make_client(target, f"bench-bare-{os.getpid()}", protocol=mqtt.MQTTv311)
+    client = make_client(target, f"bench-{name}-{os.getpid()}", protocol=mqtt.MQTTv311)
     seen = {"n": 0, "first": 0.0, "last": 0.0}
     finished = threading.Event()
 
     def on_message(c: mqtt.Client, u: object, m: mqtt.MQTTMessage) -> None:
+        if handle is not None:
+            handle(m)
         seen["n"] += 1
-        now = time.perf_counter()
-        if seen["n"] == 1:
-            seen["first"] = now
-        seen["last"] = now
+        seen["last"] = time.perf_counter()
+        seen["first"] = seen["first"] or seen["last"]
         if seen["n"] >= n:
             finished.set()
 
@@ -84,12 +86,32 @@ def bare_counter(url: str, n: int) -> float:
     client.subscribe("ioc/v1/+/+/+", qos=1)
     client.loop_start()
     time.sleep(0.5)
-    pub = spawn_publisher(url, n, 0, "bare")
-    finished.wait(600)
+    pub = spawn_publisher(url, n, 0, name)
+    finished.wait(900)
     pub.wait()
     client.disconnect()
     client.loop_stop()
     return n / (seen["last"] - seen["first"])
+
+
+def bare_counter(url: str, n: int) -> float:
+    return reference_consumer(url, n, "bare")
+
+
+def naive(url: str, db_url: str, n: int) -> float:
+    conn = psycopg.connect(db_url, autocommit=True)
+
+    def insert(m: mqtt.MQTTMessage) -> None:
+        body = orjson.loads(m.payload)
+        conn.execute("INSERT INTO env_telemetry (ts, device_id, seq, received_at, pm25, temperature, relative_humidity)"
+                     " VALUES (to_timestamp(%s / 1000.0), %s, %s, now(), %s, %s, %s) ON CONFLICT DO NOTHING",
+                     [body["ts"], m.topic.split("/")[3], body["seq"], body["pm25"], body["temperature"],
+                      body["relativeHumidity"]])
+
+    try:
+        return reference_consumer(url, n, "naive", insert)
+    finally:
+        conn.close()
 
 
 def bare_drain(url: str, n: int) -> float:
@@ -122,42 +144,6 @@ def bare_drain(url: str, n: int) -> float:
     client.disconnect()
     client.loop_stop()
     return n / elapsed
-
-
-# -- (b) the naive ingester: INSERT in on_message --------------------------------------------------------------------
-def naive(url: str, db_url: str, n: int) -> float:
-    conn = psycopg.connect(db_url, autocommit=True)
-    target = MqttTarget.parse(url)
-    client = make_client(target, f"bench-naive-{os.getpid()}", protocol=mqtt.MQTTv311)
-    seen = {"n": 0, "first": 0.0, "last": 0.0}
-    finished = threading.Event()
-
-    def on_message(c: mqtt.Client, u: object, m: mqtt.MQTTMessage) -> None:
-        body = orjson.loads(m.payload)
-        device = m.topic.split("/")[3]
-        conn.execute("INSERT INTO env_telemetry (ts, device_id, seq, received_at, pm25, temperature, relative_humidity)"
-                     " VALUES (to_timestamp(%s / 1000.0), %s, %s, now(), %s, %s, %s) ON CONFLICT DO NOTHING",
-                     [body["ts"], device, body["seq"], body["pm25"], body["temperature"], body["relativeHumidity"]])
-        seen["n"] += 1
-        now = time.perf_counter()
-        if seen["n"] == 1:
-            seen["first"] = now
-        seen["last"] = now
-        if seen["n"] >= n:
-            finished.set()
-
-    client.on_message = on_message
-    client.connect(target.host, target.port, 30)
-    client.subscribe("ioc/v1/+/+/+", qos=1)
-    client.loop_start()
-    time.sleep(0.5)
-    pub = spawn_publisher(url, n, 0, "naive")
-    finished.wait(900)
-    pub.wait()
-    client.disconnect()
-    client.loop_stop()
-    conn.close()
-    return n / (seen["last"] - seen["first"])
 
 
 # -- ours ------------------------------------------------------------------------------------------------------

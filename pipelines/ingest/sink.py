@@ -74,7 +74,7 @@ class PgSink:
         return stats
 
     def _insert(self, table: str, cols: tuple[str, ...], rows: list[tuple[object, ...]]) -> int:
-        self._copy(f"stage_{table}", cols, rows, self._types_for(table, cols))
+        self._copy("stage_" + table, cols, rows, self._types_for(table, cols))
         ident = sql.SQL(", ").join(map(sql.Identifier, cols))
         cur = self.conn.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT DO NOTHING").format(
             sql.Identifier(table), ident, ident, sql.Identifier(f"stage_{table}")))
