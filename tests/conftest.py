@@ -15,8 +15,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg_pool import ConnectionPool
 
 from ioc import config, migrate, stack
+from ioc import db as ioc_db
 from tests.support import StackHandle, service_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,6 +104,16 @@ def db_url(services: stack.Endpoints, template_db: str) -> Iterator[str]:
 def db(db_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(db_url, autocommit=True) as conn:
         yield conn
+
+
+@pytest.fixture
+def pool(db_url: str) -> Iterator[ConnectionPool]:
+    """A small pool on this test's database (what dashboards and query functions take)."""
+    p = ioc_db.pool(db_url, min_size=1, max_size=4)
+    try:
+        yield p
+    finally:
+        p.close()
 
 
 @pytest.fixture(scope="session")

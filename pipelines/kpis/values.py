@@ -6,14 +6,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ioc.localtime import parse_local
 from pipelines.kpis import periods
 
 _TRUE = {"1", "true", "yes", "y", "x", "có", "co", "đúng", "dung", "t"}
 _FALSE = {"0", "false", "no", "n", "không", "khong", "sai", "f"}
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _MY = re.compile(r"^(\d{1,2})/(\d{4})$")
 
 
@@ -80,23 +80,7 @@ def non_negative(value: object) -> float:
 
 def timestamp(value: object, tz: ZoneInfo) -> datetime:
     """An aware datetime. Without an offset the time is local (``tz``); XLSX date cells are local too."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=tz)
-    raw = str(value).strip()
-    m = _DMY.match(raw)
-    if m:
-        d, mo, y, h, mi, s = (int(g) if g else 0 for g in m.groups())
-        try:
-            return datetime(y, mo, d, h, mi, s, tzinfo=tz)
-        except ValueError as exc:
-            raise ValueError(f"{raw!r}: {exc}") from None
-    try:
-        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a date-time (use 2025-03-01T08:30:00+07:00 or 01/03/2025 08:30)") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    return parse_local(value, tz)
 
 
 def month(value: object) -> date:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ioc.localtime import parse_local
 from pipelines.reports.categories import Matcher
 from pipelines.reports.model import CHANNELS, Contact, Problem, ReportIn
 
@@ -25,7 +26,6 @@ LAT_RANGE, LON_RANGE = (6.0, 23.5), (102.0, 117.5)
 MAX_PHOTOS = 10
 _PHONE = re.compile(r"^0\d{9,10}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
 @dataclass(frozen=True)
@@ -75,24 +75,12 @@ def _required(value: Any, what: str, limit: int = 200) -> str:
 
 def parse_time(value: Any, tz: ZoneInfo) -> datetime:
     """ISO 8601 (no offset: local time), ``dd/mm/yyyy[ HH:MM[:SS]]`` (local) or a spreadsheet datetime."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=tz)
-    raw = text(value)
-    if not raw:
+    if not isinstance(value, date) and not text(value):
         raise _Bad("a time is required")
-    if m := _DMY.match(raw):
-        d, mo, y, hh, mm, ss = (int(g) if g else 0 for g in m.groups())
-        try:
-            return datetime(y, mo, d, hh, mm, ss, tzinfo=tz)
-        except ValueError as exc:
-            raise _Bad(f"{raw!r} is not a valid date ({exc})") from None
     try:
-        found = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise _Bad(f"{raw!r} is not a time (expected 2026-02-13T15:00:00+07:00 or 13/02/2026 15:00)") from None
-    return found if found.tzinfo else found.replace(tzinfo=tz)
+        return parse_local(value, tz)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
 
 
 def number_in(value: Any, lo: float, hi: float) -> float | None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg_pool import ConnectionPool
 
-from ioc import config, db
+from ioc import config
 from tests.dashboards import seed
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -25,15 +23,6 @@ def seeded(db: psycopg.Connection) -> list[seed.Device]:
     seed.camera_events(db, made, 12)
     seed.heartbeat(db, age_s=2)
     return made
-
-
-@pytest.fixture
-def pool(db_url: str) -> Iterator[ConnectionPool]:
-    p = db.pool(db_url, min_size=1, max_size=4)
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 @pytest.fixture

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from dash import Dash
 from flask import Flask
 from psycopg_pool import ConnectionPool
 
 from dashboards.app import create_app
-from ioc import config, db
-
-
-@pytest.fixture
-def pool(db_url: str) -> Iterator[ConnectionPool]:
-    p = db.pool(db_url, min_size=1, max_size=4)
-    try:
-        yield p
-    finally:
-        p.close()
+from ioc import config
 
 
 @pytest.fixture
