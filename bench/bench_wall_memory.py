@@ -1,20 +1,33 @@
-"""JS heap of the wall over time in headless Chromium: does the browser's memory stay flat for hours?
+"""Memory of the wall over time in headless Chromium: does the browser stay flat for hours?
 
-    .venv/bin/python -m bench.bench_wall_memory [--duration 600] [--interval 30] [--devices 300] [--markers 2000]
+    .venv/bin/python -m bench.bench_wall_memory [--duration 600] [--interval 30] [--rotate 30] [--markers 2000]
     one hour:  .venv/bin/python -m bench.bench_wall_memory --duration 3600 --interval 60
 
-Seeds a throw-away database, serves the app in-process, opens /wall with a kiosk token (5 s updates) while a device
-goes offline and back every 7 s (so map Patches keep arriving), and every ``interval`` seconds collects garbage and
-reads the used JS heap (Chrome DevTools Protocol). Prints the samples and the linear trend.
+Seeds a throw-away database, serves the app in-process and opens two walls, each in its own headless Chromium, with
+a kiosk token (5 s updates):
+
+- ``static``: /wall, the city scene; only Patches of the map and the tiles arrive;
+- ``rotate``: /wall?rotate=N, a new scene (a whole new figure) every N seconds, the city then each ward.
+
+Meanwhile a device goes offline and back every 7 s (so the map changes), and the ingest heartbeat is kept fresh (so the
+wall shows its normal, not its stale, state). Every ``interval`` seconds each browser collects garbage and reports,
+through the Chrome DevTools Protocol, its used JS heap, DOM nodes and JS event listeners. Prints the samples, the
+linear trend per hour and, with ``--out``, writes them as CSV plus a plotted PNG (drawn by the same Chromium).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import logging
 import threading
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
+import plotly.graph_objects as go
 import psycopg
+from plotly.subplots import make_subplots
 from selenium import webdriver
 from werkzeug.serving import make_server
 
@@ -23,17 +36,30 @@ from dashboards.app import create_app
 from ioc import config
 from ioc.security import keys
 from ioc.stack._proc import free_port
+from tests.dashboards import seed
 
 FLIP_S = 7.0
+METRICS = {"JSHeapUsedSize": "heap_mb", "Nodes": "dom_nodes", "JSEventListeners": "listeners"}
 
 
-def flap(url: str, device_id: str, stop: threading.Event) -> None:
-    """A device going offline and online again, for as long as the wall is watched."""
+@dataclass(frozen=True)
+class Sample:
+    wall: str
+    elapsed_s: float
+    heap_mb: float
+    dom_nodes: int
+    listeners: int
+
+
+def keep_alive(url: str, device_id: str, stop: threading.Event) -> None:
+    """A device going offline and online again, and an ingester that keeps reporting, while the walls are watched."""
     with psycopg.connect(url, autocommit=True) as conn:
         online = True
         while not stop.wait(FLIP_S):
             online = not online
-            conn.execute("UPDATE devices SET online = %s WHERE device_id = %s", [online, device_id])
+            conn.execute("UPDATE devices SET online = %s, last_data_at = now() WHERE device_id = %s",
+                         [online, device_id])
+            seed.heartbeat(conn, age_s=1)
 
 
 def browser() -> webdriver.Chrome:
@@ -45,29 +71,72 @@ def browser() -> webdriver.Chrome:
     return webdriver.Chrome(options=options)
 
 
-def heap_mb(driver: webdriver.Chrome) -> float:
+def measure(driver: webdriver.Chrome, wall: str, elapsed: float) -> Sample:
     driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
-    metrics = driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]
-    used = next(m["value"] for m in metrics if m["name"] == "JSHeapUsedSize")
-    return float(used) / 1e6
+    got = {m["name"]: m["value"] for m in driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]}
+    return Sample(wall, elapsed, float(got["JSHeapUsedSize"]) / 1e6, int(got["Nodes"]), int(got["JSEventListeners"]))
 
 
-def slope_per_hour(samples: list[tuple[float, float]]) -> float:
-    n = len(samples)
-    mean_t = sum(t for t, _ in samples) / n
-    mean_m = sum(m for _, m in samples) / n
-    den = sum((t - mean_t) ** 2 for t, _ in samples) or 1.0
-    return sum((t - mean_t) * (m - mean_m) for t, m in samples) / den * 3600
+def slope_per_hour(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, value), per hour."""
+    n = len(points)
+    mean_t = sum(t for t, _ in points) / n
+    mean_v = sum(v for _, v in points) / n
+    den = sum((t - mean_t) ** 2 for t, _ in points) or 1.0
+    return sum((t - mean_t) * (v - mean_v) for t, v in points) / den * 3600
+
+
+def summary(samples: list[Sample]) -> list[str]:
+    lines = []
+    for wall in dict.fromkeys(s.wall for s in samples):
+        mine = [s for s in samples if s.wall == wall]
+        for field, unit in (("heap_mb", "MB"), ("dom_nodes", "nodes"), ("listeners", "listeners")):
+            values = [(s.elapsed_s, float(getattr(s, field))) for s in mine]
+            first, last = values[0][1], values[-1][1]
+            low, high = min(v for _, v in values), max(v for _, v in values)
+            lines.append(f"{wall:7} {field:10} first {first:9.2f}  last {last:9.2f}  min {low:9.2f}  max {high:9.2f}"
+                         f"  trend {slope_per_hour(values):+9.2f} {unit}/hour")
+    return lines
+
+
+def write_outputs(samples: list[Sample], out: Path, driver: webdriver.Chrome, title: str) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.with_suffix(".csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["wall", "elapsed_s", "heap_mb", "dom_nodes", "listeners"])
+        w.writerows([s.wall, f"{s.elapsed_s:.0f}", f"{s.heap_mb:.3f}", s.dom_nodes, s.listeners] for s in samples)
+    fig = make_subplots(rows=1, cols=3, subplot_titles=("used JS heap (MB)", "DOM nodes", "JS event listeners"))
+    for wall, colour in (("static", "#4fc3f7"), ("rotate", "#ffb74d")):
+        mine = [s for s in samples if s.wall == wall]
+        minutes = [s.elapsed_s / 60 for s in mine]
+        for col, field in enumerate(("heap_mb", "dom_nodes", "listeners"), start=1):
+            fig.add_trace(go.Scatter(x=minutes, y=[getattr(s, field) for s in mine], name=wall, legendgroup=wall,
+                                     showlegend=col == 1, mode="lines+markers", line={"color": colour}),
+                          row=1, col=col)
+    fig.update_xaxes(title_text="minutes", rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(template="plotly_dark", title=title, width=1500, height=500, margin={"t": 80})
+    html = out.with_suffix(".html")
+    fig.write_html(html, include_plotlyjs=True, config={"displayModeBar": False, "staticPlot": True})
+    driver.set_window_size(1600, 700)
+    driver.get(html.resolve().as_uri())
+    time.sleep(2)
+    driver.save_screenshot(str(out.with_suffix(".png")))
+    html.unlink()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--duration", type=int, default=600, help="seconds to watch the wall")
+    ap.add_argument("--duration", type=int, default=600, help="seconds to watch the walls")
     ap.add_argument("--interval", type=int, default=30, help="seconds between samples")
+    ap.add_argument("--rotate", type=int, default=30, help="seconds per scene on the rotating wall (≥ 10)")
     ap.add_argument("--devices", type=int, default=300)
     ap.add_argument("--days", type=int, default=2)
     ap.add_argument("--markers", type=int, default=2000)
+    ap.add_argument("--out", type=Path, help="write <out>.csv and <out>.png")
     args = ap.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per callback
+    samples: list[Sample] = []
     with bench_database(args.devices, args.days, extra_markers=max(0, args.markers - args.devices)) as url:
         app = create_app(config.load(database_url=url))
         port = free_port()
@@ -76,27 +145,42 @@ def main() -> None:
         with psycopg.connect(url, autocommit=True) as conn:
             _, token = keys.add(conn, "memory bench", "bench", kiosk=True)
         stop = threading.Event()
-        threading.Thread(target=flap, args=(url, "camera-22333-0001", stop), daemon=True).start()
-        driver = browser()
+        threading.Thread(target=keep_alive, args=(url, "camera-22333-0001", stop), daemon=True).start()
+        walls = {"static": f"/wall?kiosk={token}", "rotate": f"/wall?rotate={args.rotate}&kiosk={token}"}
+        drivers = {name: browser() for name in walls}
         try:
-            driver.execute_cdp_cmd("Performance.enable", {})
-            driver.get(f"http://127.0.0.1:{port}/wall?kiosk={token}")
+            for name, path in walls.items():
+                drivers[name].execute_cdp_cmd("Performance.enable", {})
+                drivers[name].get(f"http://127.0.0.1:{port}{path}")
             time.sleep(15)  # first figure and tiles
-            start, samples = time.monotonic(), []
+            for name, driver in drivers.items():
+                errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+                if errors:
+                    raise SystemExit(f"{name} wall has console errors: {errors}")
+            start = time.monotonic()
             while True:
                 elapsed = time.monotonic() - start
-                samples.append((elapsed, heap_mb(driver)))
-                print(f"{elapsed:7.0f} s  JS heap {samples[-1][1]:7.2f} MB", flush=True)
+                row = [measure(driver, name, elapsed) for name, driver in drivers.items()]
+                samples += row
+                print(f"{elapsed:6.0f} s  " + "   ".join(
+                    f"{s.wall}: heap {s.heap_mb:6.2f} MB, {s.dom_nodes:6d} nodes, {s.listeners:5d} listeners"
+                    for s in row), flush=True)
                 if elapsed >= args.duration:
                     break
                 time.sleep(min(args.interval, max(1.0, args.duration - elapsed)))
+            if args.out:
+                write_outputs(samples, args.out, drivers["static"],
+                              f"Wall in headless Chromium, {samples[-1].elapsed_s / 60:.0f} min, "
+                              f"{args.markers:,} markers, updates every 5 s, rotating wall: {args.rotate} s per scene")
         finally:
             stop.set()
-            driver.quit()
+            for driver in drivers.values():
+                driver.quit()
             server.shutdown()
-    first, last = samples[0][1], samples[-1][1]
-    print(f"\nsamples {len(samples)} over {samples[-1][0]:.0f} s: first {first:.2f} MB, last {last:.2f} MB, "
-          f"max {max(m for _, m in samples):.2f} MB, trend {slope_per_hour(samples):+.2f} MB/hour")
+    print(f"\n{len(samples) // 2} samples per wall over {samples[-1].elapsed_s:.0f} s")
+    print("\n".join(summary(samples)))
+    if args.out:
+        print(f"wrote {args.out.with_suffix('.csv')} and {args.out.with_suffix('.png')}")
 
 
 if __name__ == "__main__":

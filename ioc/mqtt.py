@@ -35,7 +35,7 @@ class MqttTarget:
 
 
 def make_client(target: MqttTarget, client_id: str = "", *, clean_start: bool = True, manual_ack: bool = False,
-                ca_file: str | None = None, protocol: int = mqtt.MQTTv5) -> mqtt.Client:
+                ca_file: str | None = None, protocol: mqtt.MQTTProtocolVersion = mqtt.MQTTv5) -> mqtt.Client:
     """A paho v2 client configured for the target (credentials, TLS); not yet connected."""
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=protocol,
                          manual_ack=manual_ack, clean_session=None if protocol == mqtt.MQTTv5 else clean_start)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,7 +11,7 @@ from dashboards.maps import offline_style
 from dashboards.pages.kpi_view import op_text, pct
 from dashboards.theme import Theme
 from layers.build import ward_layer
-from layers.plotly_map import ward_traces
+from layers.plotly_map import fit, ward_traces
 from layers.style import theme as map_theme
 from pipelines.kpis import periods
 from pipelines.kpis.compute import Computed
@@ -108,25 +106,12 @@ def map_figure(shapes: gpd.GeoDataFrame, ranking: pd.DataFrame, line_name: str, 
                       colorbar={"orientation": "h", "y": -0.02, "yanchor": "top", "thickness": 12, "title": None,
                                 "ticksuffix": "%", "len": 0.9})
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 48})
-    center, zoom = fit_512(tuple(float(v) for v in shapes.total_bounds), 440, 420)
+    west, south, east, north = (float(v) for v in shapes.total_bounds)
+    center, zoom = fit((west, south, east, north), 440, 420)
     # the dashboards' offline style: no glyphs URL (names drawn with the browser's fonts), stable across updates
     fig.update_layout(map={"style": offline_style(theme, tiles_url), "center": center, "zoom": zoom},
                       uirevision=line_name)
     return fig
-
-
-def fit_512(bounds: tuple[float, ...], width_px: int, height_px: int) -> tuple[dict[str, float], float]:
-    """Centre and zoom showing ``bounds`` (EPSG:4326) in a box of that many pixels: plotly's MapLibre maps count
-    512-px tiles, and latitude is stretched by the Web-Mercator projection."""
-    west, south, east, north = bounds
-    fx = max(east - west, 1e-4) / 360
-    fy = max(abs(_mercator(north) - _mercator(south)), 1e-6) / (2 * math.pi)
-    zoom = math.log2(min(width_px / (512 * fx), height_px / (512 * fy))) - 0.15
-    return {"lon": (west + east) / 2, "lat": (south + north) / 2}, round(min(max(zoom, 1.0), 17.0), 2)
-
-
-def _mercator(lat: float) -> float:
-    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
 def map_wards(wards: pd.DataFrame, scope: str | None) -> tuple[list[str], str | None]:

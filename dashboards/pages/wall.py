@@ -1,7 +1,8 @@
 """/wall: the operations wall (1920×1080, dark, read from 5 m). Updates by partial property updates every 5 s.
 
-Query parameters: ``lang`` (vi|en), ``rotate`` (seconds per scene: the city, then each ward), ``ward`` (pin one
-ward), ``theme`` (dark|light).
+Query parameters: ``lang`` (vi|en), ``rotate`` (seconds per scene: the city, then each ward; with wards in several
+provinces, each province's view and wards in turn), ``ward`` (pin one ward), ``area`` (one province), ``theme``
+(dark|light).
 """
 
 from __future__ import annotations
@@ -33,17 +34,18 @@ def _rotate_s(value: Any) -> int:
         return 0
 
 
-def layout(lang: str | None = None, rotate: str | None = None, ward: str | None = None,
+def layout(lang: str | None = None, rotate: str | None = None, ward: str | None = None, area: str | None = None,
            theme: str | None = None, **_: Any) -> html.Div:
     lang = norm_lang(lang)
     th = theme_for(theme, "dark")
     rotate_s = _rotate_s(rotate)
-    opts = {"lang": lang, "theme": th.name, "ward": ward or None, "rotate": rotate_s, "tz": "Asia/Ho_Chi_Minh"}
+    opts = {"lang": lang, "theme": th.name, "ward": ward or None, "area": area or None,
+            "rotate": rotate_s, "tz": "Asia/Ho_Chi_Minh"}
     header = html.Div([
         html.Div([html.Div(t("wall.title", lang), className="ioc-wall-title"),
                   html.Div(t("wall.scene.city", lang), id="wall-scene-name", className="ioc-wall-scene")]),
         html.Span(t("wall.reconnecting", lang), id="wall-reconnect", className="ioc-reconnect"),
-        lang_switch("/wall", lang, "wall", rotate=rotate_s or None, ward=ward, theme=theme),
+        lang_switch("/wall", lang, "wall", rotate=rotate_s or None, ward=ward, area=area, theme=theme),
         html.Div([html.Div("--:--:--", id="wall-clock-time", className="ioc-clock-time"),
                   html.Div("", id="wall-clock-date", className="ioc-clock-date")], className="ioc-clock"),
     ], className="ioc-wall-header")
@@ -55,7 +57,8 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
                                          "xaxis": {"visible": False}, "yaxis": {"visible": False}}})
     # wall-map-sig: digests of what the browser's map holds (views.figure_diff), so a tick sends only changes
     return frame(th, [
-        dcc.Store(id="wall-opts", data=opts), dcc.Store(id="wall-scene", data={"i": 0, "ward": ward or None}),
+        dcc.Store(id="wall-opts", data=opts),
+        dcc.Store(id="wall-scene", data={"i": 0, "ward": ward or None, "area": area or None}),
         dcc.Store(id="wall-map-sig"), dcc.Store(id="wall-ok"), dcc.Store(id="wall-seen"),
         dcc.Interval(id="wall-tick", interval=TICK_MS), dcc.Interval(id="wall-clock", interval=1000),
         dcc.Interval(id="wall-rotate", interval=max(rotate_s, 10) * 1000, disabled=not rotate_s),
@@ -84,14 +87,15 @@ def refresh_wall(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, A
 def refresh_map(_n: int | None, scene: dict[str, Any] | None, known: dict[str, Any] | None,
                 opts: dict[str, Any]) -> tuple[Any, Any]:
     ioc = context.current()
-    return wall_map.update(ioc.pool, datetime.now(UTC), scene, known, theme_for(opts.get("theme"), "dark"),
+    shown = view.resolve(scene, opts, wards.areas(ioc.pool))
+    return wall_map.update(ioc.pool, datetime.now(UTC), shown, known, theme_for(opts.get("theme"), "dark"),
                            norm_lang(opts.get("lang")), ioc.settings.tiles_url)
 
 
 @callback(Output("wall-scene", "data"), Input("wall-rotate", "n_intervals"), State("wall-scene", "data"),
           State("wall-opts", "data"), prevent_initial_call=True)
 def rotate_scene(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, Any]) -> dict[str, Any]:
-    return view.next_scene(scene, opts, wards.with_devices(context.current().pool))
+    return view.next_scene(scene, opts, wards.areas(context.current().pool))
 
 
 # The clock runs in the browser (no server round trip each second), in the display zone, Vietnamese format.

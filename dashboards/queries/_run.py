@@ -14,6 +14,14 @@ Query = LiteralString | sql.SQL | sql.Composed
 Params = Mapping[str, Any] | Sequence[Any] | None
 
 
+def ward_codes(wards: Sequence[str] | None) -> list[str] | None:
+    """A scope of wards as the ``text[]`` parameter of ``(%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))``:
+    None is everywhere, an empty list nowhere. One code must come as a list: a bare string would be its letters."""
+    if isinstance(wards, str):
+        raise TypeError(f"a scope of wards is a list of codes, not the string {wards!r}")
+    return None if wards is None else list(wards)
+
+
 def rows(pool: ConnectionPool, query: Query, params: Params = None) -> list[dict[str, Any]]:
     with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
         cur.execute(query, params)

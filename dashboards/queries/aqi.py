@@ -7,13 +7,14 @@ and metric, and each station is one call of :func:`layers.vn_aqi.hourly_aqi` (â‰
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
 from psycopg_pool import ConnectionPool
 
-from dashboards.queries._run import tuples
+from dashboards.queries._run import tuples, ward_codes
 from layers.vn_aqi import hourly_aqi
 
 STATION_COLUMNS = ("device_id", "name", "ward_code", "lon", "lat", "aqi", "band", "dominant", "as_of")
@@ -23,7 +24,7 @@ _GASES = ("o3", "co", "so2", "no2")
 
 _STATIONS = """
 SELECT device_id, coalesce(name, device_id), ward_code, ST_X(location), ST_Y(location)
-FROM devices WHERE kind = 'env' AND location IS NOT NULL AND (%(ward)s::text IS NULL OR ward_code = %(ward)s)
+FROM devices WHERE kind = 'env' AND location IS NOT NULL AND (%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))
 ORDER BY device_id"""
 # One row per station and pollutant: which hours before ``hour`` have a mean (0 = the hour starting at ``hour``).
 _HOURS = """
@@ -31,7 +32,7 @@ SELECT r.device_id, r.metric, array_agg((extract(epoch FROM %(hour)s - r.bucket)
        array_agg(r.sum / nullif(r.n, 0)), max(r.bucket)
 FROM rollup_1h r JOIN devices d USING (device_id)
 WHERE d.kind = 'env' AND r.metric IN ('pm25', 'pm10', 'o3', 'co', 'so2', 'no2')
-  AND r.bucket > %(start)s AND r.bucket <= %(hour)s AND (%(ward)s::text IS NULL OR d.ward_code = %(ward)s)
+  AND r.bucket > %(start)s AND r.bucket <= %(hour)s AND (%(wards)s::text[] IS NULL OR d.ward_code = ANY(%(wards)s))
 GROUP BY r.device_id, r.metric"""
 
 
@@ -55,14 +56,14 @@ def aqi_of(lags: dict[str, list[float | None]]) -> tuple[int, str, str] | None:
     return None if result is None else (result.value, result.band.key, result.dominant)
 
 
-def station_aqi(pool: ConnectionPool, now: datetime, ward: str | None = None) -> pd.DataFrame:
+def station_aqi(pool: ConnectionPool, now: datetime, wards: Sequence[str] | None = None) -> pd.DataFrame:
     """Every located environment station, with its VN_AQI now: aqi (Int64), band, dominant, as_of (newest hour).
 
     A station that cannot publish an index (silent for 12 hours, or no PM) has aqi <NA>: maps show it as
     "no data", tiles skip it.
     """
     hour = now.replace(minute=0, second=0, microsecond=0)
-    params = {"ward": ward, "hour": hour, "start": hour - timedelta(hours=LAGS)}
+    params = {"wards": ward_codes(wards), "hour": hour, "start": hour - timedelta(hours=LAGS)}
     stations = tuples(pool, _STATIONS, params)
     per: dict[str, dict[str, list[float | None]]] = {}
     newest: dict[str, datetime] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ import pandas as pd
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from dashboards.queries._run import frame, like_pattern, one, rows
+from dashboards.queries._run import frame, like_pattern, one, rows, ward_codes
 
 # Columns the health table may sort on: each is a column of the device_state view (no per-row aggregates, so
 # sorting 10,000 devices stays one indexed scan).
@@ -43,12 +44,12 @@ _WHERE = sql.SQL("""
     AND (%(state)s::text IS NULL OR state = %(state)s)""")
 
 
-def state_counts(pool: ConnectionPool, ward: str | None = None) -> pd.DataFrame:
-    """kind, state, n for every kind present (registered or not)."""
+def state_counts(pool: ConnectionPool, wards: Sequence[str] | None = None) -> pd.DataFrame:
+    """kind, state, n for every kind present (registered or not), in the given wards (None: everywhere)."""
     return frame(pool, """
         SELECT kind, state, count(*)::int AS n FROM device_state
-        WHERE %(ward)s::text IS NULL OR ward_code = %(ward)s
-        GROUP BY kind, state ORDER BY kind, state""", {"ward": ward}, ("kind", "state", "n"))
+        WHERE (%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))
+        GROUP BY kind, state ORDER BY kind, state""", {"wards": ward_codes(wards)}, ("kind", "state", "n"))
 
 
 def page(pool: ConnectionPool, where: DeviceFilter, sort: str = "device_id", descending: bool = False,
@@ -92,13 +93,13 @@ def dead_letters(pool: ConnectionPool, device_id: str, limit: int = 20) -> pd.Da
                  [device_id, limit], ("received_at", "topic", "reason", "code", "field", "element_index", "payload"))
 
 
-def state_changes(pool: ConnectionPool, limit: int = 10, ward: str | None = None) -> pd.DataFrame:
+def state_changes(pool: ConnectionPool, limit: int = 10, wards: Sequence[str] | None = None) -> pd.DataFrame:
     """Devices whose online flag changed most recently: the state half of the wall's event feed."""
     return frame(pool, """
         SELECT device_id, kind, coalesce(name, device_id) AS name, ward_code, online, online_changed_at AS ts
         FROM devices
-        WHERE online_changed_at IS NOT NULL AND (%(ward)s::text IS NULL OR ward_code = %(ward)s)
-        ORDER BY online_changed_at DESC LIMIT %(limit)s""", {"ward": ward, "limit": limit},
+        WHERE online_changed_at IS NOT NULL AND (%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))
+        ORDER BY online_changed_at DESC LIMIT %(limit)s""", {"wards": ward_codes(wards), "limit": limit},
                  ("device_id", "kind", "name", "ward_code", "online", "ts"))
 
 

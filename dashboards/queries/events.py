@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 from psycopg_pool import ConnectionPool
 
-from dashboards.queries._run import frame
+from dashboards.queries._run import frame, ward_codes
 
 COLUMNS = ("ts", "device_id", "name", "ward_code", "type", "confidence", "snapshot_url", "note")
 
@@ -22,14 +23,17 @@ class EventFilter:
     ward: str | None = None
 
 
-def newest(pool: ConnectionPool, limit: int = 10, ward: str | None = None, since_hours: int = 24) -> pd.DataFrame:
+def newest(pool: ConnectionPool, limit: int = 10, wards: Sequence[str] | None = None,
+           since_hours: int = 24) -> pd.DataFrame:
     """The wall feed: newest camera events of the last day (an index scan on ts, never a chart)."""
     return frame(pool, """
         SELECT e.ts, e.device_id, coalesce(d.name, e.device_id) AS name, d.ward_code, e.type, e.confidence,
                e.snapshot_url, e.note
         FROM camera_events e LEFT JOIN devices d USING (device_id)
-        WHERE e.ts > now() - make_interval(hours => %(h)s) AND (%(ward)s::text IS NULL OR d.ward_code = %(ward)s)
-        ORDER BY e.ts DESC LIMIT %(limit)s""", {"h": since_hours, "ward": ward, "limit": limit}, COLUMNS)
+        WHERE e.ts > now() - make_interval(hours => %(h)s)
+          AND (%(wards)s::text[] IS NULL OR d.ward_code = ANY(%(wards)s))
+        ORDER BY e.ts DESC LIMIT %(limit)s""", {"h": since_hours, "wards": ward_codes(wards), "limit": limit},
+                 COLUMNS)
 
 
 def search(pool: ConnectionPool, where: EventFilter, limit: int, offset: int = 0) -> pd.DataFrame:

@@ -34,7 +34,7 @@ def load(pool: ConnectionPool, now: datetime, *, ward: str | None = None,
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="ioc-map") as reads:
         devices = reads.submit(_on_connection, pool, sources.load_devices, ward_code=ward)
         wifi = reads.submit(_on_connection, pool, sources.load_wifi_load, at=now, ward_code=ward)
-        stations = reads.submit(aqi.station_aqi, pool, now, ward)
+        stations = reads.submit(aqi.station_aqi, pool, now, [ward] if ward else None)
         wards = _on_connection(pool, sources.load_wards, codes=ward_codes)
         reports = report_seam.open_reports(pool, ward, now)
         return MapSources(wards, devices.result(), points(stations.result()), wifi.result(), reports)

@@ -5,6 +5,7 @@ it is installed and say "not yet available" when it is not, instead of showing a
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
@@ -40,13 +41,14 @@ def open_reports(pool: ConnectionPool, ward: str | None, now: datetime) -> gpd.G
     return None if found is None else found.open_reports(pool, ward_code=ward, now=now)
 
 
-def counts(pool: ConnectionPool, now: datetime, tz: ZoneInfo, ward: str | None) -> ReportCounts | None:
-    """Open, overdue and paused reports (of ``ward``, else the city, with today's intake); None: not installed."""
+def counts(pool: ConnectionPool, now: datetime, tz: ZoneInfo, wards: Sequence[str] | None) -> ReportCounts | None:
+    """Open, overdue and paused reports (of ``wards``, else the city, with today's intake); None: not installed."""
     found = module()
     if found is None:
         return None
-    if ward is None:
+    if wards is None:
         tiles = found.report_tiles(pool, now, tz)
         return ReportCounts(tiles.open, tiles.overdue, tiles.paused, tiles.received_today)
-    mine = found.open_reports(pool, ward_code=ward, now=now)
+    located = found.open_reports(pool, now=now)
+    mine = located[located["ward_code"].isin(list(wards))]
     return ReportCounts(len(mine), int(mine["overdue"].sum()), int(mine["paused"].sum()), None)

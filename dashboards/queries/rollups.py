@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -10,7 +11,7 @@ import pandas as pd
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from dashboards.queries._run import frame, one
+from dashboards.queries._run import frame, one, ward_codes
 
 BUCKETS: dict[str, str] = {"1m": "rollup_1m", "1h": "rollup_1h", "1d": "rollup_1d"}
 BUCKET_WIDTH: dict[str, timedelta] = {"1m": timedelta(minutes=1), "1h": timedelta(hours=1), "1d": timedelta(days=1)}
@@ -70,14 +71,14 @@ def latest(pool: ConnectionPool, device_id: str) -> pd.DataFrame:
                  ("metric", "bucket", "width", "n", "mean", "min", "max"))
 
 
-def event_counts(pool: ConnectionPool, since: datetime, ward: str | None = None) -> pd.DataFrame:
+def event_counts(pool: ConnectionPool, since: datetime, wards: Sequence[str] | None = None) -> pd.DataFrame:
     """type, n: camera events since ``since`` by type, from the 1-minute rollups ('event:<type>', n = count)."""
     return frame(pool, """
         SELECT substr(r.metric, 7) AS type, sum(r.n)::int AS n, max(r.bucket) AS newest
         FROM rollup_1m r JOIN devices d USING (device_id)
         WHERE r.metric LIKE 'event:%%' AND r.bucket >= %(since)s
-          AND (%(ward)s::text IS NULL OR d.ward_code = %(ward)s)
-        GROUP BY 1 ORDER BY 2 DESC, 1""", {"since": since, "ward": ward}, ("type", "n", "newest"))
+          AND (%(wards)s::text[] IS NULL OR d.ward_code = ANY(%(wards)s))
+        GROUP BY 1 ORDER BY 2 DESC, 1""", {"since": since, "wards": ward_codes(wards)}, ("type", "n", "newest"))
 
 
 @dataclass(frozen=True)
@@ -88,27 +89,27 @@ class WifiCompare:
     clients_last_week: float | None
 
 
-def wifi_now(pool: ConnectionPool, ward: str | None = None, window_min: int = 15) -> pd.DataFrame:
+def wifi_now(pool: ConnectionPool, wards: Sequence[str] | None = None, window_min: int = 15) -> pd.DataFrame:
     """device_id, clients, bucket, lon, lat: each access point's newest 1-minute mean in the last minutes."""
     return frame(pool, """
         SELECT DISTINCT ON (r.device_id) r.device_id, r.sum / nullif(r.n, 0) AS clients, r.bucket,
                ST_X(d.location) AS lon, ST_Y(d.location) AS lat, coalesce(d.name, d.device_id) AS name
         FROM rollup_1m r JOIN devices d USING (device_id)
         WHERE r.metric = 'clients' AND r.bucket > now() - make_interval(mins => %(w)s)
-          AND (%(ward)s::text IS NULL OR d.ward_code = %(ward)s)
-        ORDER BY r.device_id, r.bucket DESC""", {"w": window_min, "ward": ward},
+          AND (%(wards)s::text[] IS NULL OR d.ward_code = ANY(%(wards)s))
+        ORDER BY r.device_id, r.bucket DESC""", {"w": window_min, "wards": ward_codes(wards)},
                  ("device_id", "clients", "bucket", "lon", "lat", "name"))
 
 
-def wifi_compare(pool: ConnectionPool, now: datetime, ward: str | None = None) -> WifiCompare:
+def wifi_compare(pool: ConnectionPool, now: datetime, wards: Sequence[str] | None = None) -> WifiCompare:
     """Clients connected now (sum of each AP's newest minute) against the same hour a week ago (hourly means)."""
-    current = wifi_now(pool, ward)
+    current = wifi_now(pool, wards)
     hour = now.replace(minute=0, second=0, microsecond=0) - timedelta(days=7)
     before = one(pool, """
         SELECT sum(r.sum / nullif(r.n, 0)) AS clients
         FROM rollup_1h r JOIN devices d USING (device_id)
-        WHERE r.metric = 'clients' AND r.bucket = %(h)s AND (%(ward)s::text IS NULL OR d.ward_code = %(ward)s)""",
-                 {"h": hour, "ward": ward})
+        WHERE r.metric = 'clients' AND r.bucket = %(h)s
+          AND (%(wards)s::text[] IS NULL OR d.ward_code = ANY(%(wards)s))""", {"h": hour, "wards": ward_codes(wards)})
     if current.empty:
         return WifiCompare(None, None, 0, before["clients"] if before else None)
     return WifiCompare(float(current["clients"].sum()), current["bucket"].max().to_pydatetime(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -36,6 +37,24 @@ def with_devices(pool: ConnectionPool) -> list[str]:
         SELECT w.code FROM wards w WHERE w.valid_to IS NULL
           AND EXISTS (SELECT 1 FROM devices d WHERE d.ward_code = w.code AND d.location IS NOT NULL)
         ORDER BY w.name, w.code""")]
+
+
+@dataclass(frozen=True)
+class Area:
+    """The wards holding devices in one province: a city view of the wall."""
+    name: str
+    codes: tuple[str, ...]
+
+
+def areas(pool: ConnectionPool) -> list[Area]:
+    """Current wards holding placed devices, by province; the province with most devices first, then by name."""
+    found = rows(pool, """
+        SELECT w.province, array_agg(w.code ORDER BY w.name, w.code) AS codes, sum(n.devices) AS devices
+        FROM wards w JOIN LATERAL (SELECT count(*) AS devices FROM devices d
+                                   WHERE d.ward_code = w.code AND d.location IS NOT NULL) n ON n.devices > 0
+        WHERE w.valid_to IS NULL
+        GROUP BY w.province ORDER BY devices DESC, w.province""")
+    return [Area(r["province"], tuple(r["codes"])) for r in found]
 
 
 def outlines(pool: ConnectionPool, codes: list[str] | None = None) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,12 +39,13 @@ class WallSnapshot:
     reports: report_seam.ReportCounts | None   # None: field reports are not installed
 
 
-def snapshot(pool: ConnectionPool, now: datetime, ward: str | None, tz: ZoneInfo) -> WallSnapshot:
+def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
+    """Everything the tiles show, for the wards of ``scope`` (None: everywhere)."""
     return WallSnapshot(
-        now=now, counts=devices.state_counts(pool, ward), kinds=devices.kinds(pool),
-        stations=aqi.station_aqi(pool, now, ward), wifi=rollups.wifi_compare(pool, now, ward),
-        events=rollups.event_counts(pool, now - timedelta(hours=1), ward), ingest=health.ingest_status(pool),
-        reports=report_seam.counts(pool, now, tz, ward))
+        now=now, counts=devices.state_counts(pool, scope), kinds=devices.kinds(pool),
+        stations=aqi.station_aqi(pool, now, scope), wifi=rollups.wifi_compare(pool, now, scope),
+        events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
+        reports=report_seam.counts(pool, now, tz, scope))
 
 
 def _age(now: datetime, then: datetime | None) -> float | None:
@@ -163,22 +165,56 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
                  now: datetime) -> tuple[Any, ...]:
     """Tiles (in TILE_KEYS order), banner, feed, scene name and a liveness stamp for the reconnect check."""
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "dark")
-    ward = (scene or {}).get("ward")
     pool, settings = ioc.pool, ioc.settings
-    snap = snapshot(pool, now, ward, settings.tz)
+    shown_scene = resolve(scene, opts, wards.areas(pool))
+    scope = shown_scene.get("codes")
+    snap = snapshot(pool, now, scope, settings.tz)
     made = tiles(snap, lang, th, settings.stale_ingest_s)
     text, shown = banner(snap.ingest, settings.stale_ingest_s, lang)
-    feed = feed_items(events.newest(pool, 8, ward), devices.state_changes(pool, 8, ward), now, settings.tz, lang)
-    place = wards.get(pool, ward) if ward else None
-    name = place["name"] if place else t("wall.scene.city", lang)
+    feed = feed_items(events.newest(pool, 8, scope), devices.state_changes(pool, 8, scope), now, settings.tz, lang)
+    name = scene_name(pool, shown_scene, lang)
     return ([tile_body(made[k]) for k in TILE_KEYS], [tile_class(made[k]) for k in TILE_KEYS],
             text, "ioc-banner ioc-banner-on" if shown else "ioc-banner", feed, name, now.timestamp())
 
 
-def next_scene(scene: dict[str, Any] | None, opts: dict[str, Any], codes: list[str]) -> dict[str, Any]:
-    """City view, then each ward holding devices, round and round; a pinned ward stays."""
+# A scene is what the wall shows: {"ward": code} one ward, {"area": province} the wards holding devices in a province
+# (a city view), {} everything. Its "codes" scope the tiles and the feed and frame the map (None: everywhere).
+def scenes(opts: dict[str, Any], areas: Sequence[wards.Area]) -> list[dict[str, Any]]:
+    """The rotation: each city view followed by its wards. One province: the whole city, then each ward; several
+    (two cities 300 km apart): each province's view and wards in turn, so no scene is a map of empty country.
+    ``?ward=`` pins one ward, ``?area=`` one province's view and wards."""
     if opts.get("ward"):
-        return {"i": 0, "ward": opts["ward"]}
-    scenes: list[str | None] = [None, *codes]
-    i = ((scene or {}).get("i", 0) + 1) % len(scenes)
-    return {"i": i, "ward": scenes[i]}
+        return [{"ward": opts["ward"], "codes": [opts["ward"]]}]
+    pinned = [a for a in areas if a.name == opts.get("area")]
+    if not pinned and len(areas) <= 1:
+        codes = list(areas[0].codes) if areas else []
+        return [{"codes": None}, *({"ward": c, "codes": [c]} for c in codes)]
+    chosen = pinned or list(areas)
+    return [scene for a in chosen for scene in (
+        {"area": a.name, "codes": list(a.codes)}, *({"ward": c, "codes": [c]} for c in a.codes))]
+
+
+def resolve(scene: dict[str, Any] | None, opts: dict[str, Any], areas: Sequence[wards.Area]) -> dict[str, Any]:
+    """The scene to show for the browser's ``wall-scene``: its ward or province with their codes (a province whose
+    wards changed gets the new list), else the first of :func:`scenes`."""
+    scene = scene or {}
+    if scene.get("ward"):
+        return {"ward": scene["ward"], "codes": [scene["ward"]]}
+    mine = next((a for a in areas if a.name == scene.get("area")), None)
+    if mine is not None:
+        return {"area": mine.name, "codes": list(mine.codes)}
+    return scenes(opts, areas)[0]
+
+
+def next_scene(scene: dict[str, Any] | None, opts: dict[str, Any], areas: Sequence[wards.Area]) -> dict[str, Any]:
+    """The scene after ``scene`` in :func:`scenes`, round and round; a pinned ward stays."""
+    order = scenes(opts, areas)
+    i = ((scene or {}).get("i", 0) + 1) % len(order)
+    return {"i": i, **{k: v for k, v in order[i].items() if k != "codes"}}
+
+
+def scene_name(pool: ConnectionPool, scene: dict[str, Any], lang: str) -> str:
+    if scene.get("ward"):
+        place = wards.get(pool, scene["ward"])
+        return str(place["name"]) if place else str(scene["ward"])
+    return str(scene["area"]) if scene.get("area") else t("wall.scene.city", lang)

@@ -16,17 +16,16 @@ from dashboards.views import figure_diff
 WALL_MAP_PX = (1230, 700)
 
 
-def scene_key(scene: dict[str, Any] | None) -> str:
-    return f"scene:{(scene or {}).get('ward') or 'city'}"
+def scene_key(scene: dict[str, Any]) -> str:
+    return f"scene:{scene.get('ward') or scene.get('area') or 'city'}"
 
 
-def view(pool: ConnectionPool, scene: dict[str, Any] | None) -> maps.MapView:
-    """The scene's box: the pinned or rotated-to ward, else the wards that hold devices."""
-    ward = (scene or {}).get("ward")
-    return maps.MapView(wards.extent(pool, [ward] if ward else None), scene_key(scene), *WALL_MAP_PX, wall=True)
+def view(pool: ConnectionPool, scene: dict[str, Any]) -> maps.MapView:
+    """The box of a resolved scene (``views.wall.resolve``): its wards, else every ward that holds devices."""
+    return maps.MapView(wards.extent(pool, scene.get("codes")), scene_key(scene), *WALL_MAP_PX, wall=True)
 
 
-def figure(pool: ConnectionPool, now: datetime, scene: dict[str, Any] | None, theme: Theme, lang: str,
+def figure(pool: ConnectionPool, now: datetime, scene: dict[str, Any], theme: Theme, lang: str,
            tiles_url: str | None) -> dict[str, Any]:
     """Every device, station, access point and open report (a scene only moves the view), the wards that hold
     devices."""
@@ -34,7 +33,7 @@ def figure(pool: ConnectionPool, now: datetime, scene: dict[str, Any] | None, th
     return maps.figure(src, theme, lang, tiles_url, view(pool, scene))
 
 
-def update(pool: ConnectionPool, now: datetime, scene: dict[str, Any] | None, known: figure_diff.Known | None,
+def update(pool: ConnectionPool, now: datetime, scene: dict[str, Any], known: figure_diff.Known | None,
            theme: Theme, lang: str, tiles_url: str | None) -> tuple[Any, Any]:
     """(figure, Patch or no_update; the browser's new known record). ``uirevision`` is the scene: an operator's
     zoom survives ticks but not a scene change (the Patch then carries the new centre, zoom and revision)."""

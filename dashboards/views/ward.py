@@ -94,8 +94,8 @@ def ward_overview(ioc: context.IocContext, opts: dict[str, Any], now: datetime,
     box = (place["west"], place["south"], place["east"], place["north"])
     fig = maps.figure(src, th, lang, ioc.settings.tiles_url, maps.MapView(box, f"ward:{code}", *WARD_MAP_PX))
     sent, new_known = figure_diff.update(fig, known)
-    counts = report_seam.counts(ioc.pool, now, ioc.settings.tz, code)
-    return (place["name"], sent, new_known, device_table(devices.state_counts(ioc.pool, code), lang),
+    counts = report_seam.counts(ioc.pool, now, ioc.settings.tz, [code])
+    return (place["name"], sent, new_known, device_table(devices.state_counts(ioc.pool, [code]), lang),
             report_summary(counts, lang))
 
 

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from ioc import db, migrate, stack
 from ioc.config import Settings, log_settings
 from ioc.errors import IocError
 from ioc.security import users
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger("ioc.demo")
 REPO = Path(__file__).resolve().parents[2]
@@ -111,7 +115,7 @@ def _check_port(settings: Settings) -> None:
                        f"choose another with --http-port / IOC_HTTP_PORT")
 
 
-def _load_geography_and_fleets(conn: object) -> None:
+def _load_geography_and_fleets(conn: psycopg.Connection) -> None:
     from layers.assign import assign_devices
     from layers.mapping import read_mapping
     from layers.mapping_db import import_mapping
@@ -120,14 +124,14 @@ def _load_geography_and_fleets(conn: object) -> None:
     from sensors.fleet import load, register
 
     wards = import_wards_file(conn, DATA / "boundaries" / "wards_2025.geojson", fields=Fields(None, None, None, None),
-                              valid_from=date(2025, 7, 1), valid_to=None, assume_crs=None)  # type: ignore[arg-type]
+                              valid_from=date(2025, 7, 1), valid_to=None, assume_crs=None)
     log.info("wards: %d new, %d updated", wards.inserted, wards.updated)
     mapping_file = DATA / "boundaries" / "ward_mapping_pre2025_to_2025.csv"
-    import_mapping(conn, read_mapping(mapping_file), source=mapping_file.name)  # type: ignore[arg-type]
+    import_mapping(conn, read_mapping(mapping_file), source=mapping_file.name)
     for path in FLEETS:
-        log.info("fleet %s: %d devices registered", path.stem, register(conn, load(path)))  # type: ignore[arg-type]
-    report = assign_devices(conn)  # type: ignore[arg-type]
-    log.info("devices placed in wards: %s", report.summary() if hasattr(report, "summary") else report)
+        log.info("fleet %s: %d devices registered", path.stem, register(conn, load(path)))
+    report = assign_devices(conn)
+    log.info("devices placed in wards: %s", report.summary())
 
 
 def _spawn(name: str, args: list[str], env: dict[str, str]) -> Child:

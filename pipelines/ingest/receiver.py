@@ -36,7 +36,7 @@ class Receiver:
         self.accepting.set()
         self.connected = threading.Event()
         self.client = make_client(target, client_id, manual_ack=True)
-        self.client.reconnect_delay_set(0.5, 10)
+        self.client.reconnect_delay_set(0.5, 10)  # type: ignore[arg-type]  # paho takes seconds as float; stub says int
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message

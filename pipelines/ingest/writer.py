@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 import psycopg
 
@@ -33,7 +34,7 @@ _RETRY = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 SinkFactory = Callable[[], "SinkLike"]
 
 
-class SinkLike:
+class SinkLike(Protocol):
     def write(self, batch: Sequence[Message]) -> WriteStats: ...
 
     def close(self) -> None: ...

@@ -12,7 +12,7 @@ from dash._utils import to_json
 from psycopg_pool import ConnectionPool
 
 from dashboards import context
-from dashboards.queries import report_seam
+from dashboards.queries import report_seam, wards
 from dashboards.theme import DARK
 from dashboards.views import devices as devices_view
 from dashboards.views import wall, wall_map
@@ -74,15 +74,58 @@ def test_wall_refresh_greys_old_tiles_and_shows_the_banner(db: psycopg.Connectio
     assert out[5] == "Phường Bắc Nha Trang"
 
 
-def test_scenes_rotate_through_the_city_and_each_ward() -> None:
-    codes = ["22333", "22366"]
-    scene = {"i": 0, "ward": None}
+NT = wards.Area("Tỉnh Khánh Hòa", ("22333", "22366"))
+DX = wards.Area("Tỉnh Đồng Nai", ("25195", "25210"))
+
+
+def _rotation(opts: dict[str, object], areas: list[wards.Area], n: int) -> list[tuple[object, object]]:
+    scene: dict[str, object] = {"i": 0}
     seen = []
-    for _ in range(4):
-        scene = wall.next_scene(scene, OPTS, codes)
-        seen.append(scene["ward"])
-    assert seen == ["22333", "22366", None, "22333"]
-    assert wall.next_scene(scene, OPTS | {"ward": "22366"}, codes)["ward"] == "22366"
+    for _ in range(n):
+        scene = wall.next_scene(scene, opts, areas)
+        seen.append((scene.get("area"), scene.get("ward")))
+    return seen
+
+
+def test_scenes_rotate_through_the_city_and_each_ward() -> None:
+    assert _rotation(OPTS, [NT], 4) == [(None, "22333"), (None, "22366"), (None, None), (None, "22333")]
+    assert wall.resolve({"i": 0}, OPTS, [NT]) == {"codes": None}      # one province: the whole city
+    assert wall.next_scene({"i": 3}, OPTS | {"ward": "22366"}, [NT])["ward"] == "22366"
+    assert wall.resolve({"ward": "22366"}, OPTS, [NT]) == {"ward": "22366", "codes": ["22366"]}
+
+
+def test_two_cities_rotate_as_two_city_views_never_the_empty_country_between() -> None:
+    assert _rotation(OPTS, [NT, DX], 6) == [(None, "22333"), (None, "22366"), ("Tỉnh Đồng Nai", None),
+                                             (None, "25195"), (None, "25210"), ("Tỉnh Khánh Hòa", None)]
+    # a wall that does not rotate shows the first city (most devices), scoped to its wards
+    assert wall.resolve({"i": 0, "ward": None}, OPTS, [NT, DX]) == {"area": "Tỉnh Khánh Hòa",
+                                                                    "codes": ["22333", "22366"]}
+    assert wall.resolve({"area": "Tỉnh Đồng Nai"}, OPTS, [NT, DX])["codes"] == ["25195", "25210"]
+    # ?area= keeps the rotation inside one province
+    assert _rotation(OPTS | {"area": "Tỉnh Đồng Nai"}, [NT, DX], 3) == [
+        (None, "25195"), (None, "25210"), ("Tỉnh Đồng Nai", None)]
+
+
+def test_wall_of_two_cities_frames_and_counts_one_city_at_a_time(db: psycopg.Connection, settings: Settings,
+                                                                 pool: ConnectionPool,
+                                                                 seeded: list[seed.Device]) -> None:
+    seed.load_wards(db, ("25195", "25210"))
+    seed.add_devices(db, 1, wards=("25195", "25210"))
+    areas = wards.areas(pool)
+    assert [(a.name, a.codes) for a in areas] == [("Tỉnh Khánh Hòa", ("22333", "22402", "22366", "22390")),  # by name
+                                                  ("Tỉnh Đồng Nai", ("25195", "25210"))]
+    out = wall.wall_refresh(_ctx(settings, pool), {"i": 0, "ward": None}, OPTS, datetime.now(UTC))
+    assert out[5] == "Tỉnh Khánh Hòa"
+    body = json.dumps(out[0][wall.TILE_KEYS.index("devices")], default=lambda c: c.to_plotly_json())
+    assert "36 / 36" in body                                  # Nha Trang's 36, not the 42 of both cities
+    out = wall.wall_refresh(_ctx(settings, pool), {"i": 3, "area": "Tỉnh Đồng Nai"}, OPTS, datetime.now(UTC))
+    body = json.dumps(out[0][wall.TILE_KEYS.index("devices")], default=lambda c: c.to_plotly_json())
+    assert out[5] == "Tỉnh Đồng Nai" and "6 / 6" in body
+    fig, _ = wall_map.update(pool, datetime.now(UTC), wall.resolve({"area": "Tỉnh Đồng Nai"}, OPTS, areas), None,
+                             DARK, "vi", None)
+    centre, zoom = fig["layout"]["map"]["center"], fig["layout"]["map"]["zoom"]
+    assert 106.8 < centre["lon"] < 107.0 and 11.4 < centre["lat"] < 11.7 and zoom > 10   # Đồng Xoài, close up
+    assert fig["layout"]["uirevision"] == "scene:Tỉnh Đồng Nai"
 
 
 def _ops(patch: object) -> list[tuple[object, ...]]:
@@ -109,7 +152,7 @@ def test_wall_map_sends_a_figure_once_then_small_patches(db: psycopg.Connection,
     assert touched == {"devices-online", "devices-offline"}  # one device moved between two state traces
     assert len(to_json(patch)) < len(to_json(fig)) / 3 and "FeatureCollection" not in to_json(patch)
 
-    moved, _ = wall_map.update(pool, now, {"ward": "22366"}, known2, DARK, "vi", None)
+    moved, _ = wall_map.update(pool, now, {"ward": "22366", "codes": ["22366"]}, known2, DARK, "vi", None)
     assert {("layout", "map"), ("layout", "uirevision")} <= set(_ops(moved))
     assert "scene:22366" in to_json(moved)
 

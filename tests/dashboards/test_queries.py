@@ -21,7 +21,7 @@ def test_state_counts_follow_the_device_state_view(db: psycopg.Connection, pool:
     table = {(r.kind, r.state): r.n for r in counts.itertuples()}
     assert table[("env", "stale")] == 1 and table[("env", "online")] == 11
     assert table[("camera", "offline")] == 1 and table[("wifi", "offline")] == 1
-    one_ward = devices.state_counts(pool, ward="22333")
+    one_ward = devices.state_counts(pool, ["22333"])
     assert one_ward["n"].sum() == 9
 
 

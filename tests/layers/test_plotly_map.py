@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 
 from layers.build import aqi_layer, device_layer, ward_layer
-from layers.plotly_map import map_figure, map_style
+from layers.plotly_map import fit, map_figure, map_style
 from layers.style import DARK, LIGHT, STATES
 from tests.layers.helpers import point_frame, square_wards
 
@@ -66,3 +69,37 @@ def test_aqi_trace_per_band() -> None:
 def test_ten_thousand_markers_stay_under_half_a_megabyte() -> None:
     fig = map_figure(devices=device_layer(many_devices(10_000)))
     assert len(fig.to_json()) < 500_000
+
+
+def shown_box(centre: dict[str, float], zoom: float, width_px: int,
+              height_px: int) -> tuple[float, float, float, float]:
+    """What a MapLibre view (512-px tiles, Web Mercator) shows: the inverse of :func:`fit`, written independently."""
+    world = 512 * 2 ** zoom
+    x0 = (centre["lon"] + 180) / 360 * world
+    y0 = (1 - math.log(math.tan(math.pi / 4 + math.radians(centre["lat"]) / 2)) / math.pi) / 2 * world
+
+    def lat(y: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / world))))
+
+    west, east = (x0 - width_px / 2) / world * 360 - 180, (x0 + width_px / 2) / world * 360 - 180
+    return west, lat(y0 + height_px / 2), east, lat(y0 - height_px / 2)
+
+
+@pytest.mark.parametrize(("bounds", "size"), [
+    ((109.05, 12.10, 109.30, 12.40), (1230, 700)),     # Nha Trang's wards, taller than wide, on the wall
+    ((106.85, 11.50, 106.95, 11.56), (1230, 700)),     # one small ward, wider than tall
+    ((106.60, 10.70, 109.30, 12.40), (1100, 520)),     # two cities 300 km apart
+    ((102.1, 8.5, 109.5, 23.4), (440, 420)),           # all of Vietnam in the KPI choropleth's box
+])
+def test_fit_shows_the_whole_box_and_fills_the_frame(bounds: tuple[float, float, float, float],
+                                                     size: tuple[int, int]) -> None:
+    centre, zoom = fit(bounds, *size)
+    west, south, east, north = shown_box(centre, zoom, *size)
+    assert west <= bounds[0] and south <= bounds[1] and east >= bounds[2] and north >= bounds[3]
+    # the binding side fills at least 85 % of the frame (the margin is 0.15 zoom levels, 90 %)
+    fill_x = (bounds[2] - bounds[0]) / (east - west)
+    fill_y = (math.log(math.tan(math.pi / 4 + math.radians(bounds[3]) / 2))
+              - math.log(math.tan(math.pi / 4 + math.radians(bounds[1]) / 2))) / (
+        math.log(math.tan(math.pi / 4 + math.radians(north) / 2))
+        - math.log(math.tan(math.pi / 4 + math.radians(south) / 2)))
+    assert max(fill_x, fill_y) >= 0.85

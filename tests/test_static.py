@@ -1,0 +1,24 @@
+"""Static checks of the whole tree: ruff's lint rules and mypy's types (pyproject.toml configures both)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / args[0]), *args[1:]], cwd=ROOT, capture_output=True, text=True, timeout=240)
+
+
+def test_ruff_finds_nothing() -> None:
+    done = run("ruff", "check", "--no-cache", ".")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_finds_nothing() -> None:
+    done = run("mypy", "ioc", "pipelines", "layers", "sensors", "dashboards")
+    assert done.returncode == 0, done.stdout + done.stderr
