@@ -8,7 +8,7 @@ stations) run at once on their own pooled connections: the database does most of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -27,14 +27,24 @@ def _on_connection(pool: ConnectionPool, loader: Callable[..., gpd.GeoDataFrame]
         return loader(conn, **kwargs)
 
 
-def load(pool: ConnectionPool, now: datetime, *, ward: str | None = None,
-         ward_codes: list[str] | None = None) -> MapSources:
-    """Devices, stations, access points and open reports (of ``ward``, else everywhere) and the outlines of
-    ``ward_codes`` (None: every current ward)."""
+def load(pool: ConnectionPool, now: datetime, *, ward: str | None = None, ward_codes: list[str] | None = None,
+         scope: Sequence[str] | None = None) -> MapSources:
+    """Devices, stations, access points and open reports (of ``ward``, else everywhere; then only those in the wards
+    of ``scope``, when given) and the outlines of ``ward_codes`` (None: every current ward)."""
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="ioc-map") as reads:
         devices = reads.submit(_on_connection, pool, sources.load_devices, ward_code=ward)
         wifi = reads.submit(_on_connection, pool, sources.load_wifi_load, at=now, ward_code=ward)
         stations = reads.submit(aqi.station_aqi, pool, now, [ward] if ward else None)
         wards = _on_connection(pool, sources.load_wards, codes=ward_codes)
         reports = report_seam.open_reports(pool, ward, now)
-        return MapSources(wards, devices.result(), points(stations.result()), wifi.result(), reports)
+        found = MapSources(wards, devices.result(), points(stations.result()), wifi.result(), reports)
+    return found if scope is None else within(found, scope)
+
+
+def within(src: MapSources, scope: Sequence[str]) -> MapSources:
+    """Only what lies in the wards of ``scope``: a wall scene's map and legend count what its tiles count."""
+    codes = set(scope)
+    devices = src.devices[src.devices["ward_code"].isin(codes)]
+    reports = None if src.reports is None else src.reports[src.reports["ward_code"].isin(codes)]
+    return MapSources(src.wards, devices, src.stations[src.stations["ward_code"].isin(codes)],
+                      src.wifi[src.wifi["device_id"].isin(set(devices["device_id"]))], reports)

@@ -178,7 +178,8 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
 
 
 # A scene is what the wall shows: {"ward": code} one ward, {"area": province} the wards holding devices in a province
-# (a city view), {} everything. Its "codes" scope the tiles and the feed and frame the map (None: everywhere).
+# (a city view), {} everything. Its "codes" scope the tiles and the feed and frame the map (None: everywhere); with
+# several provinces, "area_codes" (its province's wards) scope what the map draws, so the legend counts one city.
 def scenes(opts: dict[str, Any], areas: Sequence[wards.Area]) -> list[dict[str, Any]]:
     """The rotation: each city view followed by its wards. One province: the whole city, then each ward; several
     (two cities 300 km apart): each province's view and wards in turn, so no scene is a map of empty country.
@@ -199,11 +200,18 @@ def resolve(scene: dict[str, Any] | None, opts: dict[str, Any], areas: Sequence[
     wards changed gets the new list), else the first of :func:`scenes`."""
     scene = scene or {}
     if scene.get("ward"):
-        return {"ward": scene["ward"], "codes": [scene["ward"]]}
-    mine = next((a for a in areas if a.name == scene.get("area")), None)
+        home = next((a for a in areas if scene["ward"] in a.codes), None) if len(areas) > 1 else None
+        return {"ward": scene["ward"], "codes": [scene["ward"]], "area_codes": list(home.codes) if home else None}
+    mine = next((a for a in areas if a.name == scene.get("area")), None) or _first_area(opts, areas)
     if mine is not None:
-        return {"area": mine.name, "codes": list(mine.codes)}
-    return scenes(opts, areas)[0]
+        return {"area": mine.name, "codes": list(mine.codes), "area_codes": list(mine.codes)}
+    return {"codes": None, "area_codes": None}
+
+
+def _first_area(opts: dict[str, Any], areas: Sequence[wards.Area]) -> wards.Area | None:
+    """The city view a wall opens on: the pinned province, else the first of several (one: None, everything)."""
+    pinned = next((a for a in areas if a.name == opts.get("area")), None)
+    return pinned or (areas[0] if len(areas) > 1 else None)
 
 
 def next_scene(scene: dict[str, Any] | None, opts: dict[str, Any], areas: Sequence[wards.Area]) -> dict[str, Any]:

@@ -44,6 +44,7 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     """Run the whole IOC with demo data flowing; the dashboard at http://HOST:PORT. Ctrl-C stops everything."""
     log_settings(settings)
     _check_port(settings)
+    _stop_on_signals()
     urls = stack.up(settings)
     with db.connect(urls.database_url) as conn:
         applied = migrate.apply(conn)
@@ -132,6 +133,17 @@ def _load_geography_and_fleets(conn: psycopg.Connection) -> None:
         log.info("fleet %s: %d devices registered", path.stem, register(conn, load(path)))
     report = assign_devices(conn)
     log.info("devices placed in wards: %s", report.summary())
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM (a supervisor, ``timeout``, ``kill``) both stop everything in order. SIGINT's handler is set
+    again because a shell starting us in the background hands it down ignored, and Python then never raises
+    KeyboardInterrupt; SIGTERM would otherwise end us at once and leave the children (own sessions) running."""
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _spawn(name: str, args: list[str], env: dict[str, str]) -> Child:

@@ -89,17 +89,19 @@ def _rotation(opts: dict[str, object], areas: list[wards.Area], n: int) -> list[
 
 def test_scenes_rotate_through_the_city_and_each_ward() -> None:
     assert _rotation(OPTS, [NT], 4) == [(None, "22333"), (None, "22366"), (None, None), (None, "22333")]
-    assert wall.resolve({"i": 0}, OPTS, [NT]) == {"codes": None}      # one province: the whole city
+    assert wall.resolve({"i": 0}, OPTS, [NT]) == {"codes": None, "area_codes": None}  # one province: the whole city
     assert wall.next_scene({"i": 3}, OPTS | {"ward": "22366"}, [NT])["ward"] == "22366"
-    assert wall.resolve({"ward": "22366"}, OPTS, [NT]) == {"ward": "22366", "codes": ["22366"]}
+    assert wall.resolve({"ward": "22366"}, OPTS, [NT]) == {"ward": "22366", "codes": ["22366"], "area_codes": None}
 
 
 def test_two_cities_rotate_as_two_city_views_never_the_empty_country_between() -> None:
     assert _rotation(OPTS, [NT, DX], 6) == [(None, "22333"), (None, "22366"), ("Tỉnh Đồng Nai", None),
                                              (None, "25195"), (None, "25210"), ("Tỉnh Khánh Hòa", None)]
     # a wall that does not rotate shows the first city (most devices), scoped to its wards
-    assert wall.resolve({"i": 0, "ward": None}, OPTS, [NT, DX]) == {"area": "Tỉnh Khánh Hòa",
-                                                                    "codes": ["22333", "22366"]}
+    assert wall.resolve({"i": 0, "ward": None}, OPTS, [NT, DX]) == {
+        "area": "Tỉnh Khánh Hòa", "codes": ["22333", "22366"], "area_codes": ["22333", "22366"]}
+    # a ward scene is framed on the ward and draws its own city around it
+    assert wall.resolve({"ward": "25210"}, OPTS, [NT, DX])["area_codes"] == ["25195", "25210"]
     assert wall.resolve({"area": "Tỉnh Đồng Nai"}, OPTS, [NT, DX])["codes"] == ["25195", "25210"]
     # ?area= keeps the rotation inside one province
     assert _rotation(OPTS | {"area": "Tỉnh Đồng Nai"}, [NT, DX], 3) == [
@@ -126,6 +128,8 @@ def test_wall_of_two_cities_frames_and_counts_one_city_at_a_time(db: psycopg.Con
     centre, zoom = fig["layout"]["map"]["center"], fig["layout"]["map"]["zoom"]
     assert 106.8 < centre["lon"] < 107.0 and 11.4 < centre["lat"] < 11.7 and zoom > 10   # Đồng Xoài, close up
     assert fig["layout"]["uirevision"] == "scene:Tỉnh Đồng Nai"
+    drawn = {t["uid"]: t["name"] for t in fig["data"] if str(t.get("uid", "")).startswith("devices-")}
+    assert drawn["devices-online"].endswith("(6)")                 # the legend counts Đồng Xoài's devices only
 
 
 def _ops(patch: object) -> list[tuple[object, ...]]:

@@ -1,0 +1,70 @@
+"""`ioc demo`, the README's first command, as a person runs it: it comes up with data flowing and a dashboard that
+answers, and SIGTERM (or Ctrl-C) stops every process it started, in order, with exit code 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ioc.stack._proc import free_port
+from tests.support import count
+
+REPO = Path(__file__).resolve().parents[1]
+READINGS = "SELECT (SELECT count(*) FROM env_telemetry) + (SELECT count(*) FROM wifi_telemetry)"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"   # a zombie has stopped
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url: str, tmp_path: Path,
+                                                          stop: signal.Signals) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
+    cmd = [sys.executable, "-m", "ioc.cli", "--database-url", db_url, "--mqtt-url", mqtt_url, "--state-dir",
+           str(tmp_path), "--http-port", str(port), "demo", "--backfill", ""]
+    # started the way a shell starts a background job: SIGINT ignored, which Python would otherwise inherit
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    out = ""
+    try:
+        deadline = time.monotonic() + 180
+        health: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                    health = json.loads(answer.read())
+                if count(db_url, READINGS) > 0:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, proc.communicate()[0][-3000:]
+            time.sleep(1)
+        assert health.get("database") == "ok", health
+        assert count(db_url, "SELECT count(*) FROM devices WHERE ward_code IS NOT NULL") > 1000
+        assert count(db_url, READINGS) > 0        # simulators → broker → ingester → table
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as page:
+            assert page.status == 200
+    finally:
+        proc.send_signal(stop)
+        out = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 0, out[-3000:]
+    children = [int(pid) for pid in re.findall(r"started \w[\w ]* \(pid (\d+)\)", out)]
+    assert len(children) >= 4, out[-3000:]     # ingester, dashboard, two simulators
+    assert not [pid for pid in children if _alive(pid)], out[-3000:]
