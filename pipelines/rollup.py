@@ -54,9 +54,12 @@ def _values(source: str) -> sql.Composable:
 
 
 def refresh(conn: psycopg.Connection, tz: str = "Asia/Ho_Chi_Minh", limit: int = 5000) -> RefreshStats:
-    """Recompute the rollups of up to ``limit`` dirty minutes; call repeatedly until it returns minutes == 0."""
+    """Recompute the rollups of up to ``limit`` dirty minutes; call repeatedly until it returns minutes == 0.
+
+    Newest minutes first: after a backfill or an outage (tens of thousands of dirty minutes), the minute that just
+    arrived is rolled up on the next call, so the wall's "now" never waits behind history."""
     stats = RefreshStats()
-    dirty = conn.execute("SELECT source, minute, marked_at FROM rollup_dirty ORDER BY minute LIMIT %s",
+    dirty = conn.execute("SELECT source, minute, marked_at FROM rollup_dirty ORDER BY minute DESC LIMIT %s",
                          [limit]).fetchall()
     by_source: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
     for source, minute, marked in dirty:

@@ -59,6 +59,17 @@ def test_late_data_recomputes_the_buckets_it_touches(db: psycopg.Connection, db_
     assert db.execute("SELECT n, sum FROM rollup_1d WHERE metric='pm25'").fetchone() == (2, 30.0)
 
 
+def test_the_newest_minute_is_rolled_up_first_behind_a_backlog(db: psycopg.Connection, db_url: str) -> None:
+    history = [pm(T0 - timedelta(minutes=m), 10.0, 100 + m) for m in range(1, 31)]   # a backfill: 30 old minutes
+    write(db_url, [*history, pm(T0, 42.0, 1)])                                        # and the live minute
+    assert rollup.refresh(db, limit=5).minutes == 5
+    assert db.execute("SELECT sum FROM rollup_1m WHERE metric='pm25' AND bucket=%s", [T0]).fetchone() == (42.0,)
+    assert refresh_all(db) == 26
+    assert db.execute("SELECT count(*) FROM rollup_1m WHERE metric='pm25'").fetchone() == (31,)
+    assert db.execute("SELECT n, sum FROM rollup_1h WHERE metric='pm25' AND bucket=%s",
+                      [T0 - timedelta(minutes=30)]).fetchone() == (31, 342.0)    # 16:00–16:59, whatever the order
+
+
 def test_counts_are_summed_and_events_counted_per_type(db: psycopg.Connection, db_url: str) -> None:
     write(db_url, [CameraTelemetry(T0 + timedelta(minutes=i), "cam-1", i, 10 * i, i, None, 60) for i in range(3)]
           + [CameraEvent(T0 + timedelta(minutes=i), "cam-1", i, "accident" if i else "crowd", 0.9, None, None)
