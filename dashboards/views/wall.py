@@ -154,7 +154,8 @@ def feed_items(camera: pd.DataFrame, changes: pd.DataFrame, now: datetime, tz: A
         items.append((row.ts, "event", f"{t('event.' + str(row.type), lang)} · {row.name}"))
     for row in changes.itertuples():
         state = t("state.online" if row.online else "state.offline", lang)
-        items.append((row.ts, "online" if row.online else "offline", f"{row.name}: {state}"))
+        # what happened first: a long device name is what the feed's ellipsis may cut, never the news
+        items.append((row.ts, "online" if row.online else "offline", f"{state} · {row.name}"))
     items.sort(key=lambda i: i[0], reverse=True)
     return [html.Li([html.Span(fmt.short_time(ts, tz, lang), className="ioc-feed-time"),
                      html.Span(text, className=f"ioc-feed-text ioc-feed-{what}")])

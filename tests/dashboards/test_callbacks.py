@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+import pandas as pd
 import psycopg
 import pytest
 from dash import Patch, no_update
@@ -130,6 +132,17 @@ def test_wall_of_two_cities_frames_and_counts_one_city_at_a_time(db: psycopg.Con
     assert fig["layout"]["uirevision"] == "scene:Tỉnh Đồng Nai"
     drawn = {t["uid"]: t["name"] for t in fig["data"] if str(t.get("uid", "")).startswith("devices-")}
     assert drawn["devices-online"].endswith("(6)")                 # the legend counts Đồng Xoài's devices only
+
+
+def test_feed_says_what_happened_before_the_device_name() -> None:
+    now = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+    long_name = "Camera người dân 0955 – Trường Trung học cơ sở Nguyễn Văn Trỗi, Phường Bình Phước"
+    camera = pd.DataFrame({"ts": [now], "type": ["illegal_parking"], "name": ["Camera 2"]})
+    changes = pd.DataFrame({"ts": [now.replace(minute=1)], "online": [False], "name": [long_name]})
+    items = wall.feed_items(camera, changes, now, ZoneInfo("Asia/Ho_Chi_Minh"), "vi")
+    texts = [li.children[1].children for li in items]
+    assert texts == [f"Mất kết nối · {long_name}", "Đỗ xe sai quy định · Camera 2"]     # newest first
+    assert items[0].children[0].children == "10:01:00"                                   # local time
 
 
 def _ops(patch: object) -> list[tuple[object, ...]]:
