@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
@@ -15,6 +16,9 @@ from dashboards.queries.reports import ReportTiles
 
 STATUSES = ("open", "received", "assigned", "in_progress", "resolved", "rejected", "closed")
 COLUMNS = ("id", "submitted", "category", "ward", "status", "due", "verdict", "summary")
+CLIPPED = ("category", "ward", "status", "verdict", "summary")   # long texts: an ellipsis, the whole text on hover
+FLAGS = ("overdue", "paused", "corroborated")                    # each a class on its row: ioc-report-overdue, ...
+SELECTED = "ioc-row-selected"
 VERDICT_MARK = {"corroborated": "● ", "not_corroborated": "○ ", "no_sensor": "– "}
 OVERDUE_RED = "#be123c"
 
@@ -56,10 +60,6 @@ def tiles(data: ReportTiles, lang: str) -> list[Tile]:
     ]
 
 
-def columns(lang: str) -> list[dict[str, Any]]:
-    return [{"name": t(f"reports.col.{c}", lang), "id": c} for c in COLUMNS]
-
-
 def status_label(status: str, paused: bool, lang: str) -> str:
     return t(f"reports.status.{status}", lang) + (f" ⏸ {t('reports.paused', lang)}" if paused else "")
 
@@ -70,7 +70,7 @@ def verdict_label(verdict: str | None, lang: str) -> str:
 
 
 def rows(page: pd.DataFrame, tz: ZoneInfo, lang: str) -> list[dict[str, Any]]:
-    """The table's rows; ``id`` doubles as the row id (active_cell.row_id) and ``overdue`` drives the row style."""
+    """The table's rows as texts; ``id`` is the report (its row's id) and the :data:`FLAGS` give the row's classes."""
     out = []
     for r in page.to_dict("records"):
         out.append({
@@ -81,15 +81,44 @@ def rows(page: pd.DataFrame, tz: ZoneInfo, lang: str) -> list[dict[str, Any]]:
             if r["due_at"] is not None and not pd.isna(r["due_at"]) else fmt.BLANK,
             "verdict": verdict_label(text(r["verdict"]), lang),
             "summary": text(r["summary"]) or text(r["address"]) or "",
-            "overdue": int(bool(r["overdue"])), "corroborated": int(r["verdict"] == "corroborated")})
+            "overdue": int(bool(r["overdue"])), "paused": int(bool(r["paused"])),
+            "corroborated": int(r["verdict"] == "corroborated")})
     return out
 
 
-def row_styles() -> list[dict[str, Any]]:
-    return [{"if": {"filter_query": "{overdue} = 1", "column_id": "due"}, "color": OVERDUE_RED, "fontWeight": 700},
-            {"if": {"filter_query": "{corroborated} = 1", "column_id": "verdict"}, "fontWeight": 700,
-             "color": "#15803d"},
-            {"if": {"state": "active"}, "backgroundColor": "#e0f2fe", "border": "1px solid #0369a1"}]
+def row_class(row: dict[str, Any], selected: int | None) -> str:
+    """A row's classes: its flags (the due date red when overdue, the verdict green when corroborated, the status
+    amber when paused) and the highlight of the report shown in the detail."""
+    flags = [f"ioc-report-{flag}" for flag in FLAGS if row.get(flag)]
+    return with_selection(" ".join(["ioc-report-row", *flags]), row["id"] == selected)
+
+
+def with_selection(class_name: str | None, selected: bool) -> str:
+    """``class_name`` with the selection highlight put on or taken off, its other classes kept."""
+    kept = [c for c in (class_name or "").split() if c != SELECTED]
+    return " ".join([*kept, SELECTED] if selected else kept)
+
+
+def _cell(col: str, row: dict[str, Any], lang: str) -> html.Td:
+    value = row[col]
+    if col == "id":   # a button: Tab reaches the row and Enter opens it (its click is the row's click)
+        return html.Td(html.Button(str(value), type="button", className="ioc-row-open",
+                                   title=t("reports.row.open", lang, id=value)), className="ioc-col-id")
+    if col in CLIPPED:
+        return html.Td(html.Div(str(value), className="ioc-clip", title=str(value) or None),
+                       className=f"ioc-col-{col}")
+    return html.Td(str(value), className=f"ioc-col-{col}")
+
+
+def table(rows: list[dict[str, Any]], selected: int | None, lang: str) -> dbc.Table:
+    """One page of the queue; a click on a row (``{"type": "reports-row", "id": report}``) selects its report."""
+    head = html.Thead(html.Tr([html.Th(t(f"reports.col.{c}", lang), className=f"ioc-col-{c}") for c in COLUMNS]))
+    body = [html.Tr([_cell(c, row, lang) for c in COLUMNS], id={"type": "reports-row", "id": row["id"]},
+                    className=row_class(row, selected), style={"cursor": "pointer"}) for row in rows]
+    if not body:
+        body = [html.Tr(html.Td(t("reports.empty", lang), colSpan=len(COLUMNS), className="text-body-secondary"))]
+    return dbc.Table([head, html.Tbody(body)], hover=True, size="sm", striped=True,
+                     className="ioc-table ioc-reports-table", responsive=True)
 
 
 def options(choices: dict[str, list[dict[str, Any]]], lang: str) -> dict[str, list[dict[str, str]]]:

@@ -3,13 +3,12 @@ a report's detail with its sensor evidence, and the handling actions for staff."
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime
 from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dash_table, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboards import context
 from dashboards.auth import require
@@ -24,7 +23,6 @@ dash.register_page(__name__, path="/reports", title="IOC — phản ánh hiện 
 
 PAGE_SIZE = 12
 REFRESH_MS = 60_000
-FONT = "system-ui, 'Segoe UI', Roboto, Arial, sans-serif"   # the table's monospace default lacks Vietnamese marks
 FILTERS = ("reports-ward", "reports-category", "reports-status", "reports-overdue", "reports-search")
 
 
@@ -44,22 +42,11 @@ def _controls(lang: str) -> dbc.Row:
         dbc.Col(html.Div(id="reports-total", className="fs-5 pt-1 text-end"), lg=3)], className="g-2 mb-2")
 
 
-def _table(lang: str) -> Any:
-    # Dash 4 warns that DataTable will leave the built-in components in a future major version; it is the paged
-    # table this page was asked for, and dash-ag-grid (its successor) is not a dependency yet.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", r"\s*The dash_table.DataTable will be removed", DeprecationWarning)
-        return _datatable(lang)
-
-
-def _datatable(lang: str) -> Any:
-    return dash_table.DataTable(  # type: ignore[attr-defined]  # the module builds its classes at import
-        id="reports-table", columns=view.columns(lang), data=[], page_action="custom", page_current=0,
-        page_size=PAGE_SIZE, page_count=1, row_selectable=False, cell_selectable=True,
-        style_as_list_view=True, style_data_conditional=view.row_styles(),
-        style_cell={"textAlign": "left", "padding": "4px 8px", "fontSize": "15px", "maxWidth": "320px",
-                    "overflow": "hidden", "textOverflow": "ellipsis", "fontFamily": FONT},
-        style_header={"fontWeight": 700, "backgroundColor": "#eef2f7"}, tooltip_delay=300)
+def _table() -> list[Any]:
+    """The queue: one page rendered on the server (:func:`refresh_table`), and its pager."""
+    return [html.Div(id="reports-table"),
+            dbc.Pagination(id="reports-pager", max_value=1, active_page=1, fully_expanded=False, first_last=True,
+                           previous_next=True)]
 
 
 def _handling(lang: str) -> dbc.Row:
@@ -85,7 +72,7 @@ def layout(lang: str | None = None, theme: str | None = None, report: str | None
             html.Div([html.H1(t("reports.title", lang), className="me-auto"),
                       lang_switch("/reports", lang, "reports", theme=theme)], className="d-flex align-items-center"),
             html.Div(id="reports-tiles", className="ioc-tiles mb-3", style={"gridTemplateColumns": "repeat(5, 1fr)"}),
-            dbc.Row([dbc.Col([_controls(lang), _table(lang)], lg=7),
+            dbc.Row([dbc.Col([_controls(lang), *_table()], lg=7),
                      dbc.Col(dcc.Graph(id="reports-map", style={"height": "540px"},
                                        config={"displayModeBar": False, "scrollZoom": True}), lg=5)]),
             html.Div(id="reports-detail", className="ioc-panel mt-3"), _handling(lang),
@@ -110,21 +97,35 @@ def refresh_overview(_n: int | None, _v: int, ward: str | None, opts: dict[str, 
     return cells, act.overview_map(ioc, ward, lang, opts.get("theme", "light"))
 
 
-@callback(Output("reports-table", "data"), Output("reports-table", "page_count"),
-          Output("reports-table", "page_current"), Output("reports-total", "children"),
-          *(Input(f, "value") for f in FILTERS), Input("reports-table", "page_current"),
-          Input("reports-tick", "n_intervals"), Input("reports-version", "data"), State("reports-opts", "data"))
+@callback(Output("reports-table", "children"), Output("reports-pager", "max_value"),
+          Output("reports-pager", "active_page"), Output("reports-total", "children"),
+          *(Input(f, "value") for f in FILTERS), Input("reports-pager", "active_page"),
+          Input("reports-tick", "n_intervals"), Input("reports-version", "data"), State("reports-selected", "data"),
+          State("reports-opts", "data"))
 def refresh_table(ward: str | None, category: str | None, status: str | None, overdue: bool, search: str | None,
-                  page: int | None, _n: int | None, _v: int, opts: dict[str, Any]) -> tuple[Any, int, int, str]:
+                  page_no: int | None, _n: int | None, _v: int, selected: int | None,
+                  opts: dict[str, Any]) -> tuple[Any, int, int, str]:
     if ctx.triggered_id in FILTERS:
-        page = 0   # a new filter starts on its first page
-    where = q.QueueFilter(ward, category, status, bool(overdue), search or "")
-    return act.queue_page(context.current(), where, page or 0, PAGE_SIZE, norm_lang(opts.get("lang")))
+        page_no = 1   # a new filter starts on its first page
+    lang, where = norm_lang(opts.get("lang")), q.QueueFilter(ward, category, status, bool(overdue), search or "")
+    rows, pages, page, total = act.queue_page(context.current(), where, (page_no or 1) - 1, PAGE_SIZE, lang)
+    return view.table(rows, selected, lang), pages, page + 1, total
 
 
-@callback(Output("reports-selected", "data"), Input("reports-table", "active_cell"), prevent_initial_call=True)
-def select_report(cell: dict[str, Any] | None) -> Any:
-    return cell["row_id"] if cell and cell.get("row_id") is not None else dash.no_update
+@callback(Output("reports-selected", "data"), Input({"type": "reports-row", "id": ALL}, "n_clicks"),
+          prevent_initial_call=True)
+def select_report(clicks: list[int | None]) -> Any:
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks):
+        return dash.no_update   # rows drawn anew (another page, the refresh) have no clicks yet
+    return ctx.triggered_id["id"]
+
+
+@callback(Output({"type": "reports-row", "id": ALL}, "className"), Input("reports-selected", "data"),
+          State({"type": "reports-row", "id": ALL}, "id"), State({"type": "reports-row", "id": ALL}, "className"),
+          prevent_initial_call=True)
+def mark_selected(selected: int | None, ids: list[dict[str, Any]], classes: list[str | None]) -> list[str]:
+    """The selected report's row highlighted in place: no new query for a click."""
+    return [view.with_selection(c, i["id"] == selected) for i, c in zip(ids, classes, strict=True)]
 
 
 @callback(Output("reports-detail", "children"), Input("reports-selected", "data"),

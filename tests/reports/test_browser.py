@@ -1,7 +1,9 @@
-"""/reports in headless Chromium at 1920×1080 with data: tiles, map, paged queue, detail, an action; a screenshot."""
+"""/reports in headless Chromium at 1920×1080 with data: tiles, map, the queue paged by SQL, a row's click opening
+its report, detail, an action, a filter back on page 1; screenshots."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,14 +12,17 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from dashboards.app import create_app
+from dashboards.queries import reports as q
 from ioc.config import Settings
 from tests.reports import seed
 from tests.support import wait_until
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROWS = "#reports-table tbody tr"
 
 
 def _sign_in(dash_duo: Any, db: psycopg.Connection, path: str) -> None:
@@ -46,9 +51,36 @@ def _click(dash_duo: Any, selector: str) -> None:
     dash_duo.driver.execute_script("arguments[0].click()", dash_duo.find_element(selector))
 
 
-def _first_row(dash_duo: Any) -> str:
-    rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#reports-table tbody tr")
-    return str(rows[1].text) if len(rows) > 1 else ""
+def _row_ids(dash_duo: Any) -> list[int]:
+    """The reports of the rows shown, read in one script (the table may be redrawn between two Selenium calls)."""
+    ids = dash_duo.driver.execute_script(f"return Array.from(document.querySelectorAll('{ROWS}'), r => r.id)")
+    return [json.loads(i)["id"] for i in ids if i.startswith("{")]
+
+
+def _row(report_id: int) -> str:
+    """The CSS selector of a report's row: Dash writes a dict id as JSON with sorted keys, no spaces."""
+    return f"#reports-table tr[id='{json.dumps({'id': report_id, 'type': 'reports-row'}, separators=(',', ':'))}']"
+
+
+def _selected(dash_duo: Any) -> list[int]:
+    rows = dash_duo.driver.execute_script(
+        f"return Array.from(document.querySelectorAll('{ROWS}.ioc-row-selected'), r => r.id)")
+    return [json.loads(i)["id"] for i in rows]
+
+
+def _pager(dash_duo: Any, label: str) -> None:
+    """A click on the pager's Next / Previous (their names are the links' hidden labels)."""
+    link = dash_duo.driver.find_element(By.XPATH, f"//*[@id='reports-pager']//a[span[normalize-space()='{label}']]")
+    dash_duo.driver.execute_script("arguments[0].click()", link)
+
+
+def _active_page(dash_duo: Any) -> str:
+    found = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#reports-pager .page-item.active")
+    return str(found[0].get_attribute("textContent")).replace("(current)", "").strip() if found else ""
+
+
+def _sql_page(pool: ConnectionPool, where: q.QueueFilter, page: int) -> list[int]:
+    return [int(i) for i in q.queue(pool, where, datetime.now(UTC), page * 12, 12)[1]["id"]]
 
 
 def test_reports_page_with_data(dash_duo: Any, db: psycopg.Connection, settings: Settings,
@@ -66,14 +98,29 @@ def test_reports_page_with_data(dash_duo: Any, db: psycopg.Connection, settings:
     detail = dash_duo.find_element("#reports-detail").text
     assert f"#{flood}" in detail and "env-flood" in detail and "Diễn biến xử lý" in detail
     assert dash_duo.find_element(".ioc-tile-reports-open .ioc-tile-value").text == "29"
-    rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#reports-table tbody tr")
-    assert len(rows) == 13                                         # header + one page of 12
-    assert "Có bằng chứng" in rows[1].text                         # corroborated reports lead the queue
-    first = rows[1].text
-    dash_duo.find_element("#reports-table .next-page").click()       # server-side paging: page 2 comes from SQL
-    wait_until(lambda: _first_row(dash_duo) not in ("", first), timeout=10, what="page 2")
-    dash_duo.find_element("#reports-table .previous-page").click()
-    wait_until(lambda: _first_row(dash_duo) == first, timeout=10, what="page 1 again")
+    open_only = q.QueueFilter(status="open")
+    first, second = _sql_page(pool, open_only, 0), _sql_page(pool, open_only, 1)
+    wait_until(lambda: _row_ids(dash_duo) == first, timeout=10, what="page 1 as SQL gives it")
+    rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, ROWS)
+    assert len(rows) == 12 and _active_page(dash_duo) == "1"       # one page of 12, no header row among them
+    assert "Có bằng chứng" in rows[0].text                         # corroborated reports lead the queue
+    assert flood in first and _selected(dash_duo) == [flood]       # ?report= highlights its row
+    summary = dash_duo.find_element(f"{_row(first[0])} .ioc-col-summary .ioc-clip")
+    assert summary.get_attribute("title") and "ioc-report-corroborated" in str(
+        dash_duo.find_element(_row(first[0])).get_attribute("class"))
+    _pager(dash_duo, "Next")                                        # server-side paging: page 2 comes from SQL
+    wait_until(lambda: _row_ids(dash_duo) == second, timeout=10, what="page 2 as SQL gives it")
+    assert _active_page(dash_duo) == "2" and "29 phản ánh" in dash_duo.find_element("#reports-total").text
+    _pager(dash_duo, "Previous")
+    wait_until(lambda: _row_ids(dash_duo) == first, timeout=10, what="page 1 again")
+
+    other = next(i for i in first if i != flood)                    # Tab and Enter on a row open that report
+    dash_duo.find_element(f"{_row(other)} .ioc-row-open").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#reports-detail", f"#{other} ", timeout=10)
+    wait_until(lambda: _selected(dash_duo) == [other], timeout=10, what="the row highlighted")
+    dash_duo.find_element(f"{_row(flood)} .ioc-col-ward").click()   # and so does a click, anywhere on the row
+    dash_duo.wait_for_contains_text("#reports-detail", f"#{flood} ", timeout=10)
+    wait_until(lambda: _selected(dash_duo) == [flood], timeout=10, what="the clicked row highlighted")
     assert not (errors := _severe(dash_duo)), errors
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert dash_duo.driver.save_screenshot(str(SCREENSHOTS / "reports.png"))
@@ -94,4 +141,14 @@ def test_reports_page_with_data(dash_duo: Any, db: psycopg.Connection, settings:
     dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",     # the whole page, detail included
                                     {"width": 1920, "height": height, "deviceScaleFactor": 1, "mobile": False})
     assert dash_duo.driver.save_screenshot(str(SCREENSHOTS / "reports-full.png"))
+
+    _pager(dash_duo, "Next")                                        # a new filter starts again on page 1
+    wait_until(lambda: _active_page(dash_duo) == "2", timeout=10, what="page 2")
+    overdue = q.QueueFilter(status="open", overdue_only=True)
+    n_overdue = q.queue(pool, overdue, datetime.now(UTC))[0]
+    assert n_overdue > 12                                           # a page 2 of the filtered list exists too
+    _click(dash_duo, "#reports-overdue")
+    dash_duo.wait_for_contains_text("#reports-total", f"{n_overdue} phản ánh", timeout=10)
+    wait_until(lambda: _row_ids(dash_duo) == _sql_page(pool, overdue, 0), timeout=10, what="the filter's page 1")
+    assert _active_page(dash_duo) == "1"
     assert not (errors := _severe(dash_duo)), errors

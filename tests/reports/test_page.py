@@ -13,6 +13,7 @@ from psycopg_pool import ConnectionPool
 from dashboards import context
 from dashboards.app import create_app
 from dashboards.pages import report_page as act
+from dashboards.pages import report_views as view
 from dashboards.queries import reports as q
 from ioc.config import Settings
 from layers.build import report_layer
@@ -97,6 +98,25 @@ def test_callbacks_page_select_and_detail(app: Dash, seeded: seed.Seeded) -> Non
     assert "Có bằng chứng" in panel and "env-flood" in panel and "water_level" in panel
     assert "Diễn biến xử lý" in panel and "Tiếp nhận" in panel
     assert "Pick a report" in str(act.detail(ioc, None, "en", "light"))
+
+
+def test_the_queue_table_marks_its_rows(app: Dash, seeded: seed.Seeded) -> None:
+    rows, *_ = act.queue_page(context.current(), q.QueueFilter(status="open"), 0, 12, "vi")
+    flood = seeded.ids[10]
+    table = view.table(rows, flood, "vi")
+    body = table.children[1].children
+    assert [tr.id for tr in body] == [{"type": "reports-row", "id": r["id"]} for r in rows]
+    by_id = {tr.id["id"]: tr for tr in body}
+    assert by_id[flood].className.split() == ["ioc-report-row", "ioc-report-overdue", "ioc-report-corroborated",
+                                              view.SELECTED]
+    assert sum(view.SELECTED in tr.className for tr in body) == 1
+    overdue = [tr for r, tr in zip(rows, body, strict=True) if r["overdue"]]
+    assert overdue and all("ioc-report-overdue" in tr.className for tr in overdue)
+    summary = by_id[flood].children[-1].children                   # an ellipsis, the whole text on hover
+    assert summary.className == "ioc-clip" and summary.title == summary.children
+    assert view.with_selection(by_id[flood].className, False).split() == by_id[flood].className.split()[:-1]
+    assert view.with_selection("ioc-report-row", True) == f"ioc-report-row {view.SELECTED}"
+    assert "Không có phản ánh nào" in str(view.table([], None, "vi"))
 
 
 def test_actions_from_the_desk_and_their_refusals(app: Dash, seeded: seed.Seeded, db: psycopg.Connection) -> None:
