@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ioc.stack._proc import free_port
-from tests.support import count
+from tests.support import count, service_dir
 
 REPO = Path(__file__).resolve().parents[1]
 READINGS = "SELECT (SELECT count(*) FROM env_telemetry) + (SELECT count(*) FROM wifi_telemetry)"
@@ -68,3 +69,34 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
     children = [int(pid) for pid in re.findall(r"started \w[\w ]* \(pid (\d+)\)", out)]
     assert len(children) >= 4, out[-3000:]     # ingester, dashboard, two simulators
     assert not [pid for pid in children if _alive(pid)], out[-3000:]
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_demo_leaves_a_private_stack_it_did_not_start_running() -> None:
+    """`ioc stack up` first (or a bench, or a second terminal): stopping the demo must not stop that stack."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
+    state = service_dir("demo")
+    base = [sys.executable, "-m", "ioc.cli", "--state-dir", str(state)]
+    subprocess.run([*base, "stack", "up"], env=env, cwd=REPO, check=True, capture_output=True, timeout=180)
+    try:
+        proc = subprocess.Popen([*base, "--http-port", str(free_port()), "demo", "--backfill", ""], env=env,
+                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines = []
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:     # pytest-timeout bounds this wait
+                lines.append(line)
+                if "smartward-ioc is running" in line:
+                    break
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out = "".join(lines) + proc.communicate(timeout=120)[0]
+        assert proc.returncode == 0, out[-3000:]
+        assert "left running what was running before the demo: postgresql, mosquitto" in out, out[-2000:]
+        status = subprocess.run([*base, "stack", "status"], env=env, cwd=REPO, capture_output=True, text=True,
+                                timeout=60)
+        assert status.returncode == 0, status.stdout + status.stderr      # both still up and healthy
+    finally:
+        subprocess.run([*base, "stack", "down"], env=env, cwd=REPO, capture_output=True, timeout=120)
+        shutil.rmtree(state, ignore_errors=True)

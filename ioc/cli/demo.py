@@ -45,6 +45,8 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     log_settings(settings)
     _check_port(settings)
     _stop_on_signals()
+    # a private stack that was up before us (`ioc stack up`, a bench, another run) belongs to whoever started it
+    already_up = [s.name for s in stack.status(settings) if s.managed and s.running]
     urls = stack.up(settings)
     with db.connect(urls.database_url) as conn:
         applied = migrate.apply(conn)
@@ -75,7 +77,10 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
         click.echo("\nstopping …")
     finally:
         _stop(children)
-        if not keep_stack:
+        if already_up:
+            click.echo(f"left running what was running before the demo: {', '.join(already_up)} "
+                       "(`ioc stack down` stops it)")
+        elif not keep_stack:
             stopped = stack.down(settings)
             if stopped:
                 click.echo(f"stopped {', '.join(stopped)}")
