@@ -36,11 +36,17 @@ def require(who: Principal | None, data_class: str) -> Principal:
     return who
 
 
+def log_access(conn: psycopg.Connection, viewer: str, role: str, data_class: str, subject: str, *,
+               purpose: str | None = None, ip: str | None = None, masked: bool = False) -> None:
+    """The one writer of the access log, for every data class (a masked view is logged too: it was asked for)."""
+    conn.execute("""INSERT INTO personal_data_access (viewer, role, data_class, subject, purpose, ip, masked)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s)""",
+                 [viewer, role, data_class, subject, (purpose or None) and purpose[:500], ip, masked])
+
+
 def log_view(conn: psycopg.Connection, who: Principal, data_class: str, subject: str, purpose: str | None = None,
              ip: str | None = None) -> None:
-    conn.execute("""INSERT INTO personal_data_access (viewer, role, data_class, subject, purpose, ip)
-                    VALUES (%s, %s, %s, %s, %s, %s)""",
-                 [who.actor, who.role, data_class, subject, (purpose or None) and purpose[:500], ip])
+    log_access(conn, who.actor, who.role, data_class, subject, purpose=purpose, ip=ip)
 
 
 def view(conn: psycopg.Connection, who: Principal | None, data_class: str, subject: str, purpose: str | None = None,

@@ -1,4 +1,5 @@
-"""The only reader of ``report_contacts``: every view is logged (who, role, when, which report, masked or not).
+"""The only reader of ``report_contacts``: every view is logged (who, role, when, which report, masked or not) in
+the one access log for personal data, ``personal_data_access`` (``report_contact_views`` is a view of it).
 
 Nothing else in the code base selects from that table, and a test holds it to that. Screens for staff get the
 masked contact; the whole contact goes to admins only (``ioc reports contact``), and the log says so.
@@ -11,6 +12,7 @@ from datetime import datetime
 
 import psycopg
 
+from ioc.security import personal
 from pipelines.reports.model import AccessDenied, Contact, ReportNotFound
 from pipelines.reports.privacy import ROLES, mask_contact, sees_full_contact
 
@@ -36,9 +38,8 @@ def contact_view(conn: psycopg.Connection, report_id: int, viewer: str, role: st
             raise ReportNotFound(f"report {report_id} does not exist")
         row = conn.execute("SELECT name, phone, email FROM report_contacts WHERE report_id = %s",
                            [report_id]).fetchone()
-        conn.execute("""INSERT INTO report_contact_views (report_id, viewer, role, masked, purpose)
-                        VALUES (%s, %s, %s, %s, %s)""",
-                     [report_id, viewer, role, not sees_full_contact(role), purpose])
+        personal.log_access(conn, viewer, role, personal.REPORT_CONTACT, str(report_id), purpose=purpose,
+                            masked=not sees_full_contact(role))
     return mask_contact(Contact(*row) if row else None, role)
 
 

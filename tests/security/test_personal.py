@@ -3,9 +3,15 @@ each data class is kept no longer than its retention."""
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
 import psycopg
 import pytest
+from psycopg import sql
 
+from ioc import migrate, stack
 from ioc.config import Settings
 from ioc.security import personal, retention, roles
 from ioc.security.errors import Forbidden
@@ -79,3 +85,58 @@ def test_purge_deletes_expired_personal_data_only(db: psycopg.Connection, settin
     assert done["report_contacts"] == 1 and done["personal_data_access"] == 1
     assert db.execute("SELECT report_id FROM report_contacts").fetchall() == [recent]
     assert db.execute("SELECT count(*) FROM reports").fetchone() == (2,)   # the report stays, its contact goes
+
+
+def _report(conn: psycopg.Connection) -> int:
+    row = conn.execute("""INSERT INTO reports (source, category, submitted_at, sla_days)
+                          VALUES ('web', 'traffic', now(), 3) RETURNING id""").fetchone()
+    assert row is not None
+    conn.execute("INSERT INTO report_contacts (report_id, phone) VALUES (%s, '0905123456')", [row[0]])
+    return int(row[0])
+
+
+def test_contact_views_of_the_reports_land_in_the_one_access_log(db: psycopg.Connection) -> None:
+    from pipelines.reports import contacts
+
+    rid = _report(db)
+    contacts.contact_view(db, rid, "op-1", "staff", purpose="desk: reports page")
+    contacts.full_contact(db, rid, "admin-1", "admin", "court order 12/2026")
+    assert db.execute("""SELECT viewer, role, data_class, subject, purpose, masked FROM personal_data_access
+                         ORDER BY id""").fetchall() == [
+        ("op-1", "staff", "report_contact", str(rid), "desk: reports page", True),
+        ("admin-1", "admin", "report_contact", str(rid), "court order 12/2026", False)]
+    assert [(v.viewer, v.masked) for v in contacts.views(db, rid)] == [("op-1", True), ("admin-1", False)]
+
+
+def test_the_migration_moves_earlier_contact_views_into_the_access_log(services: stack.Endpoints,
+                                                                      tmp_path: Path) -> None:
+    """Views logged before 0070 (in the reports' own table) are kept: moved, in order, with their times."""
+    from tests.conftest import database_url_for
+
+    base = services.database_url
+    name = f"ioc_mig0070_{os.getpid()}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        before = tmp_path / "before"
+        before.mkdir()
+        for mig in migrate.available():
+            if mig.version < 70:
+                (before / mig.name).write_text(mig.sql, encoding="utf-8")
+        with psycopg.connect(database_url_for(base, name), autocommit=True) as conn:
+            migrate.apply(conn, before)
+            rid = _report(conn)
+            conn.execute("""INSERT INTO report_contact_views (report_id, viewer, role, masked, purpose, viewed_at)
+                            VALUES (%s, 'op-1', 'staff', true, 'call back', '2026-10-01T03:00Z'),
+                                   (%s, 'admin-1', 'admin', false, NULL, '2026-10-02T03:00Z')""", [rid, rid])
+            assert migrate.apply(conn) == ["0070_one_access_log.sql"]
+            assert conn.execute("""SELECT viewer, data_class, subject, masked, purpose, at FROM personal_data_access
+                                   ORDER BY id""").fetchall() == [
+                ("op-1", "report_contact", str(rid), True, "call back", datetime(2026, 10, 1, 3, tzinfo=UTC)),
+                ("admin-1", "report_contact", str(rid), False, None, datetime(2026, 10, 2, 3, tzinfo=UTC))]
+            assert conn.execute("SELECT report_id, viewer FROM report_contact_views ORDER BY viewed_at").fetchall() \
+                == [(rid, "op-1"), (rid, "admin-1")]
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
