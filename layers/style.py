@@ -53,8 +53,11 @@ def theme(name: str) -> MapTheme:
     return THEMES[name]
 
 
+# Field reports get hues of their own: the device states (blue, amber, rose, grey) and the VN_AQI bands (green,
+# yellow, orange, red, purple, maroon) are on the same map, and a red dot must not read as both "camera offline"
+# and "report overdue". Overdue is the loudest (fuchsia), open teal, in progress pale slate, closed dark slate.
 REPORT_COLORS: dict[str, str] = {
-    "overdue": "#f43f5e", "open": "#f59e0b", "in_progress": "#38bdf8", "closed": "#22c55e",
+    "overdue": "#e879f9", "open": "#2dd4bf", "in_progress": "#cbd5e1", "closed": "#64748b",
 }
 
 WORDS: dict[str, dict[str, str]] = {

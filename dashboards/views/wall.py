@@ -24,7 +24,7 @@ TILE_KEYS = ("devices", "aqi", "wifi", "events", "reports", "system")
 AQI_FRESH_S = 2 * 3600
 WIFI_FRESH_S = 5 * 60
 BAND = {b.key: b for b in BANDS}
-OVERDUE_HEX = "#be123c"   # the offline state's rose: overdue reports stand out like a device that is down
+OVERDUE_HEX = "#a21caf"   # the map's overdue fuchsia, darker under white digits: the tile and its dots agree
 
 
 @dataclass(frozen=True)

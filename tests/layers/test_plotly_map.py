@@ -103,3 +103,12 @@ def test_fit_shows_the_whole_box_and_fills_the_frame(bounds: tuple[float, float,
         math.log(math.tan(math.pi / 4 + math.radians(north) / 2))
         - math.log(math.tan(math.pi / 4 + math.radians(south) / 2)))
     assert max(fill_x, fill_y) >= 0.85
+
+
+def test_report_colours_are_their_own_on_a_map_of_devices_and_air_quality() -> None:
+    from layers.style import REPORT_COLORS, THEMES
+    from layers.vn_aqi import BANDS
+
+    taken = {c.lower() for th in THEMES.values() for c in th.state_colors.values()} | {b.hex.lower() for b in BANDS}
+    assert not {c.lower() for c in REPORT_COLORS.values()} & taken
+    assert len(set(REPORT_COLORS.values())) == len(REPORT_COLORS)
