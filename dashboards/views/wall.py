@@ -70,6 +70,8 @@ def devices_tile(snap: WallSnapshot, lang: str, theme: Theme) -> Tile:
 def aqi_tile(snap: WallSnapshot, lang: str) -> Tile:
     worst = aqi.worst(snap.stations)
     title = t("wall.tile.aqi", lang)
+    if snap.stations.empty:     # not "no data yet": there is no station in this scene to have any
+        return Tile("aqi", title, fmt.BLANK, [t("wall.aqi.no_station", lang)], unavailable=True)
     if worst is None:
         return Tile("aqi", title, fmt.BLANK, [t("wall.aqi.none", lang)], stale=True)
     band = BAND[str(worst["band"])]

@@ -122,16 +122,21 @@ def test_wall_of_two_cities_frames_and_counts_one_city_at_a_time(db: psycopg.Con
     assert out[5] == "Tỉnh Khánh Hòa"
     body = json.dumps(out[0][wall.TILE_KEYS.index("devices")], default=lambda c: c.to_plotly_json())
     assert "36 / 36" in body                                  # Nha Trang's 36, not the 42 of both cities
+    db.execute("DELETE FROM devices WHERE kind = 'env' AND ward_code = '25210'")
+    out = wall.wall_refresh(_ctx(settings, pool), {"i": 5, "ward": "25210"}, OPTS, datetime.now(UTC))
+    aqi_tile = json.dumps(out[0][wall.TILE_KEYS.index("aqi")], ensure_ascii=False, default=lambda c: c.to_plotly_json())
+    assert "Không có trạm quan trắc ở khu vực này" in aqi_tile          # none here, rather than "no data yet"
+    assert "ioc-unavailable" in _tiles(out)["aqi"] and "ioc-stale" not in _tiles(out)["aqi"]
     out = wall.wall_refresh(_ctx(settings, pool), {"i": 3, "area": "Tỉnh Đồng Nai"}, OPTS, datetime.now(UTC))
     body = json.dumps(out[0][wall.TILE_KEYS.index("devices")], default=lambda c: c.to_plotly_json())
-    assert out[5] == "Tỉnh Đồng Nai" and "6 / 6" in body
+    assert out[5] == "Tỉnh Đồng Nai" and "5 / 5" in body
     fig, _ = wall_map.update(pool, datetime.now(UTC), wall.resolve({"area": "Tỉnh Đồng Nai"}, OPTS, areas), None,
                              DARK, "vi", None)
     centre, zoom = fig["layout"]["map"]["center"], fig["layout"]["map"]["zoom"]
     assert 106.8 < centre["lon"] < 107.0 and 11.4 < centre["lat"] < 11.7 and zoom > 10   # Đồng Xoài, close up
     assert fig["layout"]["uirevision"] == "scene:Tỉnh Đồng Nai"
     drawn = {t["uid"]: t["name"] for t in fig["data"] if str(t.get("uid", "")).startswith("devices-")}
-    assert drawn["devices-online"].endswith("(6)")                 # the legend counts Đồng Xoài's devices only
+    assert drawn["devices-online"].endswith("(5)")                 # the legend counts Đồng Xoài's devices only
 
 
 def test_feed_says_what_happened_before_the_device_name() -> None:
