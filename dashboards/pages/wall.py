@@ -46,8 +46,10 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
                   html.Div(t("wall.scene.city", lang), id="wall-scene-name", className="ioc-wall-scene")]),
         html.Span(t("wall.reconnecting", lang), id="wall-reconnect", className="ioc-reconnect"),
         lang_switch("/wall", lang, "wall", rotate=rotate_s or None, ward=ward, area=area, theme=theme),
+        # ticked by assets/ioc-clock.js, not by a dcc.Interval: no Dash round trip and no store change per second
         html.Div([html.Div("--:--:--", id="wall-clock-time", className="ioc-clock-time"),
-                  html.Div("", id="wall-clock-date", className="ioc-clock-date")], className="ioc-clock"),
+                  html.Div("", id="wall-clock-date", className="ioc-clock-date")], className="ioc-clock",
+                 **{"data-lang": "en-GB" if lang == "en" else "vi-VN", "data-tz": "Asia/Ho_Chi_Minh"}),
     ], className="ioc-wall-header")
     tiles = html.Div([html.Div(id={"type": "wall-tile", "key": k}, className="ioc-tile") for k in view.TILE_KEYS],
                      className="ioc-tiles")
@@ -60,7 +62,7 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
         dcc.Store(id="wall-opts", data=opts),
         dcc.Store(id="wall-scene", data={"i": 0, "ward": ward or None, "area": area or None}),
         dcc.Store(id="wall-map-sig"), dcc.Store(id="wall-ok"), dcc.Store(id="wall-seen"),
-        dcc.Interval(id="wall-tick", interval=TICK_MS), dcc.Interval(id="wall-clock", interval=1000),
+        dcc.Interval(id="wall-tick", interval=TICK_MS),
         dcc.Interval(id="wall-rotate", interval=max(rotate_s, 10) * 1000, disabled=not rotate_s),
         header, html.Div(id="wall-banner", className="ioc-banner"),
         html.Div([html.Div([html.Div(graph, className="ioc-wall-map"), feed], className="ioc-wall-left"),
@@ -98,22 +100,6 @@ def rotate_scene(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, A
     return view.next_scene(scene, opts, wards.areas(context.current().pool))
 
 
-# The clock runs in the browser (no server round trip each second), in the display zone, Vietnamese format.
-clientside_callback(
-    """
-    function(_n, opts) {
-        const d = new Date();
-        const loc = (opts && opts.lang === 'en') ? 'en-GB' : 'vi-VN';
-        const tz = (opts && opts.tz) || 'Asia/Ho_Chi_Minh';
-        return [d.toLocaleTimeString(loc, {timeZone: tz, hour12: false}),
-                d.toLocaleDateString(loc, {timeZone: tz, weekday: 'long', day: '2-digit', month: '2-digit',
-                                           year: 'numeric'})];
-    }
-    """,
-    Output("wall-clock-time", "children"), Output("wall-clock-date", "children"),
-    Input("wall-clock", "n_intervals"), State("wall-opts", "data"),
-)
-
 # When the server stops answering, callbacks fail but the intervals keep firing: the page keeps polling and
 # says "reconnecting" until a refresh gets through again. wall-seen is when this browser last heard the server.
 clientside_callback(
@@ -127,5 +113,5 @@ clientside_callback(
         return late ? 'ioc-reconnect ioc-reconnect-on' : 'ioc-reconnect';
     }}
     """,
-    Output("wall-reconnect", "className"), Input("wall-clock", "n_intervals"), State("wall-seen", "data"),
+    Output("wall-reconnect", "className"), Input("wall-tick", "n_intervals"), State("wall-seen", "data"),
 )

@@ -5,6 +5,7 @@ The wall signs in with a kiosk token, the other pages as a viewer through the si
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import psycopg
@@ -81,6 +82,22 @@ def test_wall_shows_tiles_map_feed_and_clock(dash_duo: Any, db: psycopg.Connecti
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#wall-map .maplibregl-canvas")) == 1
     assert not (found := errors(dash_duo)), found
     shot(dash_duo, "wall")
+
+
+def test_the_wall_keeps_dash_undo_history_short_and_its_clock_ticking(
+        dash_duo: Any, db: psycopg.Connection, settings: Settings, pool: ConnectionPool,
+        seeded: list[seed.Device]) -> None:
+    """Dash keeps every Interval tick in its undo history for as long as the page is open (plotly/dash#727): a wall
+    left on for days would grow without end. assets/ioc-history.js trims it; the clock ticks without Dash."""
+    _start(dash_duo, settings, pool, db, "/wall")
+    dash_duo.wait_for_contains_text(f"{TILE.format('devices')} .ioc-tile-value", "/", timeout=20)
+    first = text(dash_duo, "#wall-clock-time")
+    wait_until(lambda: text(dash_duo, "#wall-clock-time") != first, timeout=5, what="the clock's next second")
+    wait_until(lambda: dash_duo.driver.execute_script("return window.store.getState().history.past.length") > 5,
+               timeout=30, what="a few ticks recorded in the undo history")
+    time.sleep(11)                                   # one trim, then at most two more 5-s ticks
+    assert dash_duo.driver.execute_script("return window.store.getState().history.past.length") <= 8
+    assert not (found := errors(dash_duo)), found
 
 
 def _words(legend_text: str) -> set[str]:
