@@ -1,7 +1,8 @@
 """Memory of the wall over time in headless Chromium: does the browser stay flat for hours?
 
     .venv/bin/python -m bench.bench_wall_memory [--duration 600] [--interval 30] [--rotate 30] [--markers 2000]
-    one hour:  .venv/bin/python -m bench.bench_wall_memory --duration 3600 --interval 60
+    one hour:  .venv/bin/python -m bench.bench_wall_memory --duration 3600 --interval 60 --out docs/wall-memory
+    again:     .venv/bin/python -m bench.bench_wall_memory --summarise docs/wall-memory.csv
 
 Seeds a throw-away database, serves the app in-process and opens two walls, each in its own headless Chromium, with
 a kiosk token (5 s updates):
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
+import statistics
 import threading
 import time
 from dataclasses import dataclass
@@ -86,10 +88,22 @@ def slope_per_hour(points: list[tuple[float, float]]) -> float:
     return sum((t - mean_t) * (v - mean_v) for t, v in points) / den * 3600
 
 
+WARM_UP_S = 300
+
+
 def summary(samples: list[Sample]) -> list[str]:
+    """Per wall and measure: first, last, range and trend; then the heap after a 5-minute warm-up (the first
+    samples include the page still loading), as medians of its first and last 10 minutes and its trend."""
     lines = []
     for wall in dict.fromkeys(s.wall for s in samples):
         mine = [s for s in samples if s.wall == wall]
+        settled = [(s.elapsed_s, s.heap_mb) for s in mine if s.elapsed_s >= WARM_UP_S]
+        if len(settled) >= 4:
+            end = settled[-1][0]
+            early = statistics.median(v for t, v in settled if t < WARM_UP_S + 600)
+            late = statistics.median(v for t, v in settled if t >= end - 600)
+            lines.append(f"{wall:7} heap after warm-up: median {early:.2f} MB (first 10 min) → {late:.2f} MB "
+                         f"(last 10 min), trend {slope_per_hour(settled):+.2f} MB/hour")
         for field, unit in (("heap_mb", "MB"), ("dom_nodes", "nodes"), ("listeners", "listeners")):
             values = [(s.elapsed_s, float(getattr(s, field))) for s in mine]
             first, last = values[0][1], values[-1][1]
@@ -134,7 +148,13 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=2)
     ap.add_argument("--markers", type=int, default=2000)
     ap.add_argument("--out", type=Path, help="write <out>.csv and <out>.png")
+    ap.add_argument("--summarise", type=Path, metavar="CSV", help="only print the summary of an earlier run's CSV")
     args = ap.parse_args()
+    if args.summarise:
+        with args.summarise.open() as f:
+            print("\n".join(summary([Sample(r["wall"], float(r["elapsed_s"]), float(r["heap_mb"]),
+                                            int(r["dom_nodes"]), int(r["listeners"])) for r in csv.DictReader(f)])))
+        return
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per callback
     samples: list[Sample] = []
     with bench_database(args.devices, args.days, extra_markers=max(0, args.markers - args.devices)) as url:
