@@ -100,6 +100,17 @@ def test_the_wall_keeps_dash_undo_history_short_and_its_clock_ticking(
     assert not (found := errors(dash_duo)), found
 
 
+def test_the_wall_rotates_through_the_city_and_its_wards(dash_duo: Any, db: psycopg.Connection,
+                                                         settings: Settings, pool: ConnectionPool,
+                                                         seeded: list[seed.Device]) -> None:
+    _start(dash_duo, settings, pool, db, "/wall?rotate=10")
+    dash_duo.wait_for_contains_text(f"{TILE.format('devices')} .ioc-tile-value", "36 / 36", timeout=20)
+    assert text(dash_duo, "#wall-scene-name") == "Toàn thành phố"
+    wait_until(lambda: text(dash_duo, "#wall-scene-name").startswith("Phường"), timeout=25, what="a ward scene")
+    dash_duo.wait_for_contains_text(f"{TILE.format('devices')} .ioc-tile-value", "9 / 9", timeout=15)
+    assert not (found := errors(dash_duo)), found
+
+
 def _words(legend_text: str) -> set[str]:
     """Legend lines, plus 'VN_AQI' when any band line is there."""
     lines = {line.strip() for line in legend_text.splitlines() if line.strip()}
