@@ -41,6 +41,7 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
     rotate_s = _rotate_s(rotate)
     opts = {"lang": lang, "theme": th.name, "ward": ward or None, "area": area or None,
             "rotate": rotate_s, "tz": "Asia/Ho_Chi_Minh"}
+    clock_zone: dict[str, Any] = {"data-lang": "en-GB" if lang == "en" else "vi-VN", "data-tz": "Asia/Ho_Chi_Minh"}
     header = html.Div([
         html.Div([html.Div(t("wall.title", lang), className="ioc-wall-title"),
                   html.Div(t("wall.scene.city", lang), id="wall-scene-name", className="ioc-wall-scene")]),
@@ -49,7 +50,7 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
         # ticked by assets/ioc-clock.js, not by a dcc.Interval: no Dash round trip and no store change per second
         html.Div([html.Div("--:--:--", id="wall-clock-time", className="ioc-clock-time"),
                   html.Div("", id="wall-clock-date", className="ioc-clock-date")], className="ioc-clock",
-                 **{"data-lang": "en-GB" if lang == "en" else "vi-VN", "data-tz": "Asia/Ho_Chi_Minh"}),
+                 **clock_zone),
     ], className="ioc-wall-header")
     tiles = html.Div([html.Div(id={"type": "wall-tile", "key": k}, className="ioc-tile") for k in view.TILE_KEYS],
                      className="ioc-tiles")
