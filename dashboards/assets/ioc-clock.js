@@ -4,16 +4,26 @@
 (function () {
     if (window.iocClock) { return; }
     window.iocClock = true;
+    const formats = {};   // one pair of Intl formatters per language and zone, made once
+    function formatters(loc, tz) {
+        const key = loc + '|' + tz;
+        if (!formats[key]) {
+            formats[key] = [
+                new Intl.DateTimeFormat(loc, {timeZone: tz, hour: '2-digit', minute: '2-digit', second: '2-digit',
+                                              hour12: false}),
+                new Intl.DateTimeFormat(loc, {timeZone: tz, weekday: 'long', day: '2-digit', month: '2-digit',
+                                              year: 'numeric'})];
+        }
+        return formats[key];
+    }
     function tick() {
         const now = new Date();
         document.querySelectorAll('.ioc-clock[data-tz]').forEach(function (clock) {
-            const tz = clock.getAttribute('data-tz'), loc = clock.getAttribute('data-lang') || 'vi-VN';
+            const f = formatters(clock.getAttribute('data-lang') || 'vi-VN', clock.getAttribute('data-tz'));
             const time = clock.querySelector('.ioc-clock-time'), date = clock.querySelector('.ioc-clock-date');
-            if (time) { time.textContent = now.toLocaleTimeString(loc, {timeZone: tz, hour12: false}); }
-            if (date) {
-                date.textContent = now.toLocaleDateString(loc, {timeZone: tz, weekday: 'long', day: '2-digit',
-                                                                 month: '2-digit', year: 'numeric'});
-            }
+            const shownTime = f[0].format(now), shownDate = f[1].format(now);
+            if (time && time.textContent !== shownTime) { time.textContent = shownTime; }
+            if (date && date.textContent !== shownDate) { date.textContent = shownDate; }
         });
     }
     setInterval(tick, 1000);

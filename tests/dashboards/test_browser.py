@@ -97,6 +97,14 @@ def test_the_wall_keeps_dash_undo_history_short_and_its_clock_ticking(
                timeout=30, what="a few ticks recorded in the undo history")
     time.sleep(11)                                   # one trim, then at most two more 5-s ticks
     assert dash_duo.driver.execute_script("return window.store.getState().history.past.length") <= 8
+    # the nightly reload (assets/ioc-wall-refresh.js): 03:xx in Hồ Chí Minh after 6 h open, or a heap past 256 MB
+    due = "return window.iocWallRefresh(Date.parse(arguments[0]), Date.parse(arguments[1]), arguments[2], " \
+          "'Asia/Ho_Chi_Minh')"
+    run = dash_duo.driver.execute_script
+    assert run(due, "2026-11-22T20:10:00Z", "2026-11-22T08:00:00Z", 30e6) is True       # 03:10 local, 12 h open
+    assert run(due, "2026-11-22T20:10:00Z", "2026-11-22T19:00:00Z", 30e6) is False      # 03:10, open 70 min
+    assert run(due, "2026-11-22T07:00:00Z", "2026-11-21T07:00:00Z", 30e6) is False      # 14:00 local
+    assert run(due, "2026-11-22T07:00:00Z", "2026-11-22T06:59:00Z", 300e6) is True      # heap past 256 MB
     assert not (found := errors(dash_duo)), found
 
 
