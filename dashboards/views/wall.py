@@ -202,19 +202,15 @@ def resolve(scene: dict[str, Any] | None, opts: dict[str, Any], areas: Sequence[
     """The scene to show for the browser's ``wall-scene``: its ward or province with their codes (a province whose
     wards changed gets the new list), else the first of :func:`scenes`."""
     scene = scene or {}
+    if not scene.get("ward") and not any(a.name == scene.get("area") for a in areas):
+        scene = scenes(opts, areas)[0]          # not (or no longer) on the list: where this wall starts
     if scene.get("ward"):
         home = next((a for a in areas if scene["ward"] in a.codes), None) if len(areas) > 1 else None
         return {"ward": scene["ward"], "codes": [scene["ward"]], "area_codes": list(home.codes) if home else None}
-    mine = next((a for a in areas if a.name == scene.get("area")), None) or _first_area(opts, areas)
+    mine = next((a for a in areas if a.name == scene.get("area")), None)
     if mine is not None:
         return {"area": mine.name, "codes": list(mine.codes), "area_codes": list(mine.codes)}
     return {"codes": None, "area_codes": None}
-
-
-def _first_area(opts: dict[str, Any], areas: Sequence[wards.Area]) -> wards.Area | None:
-    """The city view a wall opens on: the pinned province, else the first of several (one: None, everything)."""
-    pinned = next((a for a in areas if a.name == opts.get("area")), None)
-    return pinned or (areas[0] if len(areas) > 1 else None)
 
 
 def next_scene(scene: dict[str, Any] | None, opts: dict[str, Any], areas: Sequence[wards.Area]) -> dict[str, Any]:
