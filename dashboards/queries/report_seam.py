@@ -49,6 +49,4 @@ def counts(pool: ConnectionPool, now: datetime, tz: ZoneInfo, wards: Sequence[st
     if wards is None:
         tiles = found.report_tiles(pool, now, tz)
         return ReportCounts(tiles.open, tiles.overdue, tiles.paused, tiles.received_today)
-    located = found.open_reports(pool, now=now)
-    mine = located[located["ward_code"].isin(list(wards))]
-    return ReportCounts(len(mine), int(mine["overdue"].sum()), int(mine["paused"].sum()), None)
+    return ReportCounts(*found.open_counts(pool, now, list(wards)), None)

@@ -16,7 +16,7 @@ import pandas as pd
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from dashboards.queries._run import frame, like_pattern, one, rows
+from dashboards.queries._run import frame, like_pattern, one, rows, ward_codes
 
 OPEN = ("received", "assigned", "in_progress")
 # Open while due before now (or before the pause began: a paused clock is stopped).
@@ -84,6 +84,17 @@ def report_tiles(pool: ConnectionPool, now: datetime, tz: ZoneInfo) -> ReportTil
                        int(counts.get("overdue") or 0), int(counts.get("paused") or 0), finished,
                        (int(counts["on_time"]) / finished) if finished else None, counts.get("median_hours"),
                        _medians(pool, "ward", month), _medians(pool, "category", month))
+
+
+def open_counts(pool: ConnectionPool, now: datetime, wards: list[str]) -> tuple[int, int, int]:
+    """Open, overdue and paused reports filed under ``wards`` (with or without a point on the map)."""
+    found = one(pool, sql.SQL("""
+        SELECT count(*) AS open, count(*) FILTER (WHERE {overdue}) AS overdue,
+               count(*) FILTER (WHERE r.paused_since IS NOT NULL) AS paused
+        FROM reports r
+        WHERE r.status IN ('received', 'assigned', 'in_progress') AND r.ward_code = ANY(%(wards)s)""").format(
+        overdue=OVERDUE), {"now": now, "wards": ward_codes(wards)}) or {}
+    return int(found.get("open") or 0), int(found.get("overdue") or 0), int(found.get("paused") or 0)
 
 
 def _medians(pool: ConnectionPool, by: str, month: datetime) -> pd.DataFrame:

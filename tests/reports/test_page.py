@@ -70,6 +70,17 @@ def test_open_reports_make_the_map_layer(pool: ConnectionPool, seeded: seed.Seed
     assert len(q.open_reports(pool, "22366")) == len(found[found["ward_code"] == "22366"]) > 0
 
 
+def test_open_counts_of_a_ward_scope_are_counted_in_sql(pool: ConnectionPool, seeded: seed.Seeded) -> None:
+    found = q.open_reports(pool, now=NOW)
+    for scope in (["22366"], ["22366", "22333"], list(found["ward_code"].unique())):
+        mine = found[found["ward_code"].isin(scope)]
+        assert q.open_counts(pool, NOW, scope) == (len(mine), int(mine["overdue"].sum()), int(mine["paused"].sum()))
+    assert q.open_counts(pool, NOW, list(found["ward_code"].unique()))[0] == len(found) == 29
+    assert q.open_counts(pool, NOW, []) == (0, 0, 0)
+    with pytest.raises(TypeError):
+        q.open_counts(pool, NOW, "22366")  # type: ignore[arg-type]
+
+
 def test_queue_pages_on_the_server_corroborated_first(pool: ConnectionPool, seeded: seed.Seeded) -> None:
     total, first = q.queue(pool, q.QueueFilter(), NOW, 0, 12)
     assert total == 40 and len(first) == 12
