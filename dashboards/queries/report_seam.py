@@ -49,4 +49,5 @@ def counts(pool: ConnectionPool, now: datetime, tz: ZoneInfo, wards: Sequence[st
     if wards is None:
         tiles = found.report_tiles(pool, now, tz)
         return ReportCounts(tiles.open, tiles.overdue, tiles.paused, tiles.received_today)
-    return ReportCounts(*found.open_counts(pool, now, list(wards)), None)
+    open_, overdue, paused = found.open_counts(pool, now, list(wards))
+    return ReportCounts(open_, overdue, paused, None)
