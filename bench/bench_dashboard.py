@@ -27,6 +27,7 @@ from psycopg import sql
 
 from dashboards import context
 from dashboards.app import create_app
+from dashboards.queries import wards
 from dashboards.queries.devices import DeviceFilter
 from dashboards.theme import DARK
 from dashboards.views import devices as devices_view
@@ -124,6 +125,8 @@ def run(devices: int, days: int, markers: int, runs: int, freeze: bool = False) 
         if freeze:       # what a worker would do once its app is built: keep the import-time heap out of every GC pass
             gc.freeze()
         opts = {"lang": "vi", "theme": "dark", "ward": None}
+        areas = wards.areas(pool)
+        ward_scene = wall.resolve({"ward": "22366"}, opts, areas)   # as the map's callback resolves the browser's
         _, known = wall_map.update(pool, now, {"ward": None}, None, DARK, "vi", None)
         _, ward_known = ward_view.ward_overview(ioc, {"code": "22366"}, now)[1:3]
         cases: dict[str, Callable[[], Any]] = {
@@ -134,10 +137,10 @@ def run(devices: int, days: int, markers: int, runs: int, freeze: bool = False) 
             f"wall: map tick after the first figure ({markers} markers)": lambda: wall_map.update(
                 pool, now, {"ward": None}, known, DARK, "vi", None)[0],
             "wall: scene change (map patch)": lambda: wall_map.update(
-                pool, now, {"ward": "22366"}, known, DARK, "vi", None)[0],
+                pool, now, ward_scene, known, DARK, "vi", None)[0],
             f"wall: map tick, a device changed state ({markers} markers)": Flapping(pool, conn, now,
                                                                                    "camera-22333-0001"),
-            "wall: scene rotation": lambda: wall.next_scene({"i": 0}, opts, ["22333", "22366"]),
+            "wall: scene rotation": lambda: wall.next_scene({"i": 0}, opts, wards.areas(pool)),
             "ward: overview, first load (map, devices, reports)": lambda: ward_view.ward_overview(
                 ioc, {"code": "22366"}, now),
             "ward: overview, refresh": lambda: ward_view.ward_overview(ioc, {"code": "22366"}, now, ward_known),

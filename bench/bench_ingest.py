@@ -17,9 +17,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 import paho.mqtt.client as mqtt
@@ -31,6 +32,9 @@ sys.path.insert(0, str(REPO))
 
 from ioc import config, migrate, stack  # noqa: E402
 from ioc.mqtt import MqttTarget, make_client  # noqa: E402
+
+if TYPE_CHECKING:
+    from pipelines.ingest.message import Message
 
 
 # -- the publisher (a separate process) -------------------------------------------------------------------------
@@ -154,13 +158,13 @@ def ours(url: str, db_url: str, n: int, rate: float, state: Path) -> tuple[float
     times = {"first": 0.0, "last": 0.0, "stored": 0}
     finished = threading.Event()
 
-    def on_commit(batch: list[object]) -> None:
+    def on_commit(batch: Sequence[Message]) -> None:
         now = datetime.now(UTC)
         if not times["first"]:   # like (a): from the first message received to the last one committed
-            times["first"] = batch[0].received_at.timestamp()  # type: ignore[attr-defined]
+            times["first"] = batch[0].received_at.timestamp()
         times["last"] = now.timestamp()
         for msg in batch:
-            for rec in msg.result.records:  # type: ignore[attr-defined]
+            for rec in msg.result.records:
                 latencies.append((now - rec.ts).total_seconds() * 1000)
         times["stored"] += len(batch)
         if times["stored"] >= n:

@@ -1,7 +1,9 @@
 """Memory of the wall over time in headless Chromium: does the browser stay flat for hours?
 
     .venv/bin/python -m bench.bench_wall_memory [--duration 600] [--interval 30] [--rotate 30] [--markers 2000]
-    one hour:  .venv/bin/python -m bench.bench_wall_memory --duration 3600 --interval 60 --out docs/wall-memory
+    one hour:  .venv/bin/python -m bench.bench_wall_memory --duration 3600 --interval 60 --out docs/wall-memory \
+                   --snapshots /tmp/wall-heap
+    faster:    add --tick-ms 1000 (updates five times as often as a wall does: an hour shows five hours of updates)
     again:     .venv/bin/python -m bench.bench_wall_memory --summarise docs/wall-memory.csv
 
 Seeds a throw-away database, serves the app in-process and opens two walls, each in its own headless Chromium, with
@@ -14,6 +16,10 @@ Meanwhile a device goes offline and back every 7 s (so the map changes), and the
 wall shows its normal, not its stale, state). Every ``interval`` seconds each browser collects garbage and reports,
 through the Chrome DevTools Protocol, its used JS heap, DOM nodes and JS event listeners. Prints the samples, the
 linear trend per hour and, with ``--out``, writes them as CSV plus a plotted PNG (drawn by the same Chromium).
+
+With ``--snapshots DIR`` each browser's heap is also snapshotted after the warm-up, half-way and at the end
+(``bench.heap_snapshot``): the growth by kind of memory (compiled code, JS objects, DOM...) and the objects allocated
+between the first two snapshots that are still alive at the last, which is what a leak would be.
 """
 
 from __future__ import annotations
@@ -33,9 +39,10 @@ from plotly.subplots import make_subplots
 from selenium import webdriver
 from werkzeug.serving import make_server
 
+from bench import heap_snapshot
 from bench.bench_dashboard import bench_database
 from dashboards.app import create_app
-from ioc import config
+from ioc import config, db
 from ioc.security import keys
 from ioc.stack._proc import free_port
 from tests.dashboards import seed
@@ -53,11 +60,11 @@ class Sample:
     listeners: int
 
 
-def keep_alive(url: str, device_id: str, stop: threading.Event) -> None:
+def keep_alive(url: str, device_id: str, stop: threading.Event, every_s: float = FLIP_S) -> None:
     """A device going offline and online again, and an ingester that keeps reporting, while the walls are watched."""
     with psycopg.connect(url, autocommit=True) as conn:
         online = True
-        while not stop.wait(FLIP_S):
+        while not stop.wait(every_s):
             online = not online
             conn.execute("UPDATE devices SET online = %s, last_data_at = now() WHERE device_id = %s",
                          [online, device_id])
@@ -113,6 +120,21 @@ def summary(samples: list[Sample]) -> list[str]:
     return lines
 
 
+def snapshot_marks(duration: float) -> list[float]:
+    """When to snapshot: after the warm-up, half-way through what follows, and at the end."""
+    first = WARM_UP_S if duration >= 2 * WARM_UP_S else duration / 3
+    return [first, (first + duration) / 2, duration]
+
+
+def take_snapshots(drivers: dict[str, webdriver.Chrome], folder: Path, elapsed: float,
+                   into: dict[str, list[tuple[str, heap_snapshot.Snapshot]]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, driver in drivers.items():
+        path = heap_snapshot.take(driver, folder / f"{name}-{elapsed:.0f}s.heapsnapshot")
+        into.setdefault(name, []).append((f"{elapsed / 60:.0f} min", heap_snapshot.read(path)))
+    print(f"{elapsed:6.0f} s  heap snapshots taken", flush=True)
+
+
 def write_outputs(samples: list[Sample], out: Path, driver: webdriver.Chrome, title: str) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.with_suffix(".csv").open("w", newline="") as f:
@@ -147,6 +169,9 @@ def main() -> None:
     ap.add_argument("--devices", type=int, default=300)
     ap.add_argument("--days", type=int, default=2)
     ap.add_argument("--markers", type=int, default=2000)
+    ap.add_argument("--tick-ms", type=int, default=5000, help="the walls' update interval (theirs is 5000)")
+    ap.add_argument("--snapshots", type=Path, metavar="DIR",
+                    help="heap snapshots after the warm-up, half-way and at the end, kept in DIR, and their report")
     ap.add_argument("--out", type=Path, help="write <out>.csv and <out>.png")
     ap.add_argument("--summarise", type=Path, metavar="CSV", help="only print the summary of an earlier run's CSV")
     args = ap.parse_args()
@@ -157,15 +182,20 @@ def main() -> None:
         return
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per callback
     samples: list[Sample] = []
+    snapshots: dict[str, list[tuple[str, heap_snapshot.Snapshot]]] = {}
     with bench_database(args.devices, args.days, extra_markers=max(0, args.markers - args.devices)) as url:
-        app = create_app(config.load(database_url=url))
+        pool = db.pool(url, max_size=4)   # the bench's: closed before its database is dropped
+        app = create_app(config.load(database_url=url), pool)
+        from dashboards.pages import wall as wall_page  # only importable once an app has registered the pages
+        wall_page.TICK_MS = args.tick_ms
         port = free_port()
         server = make_server("127.0.0.1", port, app.server, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         with psycopg.connect(url, autocommit=True) as conn:
             _, token = keys.add(conn, "memory bench", "bench", kiosk=True)
         stop = threading.Event()
-        threading.Thread(target=keep_alive, args=(url, "camera-22333-0001", stop), daemon=True).start()
+        flip_s = FLIP_S * args.tick_ms / 5000   # the map changes as often per update as at the walls' pace
+        threading.Thread(target=keep_alive, args=(url, "camera-22333-0001", stop, flip_s), daemon=True).start()
         walls = {"static": f"/wall?kiosk={token}", "rotate": f"/wall?rotate={args.rotate}&kiosk={token}"}
         drivers = {name: browser() for name in walls}
         try:
@@ -177,6 +207,7 @@ def main() -> None:
                 errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
                 if errors:
                     raise SystemExit(f"{name} wall has console errors: {errors}")
+            marks = snapshot_marks(args.duration) if args.snapshots else []
             start = time.monotonic()
             while True:
                 elapsed = time.monotonic() - start
@@ -185,20 +216,31 @@ def main() -> None:
                 print(f"{elapsed:6.0f} s  " + "   ".join(
                     f"{s.wall}: heap {s.heap_mb:6.2f} MB, {s.dom_nodes:6d} nodes, {s.listeners:5d} listeners"
                     for s in row), flush=True)
+                if marks and elapsed >= marks[0]:
+                    marks.pop(0)
+                    take_snapshots(drivers, args.snapshots, elapsed, snapshots)
                 if elapsed >= args.duration:
+                    if marks:   # a short run whose snapshots took longer than its samples: the last one now
+                        marks.clear()
+                        take_snapshots(drivers, args.snapshots, time.monotonic() - start, snapshots)
                     break
                 time.sleep(min(args.interval, max(1.0, args.duration - elapsed)))
             if args.out:
                 write_outputs(samples, args.out, drivers["static"],
                               f"Wall in headless Chromium, {samples[-1].elapsed_s / 60:.0f} min, "
-                              f"{args.markers:,} markers, updates every 5 s, rotating wall: {args.rotate} s per scene")
+                              f"{args.markers:,} markers, updates every {args.tick_ms / 1000:g} s, "
+                              f"rotating wall: {args.rotate} s per scene")
         finally:
             stop.set()
             for driver in drivers.values():
                 driver.quit()
             server.shutdown()
+            pool.close()
     print(f"\n{len(samples) // 2} samples per wall over {samples[-1].elapsed_s:.0f} s")
     print("\n".join(summary(samples)))
+    for wall, taken in snapshots.items():
+        print(f"\n{wall} wall, heap snapshots (bench.heap_snapshot; files in {args.snapshots}):")
+        print("\n".join(heap_snapshot.report(taken)))
     if args.out:
         print(f"wrote {args.out.with_suffix('.csv')} and {args.out.with_suffix('.png')}")
 
