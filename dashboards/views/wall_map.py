@@ -27,10 +27,10 @@ def view(pool: ConnectionPool, scene: dict[str, Any]) -> maps.MapView:
 
 def figure(pool: ConnectionPool, now: datetime, scene: dict[str, Any], theme: Theme, lang: str,
            tiles_url: str | None) -> dict[str, Any]:
-    """Every device, station, access point and open report of the scene's province (with one province: all of
-    them; a ward scene moves the view and keeps its neighbours), and the wards that hold devices."""
+    """The devices, stations, access points and open reports of the scene's wards (the city view's: all of them),
+    so the legend counts what the tiles count, over the outlines of its province's wards for context."""
     area = scene.get("area_codes")
-    src = maplayers.load(pool, now, ward_codes=area or wards.with_devices(pool) or None, scope=area)
+    src = maplayers.load(pool, now, ward_codes=area or wards.with_devices(pool) or None, scope=scene.get("codes"))
     return maps.figure(src, theme, lang, tiles_url, view(pool, scene))
 
 

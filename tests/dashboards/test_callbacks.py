@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 import psycopg
 import pytest
@@ -137,6 +140,14 @@ def test_wall_of_two_cities_frames_and_counts_one_city_at_a_time(db: psycopg.Con
     assert fig["layout"]["uirevision"] == "scene:Tỉnh Đồng Nai"
     drawn = {t["uid"]: t["name"] for t in fig["data"] if str(t.get("uid", "")).startswith("devices-")}
     assert drawn["devices-online"].endswith("(5)")                 # the legend counts Đồng Xoài's devices only
+    fig, _ = wall_map.update(pool, datetime.now(UTC), wall.resolve({"ward": "25210"}, OPTS, areas), None,
+                             DARK, "vi", None)
+    in_ward = db.execute("SELECT count(*) FROM devices WHERE ward_code = '25210' AND online").fetchone()[0]
+    drawn = {t["uid"]: t for t in fig["data"] if str(t.get("uid", "")).startswith("devices-")}
+    assert 0 < in_ward < 5 and drawn["devices-online"]["name"].endswith(f"({in_ward})")   # the ward's, as its tiles
+    assert _points(drawn["devices-online"]) == in_ward
+    outlines = next(t for t in fig["data"] if t["type"] == "choroplethmap")
+    assert sorted(outlines["locations"]) == ["25195", "25210"]                             # its province around it
 
 
 def test_feed_says_what_happened_before_the_device_name() -> None:
@@ -148,6 +159,14 @@ def test_feed_says_what_happened_before_the_device_name() -> None:
     texts = [li.children[1].children for li in items]
     assert texts == [f"Mất kết nối · {long_name}", "Đỗ xe sai quy định · Camera 2"]     # newest first
     assert items[0].children[0].children == "10:01:00"                                   # local time
+
+
+def _points(trace: dict[str, Any]) -> int:
+    """How many points a trace draws: its ``lon`` is a list, or plotly's typed array ({"dtype", "bdata"})."""
+    lon = trace["lon"]
+    if isinstance(lon, dict):
+        return len(np.frombuffer(base64.b64decode(lon["bdata"]), dtype=lon["dtype"]))
+    return len(lon)
 
 
 def _ops(patch: object) -> list[tuple[object, ...]]:
@@ -174,9 +193,11 @@ def test_wall_map_sends_a_figure_once_then_small_patches(db: psycopg.Connection,
     assert touched == {"devices-online", "devices-offline"}  # one device moved between two state traces
     assert len(to_json(patch)) < len(to_json(fig)) / 3 and "FeatureCollection" not in to_json(patch)
 
+    # a ward scene draws the ward's devices only; its reports (none here) are a trace fewer: the whole figure again
     moved, _ = wall_map.update(pool, now, {"ward": "22366", "codes": ["22366"]}, known2, DARK, "vi", None)
-    assert {("layout", "map"), ("layout", "uirevision")} <= set(_ops(moved))
-    assert "scene:22366" in to_json(moved)
+    assert isinstance(moved, dict) and moved["layout"]["uirevision"] == "scene:22366"
+    shown = sum(_points(t) for t in moved["data"] if str(t.get("uid", "")).startswith("devices-"))
+    assert shown == db.execute("SELECT count(*) FROM devices WHERE ward_code = '22366'").fetchone()[0] < 36
 
     db.execute("INSERT INTO devices (device_id, kind, location, ward_code, registered) "
                "VALUES ('camera-new', 'camera', ST_SetSRID(ST_Point(109.19, 12.25), 4326), '22402', true)")
