@@ -94,7 +94,7 @@ def wifi_tile(snap: WallSnapshot, lang: str) -> Tile:
         return Tile("wifi", title, fmt.BLANK, [last_week], t("wall.wifi.none", lang), stale=True)
     age = _age(snap.now, w.as_of)
     change = (w.clients_now / w.clients_last_week - 1) if w.clients_last_week else None
-    detail = [last_week, html.Br(), fmt.percent(change, lang)]
+    detail = [last_week] if change is None else [last_week, html.Br(), fmt.percent(change, lang)]
     stale = age is not None and age > WIFI_FRESH_S
     caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else t(
         "wall.wifi.aps", lang, n=fmt.number(w.access_points, lang))

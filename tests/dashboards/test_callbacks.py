@@ -17,7 +17,7 @@ from dash._utils import to_json
 from psycopg_pool import ConnectionPool
 
 from dashboards import context
-from dashboards.queries import report_seam, wards
+from dashboards.queries import report_seam, rollups, wards
 from dashboards.theme import DARK
 from dashboards.views import devices as devices_view
 from dashboards.views import wall, wall_map
@@ -262,3 +262,16 @@ def test_ward_overview_maps_the_ward_and_counts_its_reports(db: psycopg.Connecti
     assert '"4"' in text and '"2"' in text and "Overdue" in text
     again = ward_view.ward_overview(ioc, {"code": "22366", "lang": "en"}, datetime.now(UTC), known)
     assert again[1] is no_update  # nothing changed: nothing sent
+
+
+def test_wifi_tile_compares_with_last_week_only_when_there_was_a_last_week() -> None:
+    now = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+
+    def detail(last_week: float | None) -> str:
+        snap = wall.WallSnapshot(now, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                                 rollups.WifiCompare(420.0, now, 25, last_week), pd.DataFrame(), None,  # type: ignore[arg-type]
+                                 None)
+        return json.dumps(wall.wifi_tile(snap, "vi").detail, ensure_ascii=False,
+                          default=lambda c: c.to_plotly_json())
+    assert "+5" in detail(400.0) and "Cùng giờ tuần trước: 400" in detail(400.0)
+    assert "Cùng giờ tuần trước: —" in detail(None) and detail(None).count("—") == 1   # no "—" for a change
