@@ -13,7 +13,7 @@ import dash
 from dash import Dash, html
 from psycopg_pool import ConnectionPool
 
-from dashboards import auth, context
+from dashboards import auth, context, csp
 from dashboards.api import api_blueprint
 from dashboards.health import health_blueprint
 from ioc import stack
@@ -42,6 +42,7 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
     app.server.register_blueprint(health_blueprint())
     app.server.register_blueprint(__import__("dashboards.api.open311").api.open311.open311_blueprint())
     auth.install(app)   # default deny for every route, page and callback (docs/security.md)
+    csp.install(app)
     _bind_callbacks(app)
     return app
 
