@@ -50,13 +50,23 @@ def shot(browser: Any, name: str) -> None:
     assert browser.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
+# Read in one script call: the wall re-renders tiles and legend every tick, and an element found in one WebDriver call
+# can be gone by the next (a stale element reference on a loaded machine).
+_INNER_TEXT = "const el = document.querySelector(arguments[0]); return el ? el.innerText : null;"
+
+
 def text(browser: Any, selector: str) -> str:
-    return str(browser.find_element(selector).text)
+    browser.wait_for_element(selector)
+    found = browser.driver.execute_script(_INNER_TEXT, selector)
+    assert found is not None, f"{selector} is gone"
+    return str(found)
 
 
 def legend(browser: Any, selector: str) -> str:
-    found = browser.driver.find_elements(By.CSS_SELECTOR, f"{selector} .legend")
-    return str(found[0].text) if found else ""
+    """The legend's entries, a line each (plotly's legend is SVG, which has no innerText)."""
+    return str(browser.driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0] + ' .legend .legendtext'), t => t.textContent)"
+        ".join('\\n');", selector))
 
 
 def test_wall_shows_tiles_map_feed_and_clock(dash_duo: Any, db: psycopg.Connection, settings: Settings,
