@@ -6,6 +6,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ioc import config, stack
 
@@ -48,6 +49,14 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval:
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or predicate}")
+
+
+def inner_text(driver: Any, selector: str) -> str | None:
+    """The element's rendered text, read in one script call (None: not there). A ticking wall re-renders its tiles,
+    so an element found by one WebDriver call can be gone by the next (a stale element reference under load)."""
+    found = driver.execute_script("const el = document.querySelector(arguments[0]); return el ? el.innerText : null;",
+                                  selector)
+    return None if found is None else str(found)
 
 
 def publish_all(mqtt_url: str, messages: list[tuple[str, bytes]], client_id: str = "", qos: int = 1,

@@ -17,7 +17,7 @@ from dashboards.app import create_app
 from ioc.config import Settings
 from tests.dashboards import access, seed
 from tests.dashboards.conftest import SCREENSHOTS
-from tests.support import wait_until
+from tests.support import inner_text, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -50,16 +50,11 @@ def shot(browser: Any, name: str) -> None:
     assert browser.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
-# Read in one script call: the wall re-renders tiles and legend every tick, and an element found in one WebDriver call
-# can be gone by the next (a stale element reference on a loaded machine).
-_INNER_TEXT = "const el = document.querySelector(arguments[0]); return el ? el.innerText : null;"
-
-
 def text(browser: Any, selector: str) -> str:
     browser.wait_for_element(selector)
-    found = browser.driver.execute_script(_INNER_TEXT, selector)
+    found = inner_text(browser.driver, selector)
     assert found is not None, f"{selector} is gone"
-    return str(found)
+    return found
 
 
 def legend(browser: Any, selector: str) -> str:

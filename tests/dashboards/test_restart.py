@@ -15,7 +15,7 @@ from ioc.config import Settings
 from ioc.stack._proc import free_port
 from tests.dashboards import access, seed
 from tests.dashboards.test_browser import TILE, wall_size
-from tests.support import wait_until
+from tests.support import inner_text, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def badge_on(browser: Any) -> bool:
 
 
 def devices_tile(browser: Any) -> str:
-    return str(browser.find_element(f"{TILE.format('devices')} .ioc-tile-value").text)
+    return inner_text(browser.driver, f"{TILE.format('devices')} .ioc-tile-value") or ""
 
 
 def test_wall_reconnects_after_a_server_restart(dash_br: Any, db: psycopg.Connection, settings: Settings,
