@@ -175,6 +175,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="write <out>.csv and <out>.png")
     ap.add_argument("--summarise", type=Path, metavar="CSV", help="only print the summary of an earlier run's CSV")
     args = ap.parse_args()
+    if args.tick_ms < 500:
+        ap.error(f"--tick-ms {args.tick_ms}: a wall cannot update faster than every 500 ms (a callback takes ~200)")
     if args.summarise:
         with args.summarise.open() as f:
             print("\n".join(summary([Sample(r["wall"], float(r["elapsed_s"]), float(r["heap_mb"]),
@@ -187,6 +189,7 @@ def main() -> None:
         pool = db.pool(url, max_size=4)   # the bench's: closed before its database is dropped
         app = create_app(config.load(database_url=url), pool)
         from dashboards.pages import wall as wall_page  # only importable once an app has registered the pages
+        flip_s = FLIP_S * args.tick_ms / wall_page.TICK_MS   # as many map changes per update as at the walls' pace
         wall_page.TICK_MS = args.tick_ms
         port = free_port()
         server = make_server("127.0.0.1", port, app.server, threaded=True)
@@ -194,7 +197,6 @@ def main() -> None:
         with psycopg.connect(url, autocommit=True) as conn:
             _, token = keys.add(conn, "memory bench", "bench", kiosk=True)
         stop = threading.Event()
-        flip_s = FLIP_S * args.tick_ms / 5000   # the map changes as often per update as at the walls' pace
         threading.Thread(target=keep_alive, args=(url, "camera-22333-0001", stop, flip_s), daemon=True).start()
         walls = {"static": f"/wall?kiosk={token}", "rotate": f"/wall?rotate={args.rotate}&kiosk={token}"}
         drivers = {name: browser() for name in walls}
