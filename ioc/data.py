@@ -42,18 +42,24 @@ def _installed_data(dist: metadata.Distribution) -> Path | None:
     return None
 
 
-def _distribution() -> metadata.Distribution | None:
-    try:
-        return metadata.distribution(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        return None
+def _owns(dist: metadata.Distribution, module: Path) -> bool:
+    """Whether ``module`` is a file ``dist`` installed (its RECORD lists it at that place)."""
+    return any(file.name == module.name and Path(str(dist.locate_file(file))).resolve() == module
+               for file in dist.files or ())
+
+
+def _distribution(module: Path) -> metadata.Distribution | None:
+    """The installed smartward-ioc this very module came from: with several on the path (another venv's site-packages
+    on PYTHONPATH, a --user install beside a venv), the first one found may hold other files than ours."""
+    return next((d for d in metadata.distributions(name=DISTRIBUTION) if _owns(d, module)), None)
 
 
 @cache
 def data_root() -> Path:
     """The folder holding the shipped data files (``boundaries/``, ``poi/``, ``fleets/``, …)."""
-    found = _checkout_data(Path(__file__).resolve().parent)
-    if found is None and (dist := _distribution()) is not None:
+    module = Path(__file__).resolve()
+    found = _checkout_data(module.parent)
+    if found is None and (dist := _distribution(module)) is not None:
         found = _installed_data(dist)
     if found is None:
         raise DataFileMissing(f"the data folder of {DISTRIBUTION} was not found: neither a source checkout's data/ "

@@ -87,14 +87,19 @@ def test_a_missing_data_file_is_named(tmp_path: Path) -> None:
     assert isinstance(err.value, IocError)      # the CLI prints it as one line
 
 
+def _site(prefix: Path) -> Path:
+    return prefix / "lib" / "python3.11" / "site-packages"
+
+
 def _installed(prefix: Path, record: list[str]) -> metadata.Distribution:
     """A real installed layout: dist-info with its RECORD in site-packages, data files under share/."""
-    site = prefix / "lib" / "python3.11" / "site-packages"
+    site = _site(prefix)
     info = site / "smartward_ioc-0.1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: smartward-ioc\nVersion: 0.1.0\n", encoding="utf-8")
     (info / "RECORD").write_text("".join(f"{line},,\n" for line in record), encoding="utf-8")
     (site / "ioc").mkdir()
+    (site / "ioc" / "data.py").write_text("", encoding="utf-8")
     shared = prefix / "share" / "smartward-ioc" / "data"
     (shared / "poi").mkdir(parents=True)
     (shared / "README.md").write_text("# data\n", encoding="utf-8")
@@ -105,6 +110,19 @@ def test_an_installed_wheel_reads_the_data_its_record_lists(tmp_path: Path) -> N
     dist = _installed(tmp_path, ["ioc/__init__.py", "../../../share/smartward-ioc/data/README.md",
                                  "../../../share/smartward-ioc/data/poi/nhatrang_poi_osm.geojson"])
     assert data._installed_data(dist) == tmp_path.resolve() / "share" / "smartward-ioc" / "data"
+
+
+def test_the_data_comes_from_the_install_that_holds_the_running_module(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two installs on the path (another venv's site-packages on PYTHONPATH): the first found is not ours.
+    record = ["ioc/data.py", "../../../share/smartward-ioc/data/README.md"]
+    for name in ("other", "ours"):
+        _installed(tmp_path / name, record)
+    monkeypatch.syspath_prepend(str(_site(tmp_path / "ours")))
+    monkeypatch.syspath_prepend(str(_site(tmp_path / "other")))
+    dist = data._distribution((_site(tmp_path / "ours") / "ioc" / "data.py").resolve())
+    assert dist is not None
+    assert data._installed_data(dist) == (tmp_path / "ours" / "share" / "smartward-ioc" / "data").resolve()
 
 
 def test_an_install_without_its_data_is_not_mistaken_for_one(tmp_path: Path) -> None:
