@@ -1,6 +1,6 @@
 """Old (pre-2025) wards to current wards: the mapping table and the pure roll-up of figures kept by old ward.
 
-Apportioning a split old ward (3 of the 75 rows in the shared mapping): an explicit ``weight`` per (old, new) row
+Apportioning a split old ward (3 of the 75 rows in the shipped mapping): an explicit ``weight`` per (old, new) row
 when every row of that old ward has one, normalised to sum to 1; the weights can come from geometry with
 :func:`area_weights` (share of the old ward's area inside each new ward, in metres). Without weights: an equal
 split. Either way each old ward's shares sum to 1, so totals are preserved; figures of an old ward the mapping
@@ -21,7 +21,7 @@ from layers.crs import metric_crs
 
 KEY = ["old_city", "old_ward"]
 COLUMNS = ["old_province", "old_city", "old_ward", "old_code", "new_ward_code", "weight"]
-# column of the shared CSV (shared/data/boundaries/ward_mapping_pre2025_to_2025.csv) -> ours
+# column of the shipped CSV (data/boundaries/ward_mapping_pre2025_to_2025.csv) -> ours
 _CSV_NAMES = {"former_province": "old_province", "former_city": "old_city", "former_ward": "old_ward",
               "former_ward_code": "old_code", "new_ward_code": "new_ward_code", "weight": "weight"}
 

@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from ioc.errors import ImportDataError
 from layers.crs import WGS84
 
-# Column names tried in order when no field is given; the first set matches shared/data/boundaries/wards_2025.geojson.
+# Column names tried in order when no field is given; the first set matches data/boundaries/wards_2025.geojson.
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "code": ("new_ward_code", "code", "ward_code", "ma_xa", "ma"),
     "name": ("new_ward_name", "name", "ward_name", "ten_xa", "ten"),

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ioc import stack
 from ioc.config import Settings
+from ioc.data import data_path
 from ioc.errors import ConfigError, IocError
 from ioc.mqtt import MqttTarget
 from sensors.fleet import Fleet, load
@@ -51,8 +52,8 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--heartbeat", callback=_duration, default="5m", show_default=True, help="status heartbeat period")
 @click.option("--backfill", callback=_duration, help="publish this much history up to now (e.g. 30d), then exit")
 @click.option("--seed", type=int, default=0, show_default=True, help="same seed, same messages")
-@click.option("--pm25-csv", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CSV,
-              show_default=True, help="the hourly PM2.5 series environment stations replay")
+@click.option("--pm25-csv", type=click.Path(dir_okay=False, path_type=Path), default=lambda: data_path(DEFAULT_CSV),
+              show_default=f"data/{DEFAULT_CSV}", help="the hourly PM2.5 series environment stations replay")
 @click.option("--devices-per-connection", type=click.IntRange(1, 10_000), default=100, show_default=True,
               help="devices sharing one MQTT connection (and its one last will); 1: a will per device")
 @click.option("--max-inflight", type=click.IntRange(1, 65_535), default=100, show_default=True,

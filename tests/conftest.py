@@ -21,8 +21,6 @@ from ioc import config, migrate, stack
 from ioc import db as ioc_db
 from tests.support import StackHandle, service_dir
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 _counter = itertools.count()
 
 # A developer's shell must not leak into tests; the harness passes settings explicitly.
@@ -51,13 +49,6 @@ def pytest_setup_options() -> object:
         options.add_argument(arg)
     options.binary_location = "/usr/bin/chromium"
     return options
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"the shared data folder is missing: expected {SHARED}")
-    return SHARED
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ import click
 
 from ioc import db, migrate, stack
 from ioc.config import Settings, log_settings
+from ioc.data import data_path
 from ioc.errors import IocError
 from ioc.security import users
 
@@ -26,8 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ioc.demo")
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / "data"
-FLEETS = (DATA / "fleets" / "dong_xoai.yaml", DATA / "fleets" / "nha_trang.yaml")
+FLEETS = ("fleets/dong_xoai.yaml", "fleets/nha_trang.yaml")  # shipped data files (ioc.data)
 
 
 @dataclass
@@ -64,7 +64,7 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     try:
         children.append(_spawn("ingester", ["ingest"], ingester_env))
         children.append(_spawn("dashboard", ["serve"], env))
-        for fleet in FLEETS:
+        for fleet in map(data_path, FLEETS):
             args = ["simulate", "--fleet", str(fleet), "--seed", "1"]
             children.append(_spawn(f"simulator {fleet.stem}", args, gateway_env))
             if backfill:
@@ -105,7 +105,7 @@ def _print_admin(password: str | None) -> None:
 def _load_synthetic_demo_sets(env: dict[str, str]) -> None:
     """The SYNTHETIC field reports and procedure KPIs (their READMEs say so), through the normal import commands."""
     for name, args in (("procedure KPIs", ["kpis", "demo-data"]),
-                       ("field reports", ["reports", "import", str(DATA / "reports" / "demo_reports.csv")])):
+                       ("field reports", ["reports", "import", str(data_path("reports/demo_reports.csv"))])):
         done = subprocess.run([sys.executable, "-m", "ioc.cli", *args], env=env, cwd=REPO, check=False,
                               capture_output=True, text=True)
         if done.returncode != 0:
@@ -129,12 +129,12 @@ def _load_geography_and_fleets(conn: psycopg.Connection) -> None:
     from layers.wards import import_wards_file
     from sensors.fleet import load, register
 
-    wards = import_wards_file(conn, DATA / "boundaries" / "wards_2025.geojson", fields=Fields(None, None, None, None),
+    wards = import_wards_file(conn, data_path("boundaries/wards_2025.geojson"), fields=Fields(None, None, None, None),
                               valid_from=date(2025, 7, 1), valid_to=None, assume_crs=None)
     log.info("wards: %d new, %d updated", wards.inserted, wards.updated)
-    mapping_file = DATA / "boundaries" / "ward_mapping_pre2025_to_2025.csv"
+    mapping_file = data_path("boundaries/ward_mapping_pre2025_to_2025.csv")
     import_mapping(conn, read_mapping(mapping_file), source=mapping_file.name)
-    for path in FLEETS:
+    for path in map(data_path, FLEETS):
         log.info("fleet %s: %d devices registered", path.stem, register(conn, load(path)))
     report = assign_devices(conn)
     log.info("devices placed in wards: %s", report.summary())

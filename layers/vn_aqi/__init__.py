@@ -1,6 +1,6 @@
 """VN_AQI, Vietnam's air quality index (Decision 1459/QĐ-TCMT, 12 Nov 2019): pure functions, no I/O.
 
-Not the US-EPA AQI: other breakpoints, and the segments touch end to end. See ``shared/spec/vn-aqi.md``.
+Not the US-EPA AQI: other breakpoints, and the segments touch end to end. See ``docs/vn-aqi.md``.
 All concentrations are µg/m³, CO included (:func:`mg_to_ug` converts station mg/m³).
 """
 

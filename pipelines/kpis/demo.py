@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ioc.data import data_path
 from pipelines.kpis import demo_rows, periods
 
-MODEL = Path(__file__).resolve().parents[2] / "data" / "kpis" / "model.yaml"
+MODEL = "kpis/model.yaml"  # a shipped data file (ioc.data)
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class Place:
     old_wards: tuple[tuple[str, str], ...]   # (old_city, old_ward) that merged into it
 
 
-def load_model(path: Path = MODEL) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
+def load_model(path: Path | None = None) -> dict[str, Any]:
+    with (path or data_path(MODEL)).open(encoding="utf-8") as fh:
         return dict(yaml.safe_load(fh))
 
 

@@ -8,15 +8,15 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from ioc.data import data_path
 from pipelines.kpis import demo
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-WARDS = DATA / "boundaries" / "wards_2025.geojson"
-MAPPING = DATA / "boundaries" / "ward_mapping_pre2025_to_2025.csv"
+WARDS = "boundaries/wards_2025.geojson"
+MAPPING = "boundaries/ward_mapping_pre2025_to_2025.csv"
 
 
 def generate(out: Path, now: datetime, tz: ZoneInfo, scale: float = 1.0) -> list[Path]:
-    return demo.write_files(out, demo.places(WARDS, MAPPING), now, tz, scale)
+    return demo.write_files(out, demo.places(data_path(WARDS), data_path(MAPPING)), now, tz, scale)
 
 
 def load_geography(conn: psycopg.Connection) -> None:
@@ -26,6 +26,7 @@ def load_geography(conn: psycopg.Connection) -> None:
     from layers.wardfile import Fields
     from layers.wards import import_wards_file
 
-    import_wards_file(conn, WARDS, fields=Fields(None, None, None, None), valid_from=date(2025, 7, 1),
+    import_wards_file(conn, data_path(WARDS), fields=Fields(None, None, None, None), valid_from=date(2025, 7, 1),
                       valid_to=None, assume_crs=None)
-    import_mapping(conn, read_mapping(MAPPING), source=MAPPING.name)
+    mapping = data_path(MAPPING)
+    import_mapping(conn, read_mapping(mapping), source=mapping.name)

@@ -2,7 +2,7 @@
 
 The ingester calls :func:`parse` on every message and stores the records and dead-letters the rejections; the
 simulators and device helpers call :func:`encode`, so a simulated message always parses. The contract itself is
-``shared/spec/mqtt-contract.md``; this package implements it, and :data:`FIELDS` is its table of ranges.
+``docs/mqtt-contract.md``; this package implements it, and :data:`FIELDS` is its table of ranges.
 """
 
 from ._encode import encode, encode_many, encode_payload, last_will

@@ -1,4 +1,4 @@
-"""``fleet generate``: a city's demo fleet from the real 2025 ward polygons and, where the shared data has them, the
+"""``fleet generate``: a city's demo fleet from the real 2025 ward polygons and, where the shipped data has them, the
 real places of the city (Nha Trang). Seeded: the same inputs give the same file.
 
 Cameras: Đồng Xoài's mix by default (205 city-owned smart cameras, 1 PTZ, 526 socialized, 327 shared by
@@ -14,18 +14,20 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ioc.data import data_path
+
 from ._model import Device, Fleet
 from ._places import POI_FILE, WARDS_FILE, Poi, Ward, read_pois, read_wards
 from ._placing import Placer
 from ._sites import hotspots_and_aps, stations
 
 DEFAULT_SEED = 2025
-KNOWN_POIS = {"Nha Trang": POI_FILE}  # the only city the shared data has places for
+KNOWN_POIS = {"Nha Trang": POI_FILE}  # the only city the shipped data has places for
 SOURCE = ("ward polygons: Bản đồ hành chính tham khảo, NXB Tài nguyên – Môi trường và Bản đồ Việt Nam, via "
           "thanglequoc/vietnamese-provinces-database (MIT)")
 OSM_SOURCE = "; places: © OpenStreetMap contributors, ODbL 1.0"
 
-# Which real places a camera of each class stands at. The shared POI file has no road network, so junction
+# Which real places a camera of each class stands at. The shipped POI file has no road network, so junction
 # cameras stand at the street-front places (hotels, restaurants, shops) that line the main streets.
 CAMERA_PLACES = {
     "budget": ("police", "supermarket", "mall", "hospital", "attraction", "museum", "university"),
@@ -69,13 +71,16 @@ def generate(
     seed: int = DEFAULT_SEED,
     cameras: int | None = None,
     stations_count: int | None = None,
-    wards_path: Path = WARDS_FILE,
+    wards_path: Path | None = None,
     poi_path: Path | None = None,
     name: str | None = None,
 ) -> Fleet:
-    """The demo fleet of ``city`` (a ``former_city_en`` of the ward file, e.g. "Dong Xoai", "Nha Trang")."""
-    wards = read_wards(wards_path, city)
-    poi_path = poi_path or KNOWN_POIS.get(city)
+    """The demo fleet of ``city`` (a ``former_city_en`` of the ward file, e.g. "Dong Xoai", "Nha Trang").
+
+    Without paths: the shipped 2025 wards and, for a city the shipped data has places for, those places."""
+    wards = read_wards(wards_path or data_path(WARDS_FILE), city)
+    if poi_path is None and city in KNOWN_POIS:
+        poi_path = data_path(KNOWN_POIS[city])
     pois = read_pois(poi_path) if poi_path is not None else []
     mix = CameraMix() if cameras is None else CameraMix().scaled(cameras)
     return build(city, wards, pois, seed=seed, mix=mix, stations_count=stations_count, name=name)

@@ -17,9 +17,9 @@ from shapely.geometry.base import BaseGeometry
 
 from ioc.errors import ImportDataError
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-WARDS_FILE = SHARED_DATA / "boundaries" / "wards_2025.geojson"
-POI_FILE = SHARED_DATA / "poi" / "nhatrang_poi_osm.geojson"
+# Shipped data files (see data/README.md), located by ioc.data.data_path when a fleet is generated
+WARDS_FILE = "boundaries/wards_2025.geojson"
+POI_FILE = "poi/nhatrang_poi_osm.geojson"
 
 
 @dataclass(frozen=True)

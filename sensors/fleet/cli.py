@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ioc.config import Settings
+from ioc.data import data_path
 
 from ._files import dump, load
 from ._generate import DEFAULT_SEED, generate
@@ -34,7 +35,8 @@ def fleet() -> None:
 @click.option("--stations", type=click.IntRange(0), help="environment stations [4; 5 where there are places]")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="same seed, same fleet")
 @click.option("--wards", "wards_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=WARDS_FILE, show_default=True, help="2025 ward polygons (GeoJSON, EPSG:4326)")
+              default=lambda: data_path(WARDS_FILE), show_default=f"data/{WARDS_FILE}",
+              help="2025 ward polygons (GeoJSON, EPSG:4326)")
 @click.option("--poi", "poi_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="places (GeoJSON points with fclass, name) [the OSM file for Nha Trang]")
 @click.option("--name", help="fleet name [the city in snake case]")

@@ -1,8 +1,8 @@
 """The real hourly PM2.5 series environment stations replay: US Embassy Hanoi (StateAir), 2016-2020, local time.
 
-Read once at run time (never at import) from data/air_quality/ (shipped with the repository). A reading that is
-missing, negative (-999) or whose QC is not "Valid" is a gap: the replay sends no PM2.5 for that hour rather than
-inventing one.
+Read once at run time (never at import) from data/air_quality/ (shipped with the package, see ioc.data). A reading
+that is missing, negative (-999) or whose QC is not "Valid" is a gap: the replay sends no PM2.5 for that hour rather
+than inventing one.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ioc.data import data_path
 from ioc.errors import ImportDataError
 from sensors.fleet import Station
 
-# Shipped with the repository (public US-government data; see data/README.md).
-DEFAULT_CSV = Path(__file__).resolve().parents[2] / "data" / "air_quality" / "hanoi_pm25_hourly_2016_2020.csv"
+# Shipped with the package (public US-government data; see data/README.md).
+DEFAULT_CSV = "air_quality/hanoi_pm25_hourly_2016_2020.csv"
 _TIME_FORMAT = "%Y-%m-%d %I:%M %p"
 _HOUR = timedelta(hours=1)
 
@@ -38,8 +39,10 @@ class Pm25Series:
         return sum(v is not None for v in self.values)
 
 
-def load_pm25(path: Path = DEFAULT_CSV) -> Pm25Series:
-    """The series in ``path`` (columns "Date (LT)", "Raw Conc.", "QC Name"); ImportDataError if unusable."""
+def load_pm25(path: Path | None = None) -> Pm25Series:
+    """The series in ``path`` [the shipped one] (columns "Date (LT)", "Raw Conc.", "QC Name"); ImportDataError if
+    unusable."""
+    path = path or data_path(DEFAULT_CSV)
     found: dict[datetime, float] = {}
     try:
         with path.open(newline="", encoding="utf-8") as handle:

@@ -11,16 +11,16 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import psycopg
 from psycopg import sql
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-WARDS_FILE = SHARED / "boundaries" / "wards_2025.geojson"
-PM25_FILE = SHARED / "air_quality" / "hanoi_pm25_hourly_2016_2020.csv"
+from ioc.data import data_path
+
+WARDS_FILE = "boundaries/wards_2025.geojson"  # shipped data files (ioc.data)
+PM25_FILE = "air_quality/hanoi_pm25_hourly_2016_2020.csv"
 NHA_TRANG = ("22333", "22366", "22390", "22402")
 EVENT_TYPES = ("traffic_violation", "illegal_parking", "crowd", "accident")
 
@@ -33,7 +33,7 @@ class Device:
 
 
 def load_wards(conn: psycopg.Connection, codes: Sequence[str] = NHA_TRANG) -> list[str]:
-    features = json.loads(WARDS_FILE.read_text(encoding="utf-8"))["features"]
+    features = json.loads(data_path(WARDS_FILE).read_text(encoding="utf-8"))["features"]
     chosen = [f for f in features if f["properties"]["new_ward_code"] in codes]
     for f in chosen:
         p = f["properties"]
@@ -68,7 +68,7 @@ def add_devices(conn: psycopg.Connection, per_kind_per_ward: int, wards: Iterabl
 
 
 def pm25_pattern() -> np.ndarray:
-    raw = pd.read_csv(PM25_FILE, usecols=["Raw Conc."])["Raw Conc."].to_numpy(dtype=float)
+    raw = pd.read_csv(data_path(PM25_FILE), usecols=["Raw Conc."])["Raw Conc."].to_numpy(dtype=float)
     return raw[raw >= 0]
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
+from ioc.data import data_path
 from layers.coverage import CoverageSpec, coverage_areas, gaps, uncovered, ward_coverage
 from layers.crs import metric_crs
 from layers.wardfile import read_ward_file
@@ -74,10 +74,10 @@ def test_gaps_pick_the_densest_uncovered_cluster_first() -> None:
     assert len(gaps(targets.iloc[:0], radius_m=60)) == 0
 
 
-def test_real_pois_are_counted_in_real_wards(shared_dir: Path) -> None:
-    wards = read_ward_file(shared_dir / "data/boundaries/wards_2025.geojson").wards
+def test_real_pois_are_counted_in_real_wards() -> None:
+    wards = read_ward_file(data_path("boundaries/wards_2025.geojson")).wards
     nha_trang = wards[wards["former_city"] == "Thành phố Nha Trang"]
-    pois = gpd.read_file(shared_dir / "data/poi/nhatrang_poi_osm.geojson")
+    pois = gpd.read_file(data_path("poi/nhatrang_poi_osm.geojson"))
     crs = metric_crs(nha_trang, "Nha Trang")
     assert crs.to_epsg() == UTM49
     first = pois.iloc[:1].assign(device_id=["c"], kind=["camera"], camera_type=["ptz"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -13,18 +12,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
+from ioc.data import data_path
 from layers.mapping import area_weights, mapping_frame, read_mapping, roll_up, shares
 from layers.mapping_db import import_mapping, import_mapping_file, load_mapping, roll_up_in_db
 
-MAPPING = "data/boundaries/ward_mapping_pre2025_to_2025.csv"
+MAPPING = "boundaries/ward_mapping_pre2025_to_2025.csv"
 SPLIT = {("Thành phố Hà Tĩnh", "Phường Đại Nài"): {"18652", "18073"},
          ("Thành phố Bến Cát", "Phường Mỹ Phước"): {"25813", "25840"},
          ("Thành phố Dĩ An", "Phường Tân Đông Hiệp"): {"25942", "25945"}}
 
 
 @pytest.fixture(scope="module")
-def mapping(shared_dir: Path) -> pd.DataFrame:
-    return read_mapping(shared_dir / MAPPING)
+def mapping() -> pd.DataFrame:
+    return read_mapping(data_path(MAPPING))
 
 
 def test_shared_mapping_has_three_split_wards(mapping: pd.DataFrame) -> None:
@@ -71,8 +71,8 @@ def test_names_match_whatever_the_unicode_form(mapping: pd.DataFrame) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 80), st.floats(0, 1e6, allow_nan=False)), min_size=0, max_size=40))
-def test_roll_up_preserves_totals(shared_dir: Path, rows: list[tuple[int, float]]) -> None:
-    mapping = read_mapping(shared_dir / MAPPING)
+def test_roll_up_preserves_totals(rows: list[tuple[int, float]]) -> None:
+    mapping = read_mapping(data_path(MAPPING))
     keys = mapping[["old_city", "old_ward"]].drop_duplicates().to_numpy().tolist() + [["X", "Phường Không Có"]] * 9
     figures = pd.DataFrame([(*keys[i], v) for i, v in rows], columns=["old_city", "old_ward", "value"])
     result = roll_up(figures, mapping)
@@ -80,10 +80,9 @@ def test_roll_up_preserves_totals(shared_dir: Path, rows: list[tuple[int, float]
     assert len(result.unmatched) == sum(1 for i, _ in rows if i >= 72)
 
 
-def test_sql_roll_up_matches_python_and_keeps_unknown_wards(db: psycopg.Connection, shared_dir: Path,
-                                                            mapping: pd.DataFrame) -> None:
-    assert import_mapping_file(db, shared_dir / MAPPING) == 75
-    assert import_mapping_file(db, shared_dir / MAPPING) == 75        # idempotent
+def test_sql_roll_up_matches_python_and_keeps_unknown_wards(db: psycopg.Connection, mapping: pd.DataFrame) -> None:
+    assert import_mapping_file(db, data_path(MAPPING)) == 75
+    assert import_mapping_file(db, data_path(MAPPING)) == 75        # idempotent
     assert len(load_mapping(db)) == 75
     keys = mapping[["old_city", "old_ward"]].drop_duplicates()
     figures = keys.assign(value=[float(i + 1) for i in range(len(keys))])

@@ -2,7 +2,6 @@
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ioc.data import data_path
 from layers.vn_aqi import (
     BANDS,
     BREAKPOINTS,
@@ -318,13 +318,13 @@ def test_daily_series_buckets_at_local_midnight() -> None:
 
 # ---- real data: the US Embassy Hanoi monitor's own NowCast (AirNow, same weighting rule) ----
 
-HANOI = Path("data") / "air_quality" / "hanoi_pm25_hourly_2016_2020.csv"
+HANOI = "air_quality/hanoi_pm25_hourly_2016_2020.csv"
 
 
 @pytest.fixture(scope="module")
-def hanoi(shared_dir: Path) -> pd.DataFrame:
+def hanoi() -> pd.DataFrame:
     """Raw hourly PM2.5 (present = a value with QC Valid or Suspect) and the file's NowCast, on local time."""
-    raw = pd.read_csv(shared_dir / HANOI, usecols=["Date (LT)", "NowCast Conc.", "Raw Conc.", "QC Name"])
+    raw = pd.read_csv(data_path(HANOI), usecols=["Date (LT)", "NowCast Conc.", "Raw Conc.", "QC Name"])
     stamps = pd.to_datetime(raw["Date (LT)"], format="%Y-%m-%d %I:%M %p")
     # The files were stamped on a US daylight-saving clock: on US spring-forward days 02:00 is missing and 03:00
     # appears twice, in time order. The first "03:00" is 02:00.

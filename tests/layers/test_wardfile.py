@@ -10,14 +10,15 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Polygon
 
+from ioc.data import data_path
 from ioc.errors import ImportDataError
 from layers.wardfile import Fields, prepare, read_ward_file
 
-WARDS = "data/boundaries/wards_2025.geojson"
+WARDS = "boundaries/wards_2025.geojson"
 
 
-def test_real_wards_read_with_default_fields_and_tay_nam_repaired(shared_dir: Path) -> None:
-    wf = read_ward_file(shared_dir / WARDS)
+def test_real_wards_read_with_default_fields_and_tay_nam_repaired() -> None:
+    wf = read_ward_file(data_path(WARDS))
     assert len(wf.wards) == 23
     assert wf.reprojected_from is None
     assert wf.wards.crs.to_epsg() == 4326
@@ -28,12 +29,12 @@ def test_real_wards_read_with_default_fields_and_tay_nam_repaired(shared_dir: Pa
     tay_nam = wf.wards.set_index("code").loc["25843"]
     assert tay_nam["name"] == "Phường Tây Nam" and tay_nam["province"] == "Thành phố Hồ Chí Minh"
     assert tay_nam["former_city"] == "Thành phố Bến Cát"
-    original = gpd.read_file(shared_dir / WARDS).set_index("new_ward_code").geometry.loc["25843"]
+    original = gpd.read_file(data_path(WARDS)).set_index("new_ward_code").geometry.loc["25843"]
     assert tay_nam.geometry.area == pytest.approx(original.area, rel=1e-6)   # repaired, not reshaped
 
 
-def test_projected_file_is_reprojected_and_says_so(shared_dir: Path, tmp_path: Path) -> None:
-    original = gpd.read_file(shared_dir / WARDS)
+def test_projected_file_is_reprojected_and_says_so(tmp_path: Path) -> None:
+    original = gpd.read_file(data_path(WARDS))
     nha_trang = original[original["former_city"] == "Thành phố Nha Trang"]
     path = tmp_path / "nha_trang_utm49.gpkg"
     nha_trang.to_crs(32649).to_file(path)

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import psycopg
 import pytest
 
+from ioc.data import data_path
 from ioc.errors import ImportDataError
 from layers.assign import assign_devices, ward_at
 from layers.wards import import_wards, import_wards_file
 from tests.layers.helpers import add_device, square_wards, ward_file
 
-WARDS = "data/boundaries/wards_2025.geojson"
+WARDS = "boundaries/wards_2025.geojson"
 
 
-def test_real_wards_import_is_idempotent(db: psycopg.Connection, shared_dir: Path) -> None:
-    first = import_wards_file(db, shared_dir / WARDS)
+def test_real_wards_import_is_idempotent(db: psycopg.Connection) -> None:
+    first = import_wards_file(db, data_path(WARDS))
     assert (first.inserted, first.updated, first.valid_from, first.valid_to) == (23, 0, date(2025, 7, 1), None)
     assert any("25843" in r for r in first.file.repaired)
-    again = import_wards_file(db, shared_dir / WARDS)
+    again = import_wards_file(db, data_path(WARDS))
     assert (again.inserted, again.updated) == (0, 23)
     count, valid, kinds = db.execute(
         "SELECT count(*), bool_and(ST_IsValid(geom)), array_agg(DISTINCT GeometryType(geom)) FROM wards").fetchone()

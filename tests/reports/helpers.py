@@ -11,9 +11,10 @@ import psycopg
 from shapely.geometry import shape
 from shapely.validation import make_valid
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-WARDS_FILE = SHARED / "boundaries" / "wards_2025.geojson"
-SCHEMAS = SHARED / "open311" / "schema"
+from ioc.data import data_path
+
+WARDS_FILE = "boundaries/wards_2025.geojson"  # a shipped data file (ioc.data)
+SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "open311" / "schema"  # the standard's own files
 NHA_TRANG = ("22333", "22366", "22390", "22402")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PHONE = "0912345678"          # the reporter's phone in every test: searched for in every public output
@@ -22,7 +23,7 @@ PHONE = "0912345678"          # the reporter's phone in every test: searched for
 def load_wards(conn: psycopg.Connection, codes: tuple[str, ...] = NHA_TRANG) -> dict[str, tuple[float, float]]:
     """The chosen 2025 wards, valid from 2025-07-01; returns a point well inside each (lon, lat)."""
     inside: dict[str, tuple[float, float]] = {}
-    for f in json.loads(WARDS_FILE.read_text(encoding="utf-8"))["features"]:
+    for f in json.loads(data_path(WARDS_FILE).read_text(encoding="utf-8"))["features"]:
         p = f["properties"]
         if p["new_ward_code"] not in codes:
             continue

@@ -1,4 +1,4 @@
-"""Validators for the Open311 GeoReport v2 schemas in the shared data folder (relative ``$ref`` resolved)."""
+"""Validators for the Open311 GeoReport v2 schemas (tests/fixtures/open311/, relative ``$ref`` resolved)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from ioc.config import Settings
 from pipelines.reports.actions import apply_action
 from pipelines.reports.workflow import Action
 from tests.reports.helpers import PHONE, SCHEMAS, TZ
-from tests.reports.open311_schemas import request_response_schema, validate, validate_errors
+from tests.reports.open311_schemas import NAMES, request_response_schema, validate, validate_errors
 
 
 @pytest.fixture
@@ -53,7 +53,9 @@ def test_shipped_schemas_are_the_standards() -> None:
     from pathlib import Path
 
     shipped = Path(__file__).resolve().parents[2] / "pipelines" / "reports" / "open311_schema"
-    for schema in SCHEMAS.glob("*.json"):
+    standard = sorted(SCHEMAS.glob("*.json"))
+    assert [s.name for s in standard] == sorted([*NAMES, "swagger.json"])   # an empty folder would prove nothing
+    for schema in standard:
         assert (shipped / schema.name).read_bytes() == schema.read_bytes(), schema.name
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from ioc import stack
+from ioc.data import data_path
 from sensors.sim.pm25 import Pm25Series, load_pm25
 from tests.support import StackHandle, service_dir
 
 
 @pytest.fixture(scope="session")
-def pm25_csv(shared_dir: Path) -> Path:
-    return shared_dir / "data" / "air_quality" / "hanoi_pm25_hourly_2016_2020.csv"
+def pm25_csv() -> Path:
+    return data_path("air_quality/hanoi_pm25_hourly_2016_2020.csv")
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from pathlib import Path
 
 import orjson
 import pytest
@@ -13,34 +12,33 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import Point, shape
 
+from ioc.data import data_path
 from sensors.fleet import CameraMix, Fleet, generate, load
 
-REPO = Path(__file__).resolve().parents[2]
-FLEETS = REPO / "data" / "fleets"
 NT_CAMERAS = 318
 
 
 @pytest.fixture(scope="module")
-def wards(shared_dir: Path) -> dict[str, shapely.Geometry]:
-    doc = orjson.loads((shared_dir / "data" / "boundaries" / "wards_2025.geojson").read_bytes())
+def wards() -> dict[str, shapely.Geometry]:
+    doc = orjson.loads(data_path("boundaries/wards_2025.geojson").read_bytes())
     return {f["properties"]["new_ward_code"]: shapely.make_valid(shape(f["geometry"])) for f in doc["features"]}
 
 
 @pytest.fixture(scope="module")
-def pois(shared_dir: Path) -> dict[str, dict[str, object]]:
-    doc = orjson.loads((shared_dir / "data" / "poi" / "nhatrang_poi_osm.geojson").read_bytes())
+def pois() -> dict[str, dict[str, object]]:
+    doc = orjson.loads(data_path("poi/nhatrang_poi_osm.geojson").read_bytes())
     return {f"osm:{f['properties']['osm_id']}": {**f["properties"], "xy": f["geometry"]["coordinates"]}
             for f in doc["features"]}
 
 
 @pytest.fixture(scope="module")
 def dong_xoai() -> Fleet:
-    return load(FLEETS / "dong_xoai.yaml")
+    return load(data_path("fleets/dong_xoai.yaml"))
 
 
 @pytest.fixture(scope="module")
 def nha_trang() -> Fleet:
-    return load(FLEETS / "nha_trang.yaml")
+    return load(data_path("fleets/nha_trang.yaml"))
 
 
 def test_the_shipped_fleets_are_the_seeded_generator_output(dong_xoai: Fleet, nha_trang: Fleet) -> None:
