@@ -187,7 +187,7 @@ def ours(url: str, db_url: str, n: int, rate: float, state: Path) -> tuple[float
 def backlog_rss(url: str, db_url: str, rate: float, seconds: float, state: Path) -> tuple[int, float]:
     """Queue `seconds` of traffic at `rate` for an offline ingester session, then drain it in a subprocess."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
-    cmd = [sys.executable, "-m", "ioc.cli", "--database-url", db_url, "--mqtt-url", url, "--state-dir", str(state),
+    cmd = [sys.executable, "-m", "smartward", "--database-url", db_url, "--mqtt-url", url, "--state-dir", str(state),
            "ingest", "--client-id", "bench-rss", "--share-group", "rss"]
     first = subprocess.Popen(cmd, env=env, cwd=REPO, stderr=subprocess.DEVNULL)
     time.sleep(2)

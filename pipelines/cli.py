@@ -66,7 +66,7 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
 def _supervise(workers: int) -> None:
     """Run N worker processes of this same command; forward SIGINT/SIGTERM; wait for all."""
     args = _without_workers(sys.argv[1:])
-    procs = [subprocess.Popen([sys.executable, "-m", "ioc.cli", *args, "--worker-index", str(i)])
+    procs = [subprocess.Popen([sys.executable, "-m", "smartward", *args, "--worker-index", str(i)])
              for i in range(workers)]
 
     def forward(signum: int, _frame: object) -> None:

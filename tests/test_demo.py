@@ -38,7 +38,7 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
                                                           stop: signal.Signals) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
-    cmd = [sys.executable, "-m", "ioc.cli", "--database-url", db_url, "--mqtt-url", mqtt_url, "--state-dir",
+    cmd = [sys.executable, "-m", "smartward", "--database-url", db_url, "--mqtt-url", mqtt_url, "--state-dir",
            str(tmp_path), "--http-port", str(port), "demo", "--backfill", ""]
     # started the way a shell starts a background job: SIGINT ignored, which Python would otherwise inherit
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -77,7 +77,7 @@ def test_demo_leaves_a_private_stack_it_did_not_start_running() -> None:
     """`ioc stack up` first (or a bench, or a second terminal): stopping the demo must not stop that stack."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
     state = service_dir("demo")
-    base = [sys.executable, "-m", "ioc.cli", "--state-dir", str(state)]
+    base = [sys.executable, "-m", "smartward", "--state-dir", str(state)]
     subprocess.run([*base, "stack", "up"], env=env, cwd=REPO, check=True, capture_output=True, timeout=180)
     try:
         proc = subprocess.Popen([*base, "--http-port", str(free_port()), "demo", "--backfill", ""], env=env,

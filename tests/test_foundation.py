@@ -61,7 +61,7 @@ def test_bad_settings_give_one_clear_line(kwargs: dict[str, str], expect: str) -
 
 def _ioc(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")} | (env or {})
-    return subprocess.run([sys.executable, "-m", "ioc.cli", *args], capture_output=True, text=True, env=full_env,
+    return subprocess.run([sys.executable, "-m", "smartward", *args], capture_output=True, text=True, env=full_env,
                           cwd=REPO, timeout=60, check=False)
 
 

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 import ioc
 from ioc import data
-from ioc.cli import cli
 from ioc.errors import IocError
+from smartward.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

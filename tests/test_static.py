@@ -20,5 +20,11 @@ def test_ruff_finds_nothing() -> None:
 
 
 def test_mypy_finds_nothing() -> None:
-    done = run("mypy", "ioc", "pipelines", "layers", "sensors", "dashboards", "bench")
+    done = run("mypy", "smartward", "ioc", "pipelines", "layers", "sensors", "dashboards", "bench")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_each_concern_imports_only_those_below_it() -> None:
+    """import-linter's layer contract in pyproject.toml: smartward > dashboards > pipelines > layers | sensors > ioc."""
+    done = run("lint-imports", "--no-cache")
     assert done.returncode == 0, done.stdout + done.stderr

@@ -28,7 +28,7 @@ def test_port_in_use_is_one_line_without_traceback(db_url: str) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "ioc.cli", "serve"], env=_env(db_url, port), cwd=REPO,
+        done = subprocess.run([sys.executable, "-m", "smartward", "serve"], env=_env(db_url, port), cwd=REPO,
                               capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0 and f"127.0.0.1:{port}" in done.stderr and "in use" in done.stderr
@@ -37,7 +37,7 @@ def test_port_in_use_is_one_line_without_traceback(db_url: str) -> None:
 def test_serve_runs_gunicorn_workers(db_url: str, db: psycopg.Connection) -> None:
     kiosk, api = access.kiosk_token(db), access.api_headers(db)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "ioc.cli", "serve", "--workers", "2", "--threads", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "smartward", "serve", "--workers", "2", "--threads", "2"],
                             env=_env(db_url, port), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
 

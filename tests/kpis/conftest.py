@@ -14,7 +14,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from ioc import config, db, stack
-from ioc.cli import cli
+from smartward.cli import cli
 from tests.conftest import _clone, database_url_for
 
 DEMO_SCALE = "0.15"

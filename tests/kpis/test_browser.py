@@ -25,8 +25,8 @@ from dashboards import context
 from dashboards.app import create_app
 from dashboards.pages import kpi_export, kpi_page, kpi_view
 from dashboards.pages.login import CSRF_COOKIE, SESSION_COOKIE
-from ioc.cli import cli
 from ioc.config import Settings
+from smartward.cli import cli
 from tests.kpis.support import REPO, TZ
 from tests.security.helpers import login, make_user
 from tests.support import wait_until

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from ioc.cli import cli
 from ioc.errors import ImportDataError
 from pipelines.kpis.importer import import_file
 from pipelines.kpis.indicators import COUNTS
+from smartward.cli import cli
 from tests.kpis.support import DOSSIER_HEADER, TZ, add_mapping, add_procedure, add_ward, csv_text, dossier, local
 from tests.support import count
 

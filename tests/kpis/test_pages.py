@@ -14,9 +14,9 @@ from psycopg_pool import ConnectionPool
 
 from dashboards import context
 from dashboards.pages import kpi_adoption, kpi_drill, kpi_export, kpi_page, kpi_view
-from ioc.cli import cli
 from ioc.config import Settings
 from pipelines.kpis.indicators import HEADLINE
+from smartward.cli import cli
 from tests.kpis.support import REPO, TZ
 from tests.support import count
 

@@ -10,9 +10,9 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
-from ioc.cli import cli
 from layers.mapping import read_mapping, roll_up
 from pipelines.kpis.rollup import to_current_wards
+from smartward.cli import cli
 from tests.kpis.support import MAPPING, add_mapping, add_procedure, add_ward, csv_text, dossier, local
 
 

@@ -9,8 +9,8 @@ import geopandas as gpd
 import psycopg
 from click.testing import CliRunner
 
-from ioc.cli import cli
 from ioc.data import data_path
+from smartward.cli import cli
 from tests.layers.helpers import add_device
 
 WARDS = "boundaries/wards_2025.geojson"

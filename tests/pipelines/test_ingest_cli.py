@@ -25,7 +25,7 @@ def test_worker_flag_is_removed_in_both_spellings() -> None:
 def test_two_worker_processes_store_everything_once_and_stop_cleanly(db_url: str, mqtt_url: str,
                                                                      tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
-    cmd = [sys.executable, "-m", "ioc.cli", "--database-url", db_url, "--mqtt-url", mqtt_url, "--state-dir",
+    cmd = [sys.executable, "-m", "smartward", "--database-url", db_url, "--mqtt-url", mqtt_url, "--state-dir",
            str(tmp_path), "ingest", "--workers", "2", "--client-id", f"cli-{os.getpid()}", "--share-group",
            f"cli{os.getpid()}"]
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)

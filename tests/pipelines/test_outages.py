@@ -84,7 +84,7 @@ def test_database_outage_loses_nothing(own_stack: tuple[StackHandle, stack.Endpo
 def test_kill_minus_nine_of_the_ingester_loses_nothing(own_stack: tuple[StackHandle, stack.Endpoints],
                                                        tmp_path: Path) -> None:
     _, urls = own_stack
-    cmd = [sys.executable, "-m", "ioc.cli", "--database-url", urls.database_url, "--mqtt-url", urls.mqtt_url,
+    cmd = [sys.executable, "-m", "smartward", "--database-url", urls.database_url, "--mqtt-url", urls.mqtt_url,
            "--state-dir", str(tmp_path), "ingest", "--client-id", "crashy", "--share-group", "crash"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
     first = subprocess.Popen(cmd, env=env, cwd=REPO, stderr=subprocess.DEVNULL)

@@ -10,12 +10,12 @@ import pandas as pd
 import psycopg
 import pytest
 
-from ioc.cli import main
 from ioc.config import Settings
 from pipelines.reports import store
 from pipelines.reports.actions import apply_action, clock
 from pipelines.reports.model import ReportIn, ReportNotFound, TransitionRefused
 from pipelines.reports.workflow import Action
+from smartward.cli import main
 from tests.reports.helpers import TZ, local
 
 

@@ -145,7 +145,7 @@ def test_rules_override_and_refuse_typos(tmp_path: Path) -> None:
 
 def test_corroborate_cli_judges_every_open_report(db: psycopg.Connection, wards: dict[str, tuple[float, float]],
                                                   settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    from ioc.cli import main
+    from smartward.cli import main
 
     lon, lat = wards["22366"]
     add_device(db, "env-near", "env", *offset(lon, lat, east_m=40))

@@ -10,10 +10,10 @@ import psycopg
 import pytest
 from openpyxl import Workbook
 
-from ioc.cli import main
 from ioc.config import Settings
 from ioc.errors import ImportDataError
 from pipelines.reports import intake, readers
+from smartward.cli import main
 from tests.reports.helpers import PHONE, TZ, local
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)

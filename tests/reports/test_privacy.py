@@ -20,10 +20,10 @@ from dashboards.components import tile_body
 from dashboards.pages import report_page as act
 from dashboards.pages import report_views as view
 from dashboards.queries import reports as q
-from ioc.cli import main
 from ioc.config import Settings
 from pipelines.reports import contacts, public
 from pipelines.reports.model import AccessDenied
+from smartward.cli import main
 from tests.reports import seed
 from tests.reports.helpers import PHONE
 

@@ -133,7 +133,7 @@ def test_pull_tolerates_missing_and_unknown_fields_and_says_what_it_skipped(
 def test_pull_cli_and_an_unreachable_server(db: psycopg.Connection, wards: dict[str, tuple[float, float]],
                                             recorded: tuple[str, list[str]], settings: config.Settings,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    from ioc.cli import main
+    from smartward.cli import main
 
     url, _ = recorded
     assert main(["--database-url", str(settings.database_url), "reports", "pull", url]) == 0

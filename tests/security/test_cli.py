@@ -9,7 +9,7 @@ import psycopg
 from click.testing import CliRunner, Result
 from flask import Flask
 
-from ioc.cli import cli, main
+from smartward.cli import cli, main
 from tests.security.helpers import login
 
 OTP = re.compile(r"^([a-z2-9]{5}-){3}[a-z2-9]{5}$", re.M)

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from ioc.cli import cli
 from ioc.stack._proc import free_port
+from smartward.cli import cli
 from tests.security.mqtt_client import Session
 from tests.support import service_dir, wait_until
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from flask import Flask
 
 from dashboards.api.routes import endpoints
-from ioc.cli import cli
 from ioc.security import roles
+from smartward.cli import cli
 from tests.security.helpers import api_key, login, make_user
 
 ATTACKS = (

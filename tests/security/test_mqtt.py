@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from ioc import stack
-from ioc.cli import cli
 from ioc.mqtt import MqttTarget
 from ioc.security import mqtt_auth
+from smartward.cli import cli
 from tests.security.mqtt_client import Session, attempt
 from tests.support import StackHandle, service_dir, wait_until
 

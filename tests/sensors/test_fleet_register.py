@@ -7,8 +7,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ioc.cli import main
 from sensors.fleet import dump, load, register
+from smartward.cli import main
 from tests.sensors.helpers import small_fleet
 
 REPO = Path(__file__).resolve().parents[2]

@@ -14,7 +14,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ioc.cli import main
 from ioc.mqtt import MqttTarget
 from sensors.contract import parse
 from sensors.fleet import dump
@@ -24,6 +23,7 @@ from sensors.sim.faults import FaultConfig
 from sensors.sim.pm25 import Pm25Series
 from sensors.sim.publish import MemoryPublisher, MqttPublisher
 from sensors.sim.runner import LivePlan, run_live
+from smartward.cli import main
 from tests.sensors.helpers import Subscriber, small_fleet
 from tests.support import StackHandle, wait_until
 

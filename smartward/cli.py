@@ -1,4 +1,4 @@
-"""The ``ioc`` command. Each concern adds its own group; they are imported lazily to keep start-up fast."""
+"""The ``ioc`` command's root group. Each concern adds its own group; they are imported lazily to keep start-up fast."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from ioc.errors import IocError
 
 # command name -> "module:attribute" of a click command; loaded on use
 LAZY: dict[str, str] = {
-    "stack": "ioc.cli.stack:stack",
-    "migrate": "ioc.cli.stack:migrate",
-    "config": "ioc.cli.stack:show_config",
-    "demo": "ioc.cli.demo:demo",
-    "demo-data": "ioc.cli.demo:demo_data",
+    "stack": "ioc.stack.cli:stack",
+    "migrate": "ioc.stack.cli:migrate",
+    "config": "ioc.stack.cli:show_config",
+    "demo": "smartward.demo:demo",
+    "demo-data": "smartward.demo:demo_data",
     "ingest": "pipelines.cli:ingest",
     "rollup": "pipelines.cli:rollup",
     "simulate": "sensors.cli:simulate",

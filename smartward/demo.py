@@ -11,7 +11,6 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     import psycopg
 
 log = logging.getLogger("ioc.demo")
-REPO = Path(__file__).resolve().parents[2]
 FLEETS = ("fleets/dong_xoai.yaml", "fleets/nha_trang.yaml")  # shipped data files (ioc.data)
 
 
@@ -106,7 +104,7 @@ def _load_synthetic_demo_sets(env: dict[str, str]) -> None:
     """The SYNTHETIC field reports and procedure KPIs (their READMEs say so), through the normal import commands."""
     for name, args in (("procedure KPIs", ["kpis", "demo-data"]),
                        ("field reports", ["reports", "import", str(data_path("reports/demo_reports.csv"))])):
-        done = subprocess.run([sys.executable, "-m", "ioc.cli", *args], env=env, cwd=REPO, check=False,
+        done = subprocess.run([sys.executable, "-m", "smartward", *args], env=env, check=False,
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise IocError(f"loading the demo {name} failed: {(done.stderr or done.stdout).strip()[-300:]}")
@@ -153,7 +151,7 @@ def _stop_on_signals() -> None:
 
 def _spawn(name: str, args: list[str], env: dict[str, str]) -> Child:
     # Own session: Ctrl-C reaches only us, and we stop the children in order (simulators before the ingester).
-    proc = subprocess.Popen([sys.executable, "-m", "ioc.cli", *args], env=env, cwd=REPO, start_new_session=True)
+    proc = subprocess.Popen([sys.executable, "-m", "smartward", *args], env=env, start_new_session=True)
     log.info("started %s (pid %d)", name, proc.pid)
     return Child(name, proc)
 

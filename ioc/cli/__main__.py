@@ -1,5 +1,0 @@
-import sys
-
-from ioc.cli import main
-
-sys.exit(main())
