@@ -57,8 +57,8 @@ def import_cmd(settings: Settings, file: Path, code_field: str | None, name_fiel
 @click.pass_obj
 def import_mapping_cmd(settings: Settings, file: Path) -> None:
     """Import the old (pre-2025) → new ward mapping CSV (former_city, former_ward, new_ward_code[, weight])."""
-    from layers.mapping import read_mapping, shares
-    from layers.mapping_db import import_mapping
+    from layers.ward_mapping import read_mapping, shares
+    from layers.ward_mapping_db import import_mapping
 
     mapping = read_mapping(file)
     with connect(settings) as conn:

@@ -121,8 +121,8 @@ def _check_port(settings: Settings) -> None:
 
 def _load_geography_and_fleets(conn: psycopg.Connection) -> None:
     from layers.assign import assign_devices
-    from layers.mapping import read_mapping
-    from layers.mapping_db import import_mapping
+    from layers.ward_mapping import read_mapping
+    from layers.ward_mapping_db import import_mapping
     from layers.wardfile import Fields
     from layers.wards import import_wards_file
     from sensors.fleet import load, register

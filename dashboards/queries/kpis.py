@@ -12,14 +12,14 @@ from psycopg_pool import ConnectionPool
 
 from dashboards.queries._run import rows
 from layers.sources import load_wards
-from pipelines.kpis import periods, report, source
+from pipelines.kpis import periods, source, summary_db
 from pipelines.kpis.compute import Computed
 from pipelines.kpis.periods import Period
 
 
 def computed(pool: ConnectionPool, period: Period, now: datetime, tz: ZoneInfo) -> Computed:
     with pool.connection() as conn:
-        return report.computed(conn, period, now, tz)
+        return summary_db.computed(conn, period, now, tz)
 
 
 def wards(pool: ConnectionPool) -> pd.DataFrame:
@@ -52,7 +52,7 @@ def indicator_values(pool: ConnectionPool) -> pd.DataFrame:
 
 
 def mapping(pool: ConnectionPool) -> pd.DataFrame:
-    from layers.mapping_db import load_mapping
+    from layers.ward_mapping_db import load_mapping
 
     with pool.connection() as conn:
         return load_mapping(conn)

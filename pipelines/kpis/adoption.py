@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from layers.mapping import KEY, norm, shares
+from layers.ward_mapping import KEY, norm, shares
 from pipelines.kpis.formulas import Ratio, adoption
 from pipelines.kpis.periods import Period
 

@@ -89,7 +89,7 @@ def _progress(path: Path) -> Iterator[Callable[[str, int], Callable[[int], None]
 def summary_cmd(settings: Settings, period_text: str | None, ward: str | None, province: str | None, as_json: bool,
                 now_text: str | None) -> None:
     """Every KPI with numerator, denominator, value, target, status and forecast to the period's end."""
-    from pipelines.kpis import report
+    from pipelines.kpis import summary_db
     from pipelines.kpis.show import summary_table
 
     if ward and province:
@@ -98,7 +98,7 @@ def summary_cmd(settings: Settings, period_text: str | None, ward: str | None, p
     period = periods.parse(period_text or str(now.astimezone(settings.tz).year))
     with connect(settings) as conn:
         try:
-            result = report.summary(conn, period, ward or province, now, settings.tz)
+            result = summary_db.summary(conn, period, ward or province, now, settings.tz)
         except KeyError as exc:
             raise IocError(str(exc.args[0])) from None
     if as_json:
@@ -184,11 +184,11 @@ def set_target(settings: Settings, indicator: str, op: str, value: float, year: 
 @click.pass_obj
 def export_cmd(settings: Settings, period_text: str, ward: str | None, out: Path) -> None:
     """The summary, the ward ranking and the monthly series as an XLSX workbook (what the dashboard exports)."""
-    from pipelines.kpis import report
+    from pipelines.kpis import summary_db
     from pipelines.kpis.export import workbook
 
     now = datetime.now(UTC)
     with connect(settings) as conn:
-        comp = report.computed(conn, periods.parse(period_text), now, settings.tz)
+        comp = summary_db.computed(conn, periods.parse(period_text), now, settings.tz)
     out.write_bytes(workbook(comp, ward, "online_submission", settings.lang))
     click.echo(f"wrote {out}")

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from pipelines.kpis import periods
+from pipelines.kpis.current_wards import to_current_wards
 from pipelines.kpis.formulas import counts, judge
 from pipelines.kpis.indicators import COUNTS
 from pipelines.kpis.periods import Period
-from pipelines.kpis.rollup import to_current_wards
 from pipelines.kpis.targets import Target
 
 WARD_KEYS = ["ward_code", "old_city", "old_ward"]

@@ -144,7 +144,7 @@ def places(wards_geojson: Path, mapping_csv: Path) -> list[Place]:
     """The real 2025 wards of the shipped GeoJSON with the pre-2025 wards the mapping merges into each."""
     import json
 
-    from layers.mapping import read_mapping
+    from layers.ward_mapping import read_mapping
 
     mapping = read_mapping(mapping_csv)
     features = json.loads(wards_geojson.read_text(encoding="utf-8"))["features"]

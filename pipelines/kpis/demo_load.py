@@ -21,8 +21,8 @@ def generate(out: Path, now: datetime, tz: ZoneInfo, scale: float = 1.0) -> list
 
 def load_geography(conn: psycopg.Connection) -> None:
     """The real 2025 wards and the old→new mapping (idempotent upserts, as ``ioc demo-data`` does)."""
-    from layers.mapping import read_mapping
-    from layers.mapping_db import import_mapping
+    from layers.ward_mapping import read_mapping
+    from layers.ward_mapping_db import import_mapping
     from layers.wardfile import Fields
     from layers.wards import import_wards_file
 

@@ -15,7 +15,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from layers.mapping_db import load_mapping
+from layers.ward_mapping_db import load_mapping
 from pipelines.kpis import periods, targets
 from pipelines.kpis.compute import KpiInputs, window
 from pipelines.kpis.formulas import DOSSIER_COLUMNS

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from layers.mapping import norm
+from layers.ward_mapping import norm
 from pipelines.kpis.indicators import COUNTS
 from pipelines.kpis.reader import Parsed, RowError
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import psycopg
 
-from layers.mapping import read_mapping
-from layers.mapping_db import import_mapping
+from layers.ward_mapping import read_mapping
+from layers.ward_mapping_db import import_mapping
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 REPO = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
-from layers.mapping import read_mapping, roll_up
-from pipelines.kpis.rollup import to_current_wards
+from layers.ward_mapping import read_mapping, roll_up
+from pipelines.kpis.current_wards import to_current_wards
 from smartward.cli import cli
 from tests.kpis.support import MAPPING, add_mapping, add_procedure, add_ward, csv_text, dossier, local
 
@@ -32,7 +32,7 @@ def test_old_ward_counts_go_to_their_new_ward_and_split_wards_by_share() -> None
     unmapped = out[out["ward"].isna()]
     assert unmapped["received"].sum() == 3             # an unknown old ward is kept, not dropped
     assert out["received"].sum() == frame["received"].sum()
-    # the same apportioning as layers.mapping.roll_up (and so as the SQL view)
+    # the same apportioning as layers.ward_mapping.roll_up (and so as the SQL view)
     old = frame[frame["ward_code"].isna()].rename(columns={"received": "value"})
     reference = roll_up(old, mapping)
     assert reference.by_ward["25813"] == 4 and reference.by_ward["25195"] == 6

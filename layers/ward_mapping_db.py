@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import psycopg
 
-from layers.mapping import KEY, RollUp, read_mapping
+from layers.ward_mapping import KEY, RollUp, read_mapping
 
 _INSERT = """
 INSERT INTO ward_mapping (old_city, old_ward, old_province, old_code, new_ward_code, weight, source)
@@ -39,7 +39,7 @@ def load_mapping(conn: psycopg.Connection) -> pd.DataFrame:
 
 
 def roll_up_in_db(conn: psycopg.Connection, figures: pd.DataFrame, value: str = "value") -> RollUp:
-    """Same contract as :func:`layers.mapping.roll_up`, computed by PostgreSQL from the stored mapping.
+    """Same contract as :func:`layers.ward_mapping.roll_up`, computed by PostgreSQL from the stored mapping.
 
     The SQL function cannot say which old wards were unknown (it returns their sum under a NULL code), so
     ``unmatched`` here holds one row with that sum.

@@ -1,6 +1,6 @@
 """Counts kept against pre-2025 wards roll up to the current wards through the ward mapping. Pure.
 
-Uses the shares of :func:`layers.mapping.shares` (the rule of the SQL view ``ward_mapping_share``): an old ward's
+Uses the shares of :func:`layers.ward_mapping.shares` (the rule of the SQL view ``ward_mapping_share``): an old ward's
 counts go to its new ward, split by weight (or equally) when it was split. Numerator and denominator are rolled
 up alike, so a split ward's rates are unchanged and every count is kept: an old ward the mapping does not know
 stays under ward ``None`` ("unmapped") and still counts in the all-wards total.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from layers.mapping import KEY, norm, shares
+from layers.ward_mapping import KEY, norm, shares
 from pipelines.kpis.indicators import COUNTS
 
 WARD = "ward"

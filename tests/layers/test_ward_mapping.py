@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from ioc.data import data_path
-from layers.mapping import area_weights, mapping_frame, read_mapping, roll_up, shares
-from layers.mapping_db import import_mapping, import_mapping_file, load_mapping, roll_up_in_db
+from layers.ward_mapping import area_weights, mapping_frame, read_mapping, roll_up, shares
+from layers.ward_mapping_db import import_mapping, import_mapping_file, load_mapping, roll_up_in_db
 
 MAPPING = "boundaries/ward_mapping_pre2025_to_2025.csv"
 SPLIT = {("Thành phố Hà Tĩnh", "Phường Đại Nài"): {"18652", "18073"},
