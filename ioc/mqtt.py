@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
+from paho.mqtt.reasoncodes import ReasonCode
 
 from ioc.errors import ConfigError
 
@@ -35,10 +37,11 @@ class MqttTarget:
 
 
 def make_client(target: MqttTarget, client_id: str = "", *, clean_start: bool = True, manual_ack: bool = False,
-                ca_file: str | None = None, protocol: mqtt.MQTTProtocolVersion = mqtt.MQTTv5) -> mqtt.Client:
+                ca_file: str | None = None, protocol: MQTTProtocolVersion = MQTTProtocolVersion.MQTTv5) -> mqtt.Client:
     """A paho v2 client configured for the target (credentials, TLS); not yet connected."""
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=protocol,
-                         manual_ack=manual_ack, clean_session=None if protocol == mqtt.MQTTv5 else clean_start)
+    v5 = protocol == MQTTProtocolVersion.MQTTv5
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=protocol,
+                         manual_ack=manual_ack, clean_session=None if v5 else clean_start)
     if target.username:
         client.username_pw_set(target.username, target.password)
     if target.tls:
@@ -51,7 +54,7 @@ def probe(target: MqttTarget, timeout: float = 3.0) -> str:
     client = make_client(target)
     result: list[str] = []
 
-    def on_connect(c: mqtt.Client, u: object, flags: object, rc: mqtt.ReasonCode, p: object = None) -> None:
+    def on_connect(c: mqtt.Client, u: object, flags: object, rc: ReasonCode, p: object = None) -> None:
         result.append("" if not rc.is_failure else f"broker refused the connection: {rc}")
 
     client.on_connect = on_connect

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,21 +37,16 @@ LAZY: dict[str, str] = {
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in LAZY if _available(name))
+        return sorted(LAZY)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in LAZY or not _available(name):
+        if name not in LAZY:
             return None
         module, attr = LAZY[name].split(":")
-        return getattr(importlib.import_module(module), attr)
-
-
-def _available(name: str) -> bool:
-    module = LAZY[name].split(":")[0]
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+        command = getattr(importlib.import_module(module), attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{LAZY[name]} is not a click command")
+        return command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -64,7 +58,7 @@ def _available(name: str) -> bool:
 @click.option("--lang", type=click.Choice(["vi", "en"]), help="[env IOC_LANG; vi]")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), help="[env IOC_LOG_LEVEL]")
 @click.pass_context
-def cli(ctx: click.Context, **overrides: Any) -> None:
+def cli(ctx: click.Context, /, **overrides: Any) -> None:
     """smartward-ioc: the Intelligent Operations Center for Vietnamese wards and cities."""
     settings = config.load(**overrides)
     logs.setup(settings.log_level)
