@@ -21,6 +21,8 @@ from ioc.security.errors import Forbidden
 from ioc.security.principal import Principal
 
 LAW: Final = "Law 91/2025/QH15"           # Luật Bảo vệ dữ liệu cá nhân, replaces Decree 13/2023/NĐ-CP
+# The purpose the access log records for a contact shown to staff handling a report (Law 91/2025/QH15 asks for it).
+HANDLING_PURPOSE: Final = "xử lý phản ánh / handling the report"
 REPORT_CONTACT: Final = "report_contact"
 CAMERA_SNAPSHOT: Final = "camera_snapshot"
 PERMISSION: Final = {REPORT_CONTACT: roles.REPORTS_CONTACT, CAMERA_SNAPSHOT: roles.SNAPSHOTS}
