@@ -58,7 +58,7 @@ def wait_seconds(now: datetime | None = None) -> int | None:
         with context.current().pool.connection() as conn:
             hits, window = hit(conn, client_key(request.remote_addr or "?"), now)
     except (IocError, psycopg.Error, PoolTimeout) as exc:   # the view answers 503 itself when the database is down
-        log.warning("Open311 rate limit not checked for %s: %s", request.path, str(exc).splitlines()[0:1])
+        log.warning("Open311 rate limit not checked for %s: %s", request.path, (str(exc).splitlines() or [""])[0])
         return None
     if hits <= limit():
         return None

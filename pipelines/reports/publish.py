@@ -34,12 +34,11 @@ def coarse(lon: float, lat: float, cell_m: float = CELL_M) -> tuple[float, float
 
 def published(row: Mapping[str, Any]) -> dict[str, Any]:
     """A public row (``pipelines.reports.public``) as it may leave: point snapped, address dropped, description
-    redacted (it is already None unless marked public)."""
+    redacted (it is already None unless marked public). The public response is staff's text for the public and
+    may carry the ward's own phone number: it is published as written."""
     out = {k: v for k, v in row.items() if k != "address"}
     if row.get("lon") is not None and row.get("lat") is not None:
         out["lon"], out["lat"] = coarse(float(row["lon"]), float(row["lat"]))
     if out.get("description"):
         out["description"] = redact(str(out["description"]))
-    if out.get("public_response"):
-        out["public_response"] = redact(str(out["public_response"]))
     return out
