@@ -1,7 +1,9 @@
 """Open311 GeoReport v2 under ``/open311/v2/``: services, requests (GET with the standard filters, POST with an API
 key) and one request, as JSON or XML. Errors are the standard's list of ``{code, description}``.
 
-GET is public and shows public fields only (``pipelines.reports.public``): the reporter's contact never leaves.
+GET is public and shows public fields only (``pipelines.reports.public``): the reporter's contact and the address
+never leave, the point is snapped to ~50 m and the description is shown where it is marked public. Anonymous
+readers are rate-limited (``open311_limit``: 429 with ``Retry-After``); API-key holders are not.
 ``requests/{id}`` answers a one-element list, as the GeoReport v2 text and most servers do; ``request/{id}`` (the
 swagger file's spelling) is the same. ``jurisdiction_id`` is accepted and ignored: one server, one jurisdiction.
 """
@@ -17,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from dashboards import context
+from dashboards.api import open311_limit
 from dashboards.api.errors import ApiError
 from dashboards.api.open311_auth import check_api_key
 from dashboards.api.params import parse_datetime
@@ -148,6 +151,17 @@ def open311_blueprint() -> Blueprint:
     bp.add_url_rule("/requests.<fmt>", "create_request", _guard(create_request), methods=["POST"])
     bp.add_url_rule("/requests/<rid>.<fmt>", "request", _guard(one_request), methods=["GET"])
     bp.add_url_rule("/request/<rid>.<fmt>", "request_singular", _guard(one_request), methods=["GET"])
+
+    @bp.before_request
+    def limit_anonymous() -> Response | None:
+        wait = open311_limit.wait_seconds() if request.method in ("GET", "HEAD") else None
+        if wait is None:
+            return None
+        resp = _error("xml" if request.path.endswith(".xml") else "json", 429,
+                      f"too many requests without an API key (at most {open311_limit.limit()} a minute); "
+                      f"retry after {wait} s, or ask the ward for an API key")
+        resp.headers["Retry-After"] = str(wait)
+        return resp
 
     @bp.get("/<path:rest>")
     def unknown(rest: str) -> Response:

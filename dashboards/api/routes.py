@@ -91,7 +91,7 @@ def camera_events(pool: ConnectionPool, settings: Settings, args: Mapping[str, A
         raise ApiError(400, f"range too large: {(end - start).days} days > {MAX_EVENTS_RANGE.days}")
     where = events.EventFilter(start, end, args["type"], args["device_id"], args["ward"])
     found = events.search(pool, where, args["limit"], args["offset"])
-    # snapshot URLs are personal data (Decree 13/2023): only roles that need them see them
+    # snapshot URLs are personal data (Law 91/2025/QH15): only roles that need them see them
     items = redact_snapshots(found.to_dict("records"), current_principal())
     return {"from": start, "to": end, "limit": args["limit"], "offset": args["offset"], "items": items}
 

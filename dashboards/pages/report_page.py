@@ -114,7 +114,7 @@ def handle(ioc: context.IocContext, report_id: int, action: str, form: Form, lan
 def masked_contact(ioc: context.IocContext, report_id: int, lang: str) -> list[Any]:
     who, role = viewer()
     with ioc.pool.connection() as conn:
-        found = contacts.contact_view(conn, report_id, who, role, purpose="desk: reports page")
+        found = contacts.contact_view(conn, report_id, who, role, purpose=f"{personal.HANDLING_PURPOSE} (reports page)")
     if found is None:
         return [html.Div(t("reports.contact.none", lang))]
     parts = [p for p in (found.name, found.phone, found.email) if p]

@@ -1,8 +1,12 @@
 """Retention per data class, from the settings: how long each kind of data is kept and where it lives.
 
 ``pipelines/retention.py`` drops hypertable chunks by age; :func:`policy` tells it the days per table.
-:func:`purge` deletes what lives in plain tables: reporters' contacts of closed reports, the access logs, ended
-sessions. Personal data is kept no longer than its purpose needs (Decree 13/2023/NĐ-CP, Art. 3).
+:func:`purge` deletes what lives in plain tables: the access logs, ended sessions, and the personal data of field
+reports closed, or last active (``reports.last_activity_at``, closed or not), longer ago than the contact retention:
+the reporter's contact is deleted and the description's phone numbers, e-mails and ID numbers are redacted, unless
+the reporter consented to keep them (``reports.consent_keep``). A report left open and forgotten no longer keeps
+its reporter's contact forever. Personal data is kept no longer than its purpose needs (Law 91/2025/QH15 on
+personal data protection, in force since 2026-01-01).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from datetime import timedelta
 import psycopg
 
 from ioc.config import Settings
+from ioc.security.personal import redact
 
 SESSIONS_KEPT = timedelta(days=7)   # ended sessions, for the audit trail of who was signed in
 
@@ -57,9 +62,28 @@ def purge(conn: psycopg.Connection, settings: Settings) -> dict[str, int]:
     done["auth_sessions"] = conn.execute(
         "DELETE FROM auth_sessions WHERE least(expires_at, coalesce(revoked_at, expires_at)) < now() - %s",
         [SESSIONS_KEPT]).rowcount
+    if conn.execute("SELECT to_regclass('open311_readers') IS NOT NULL").fetchone() == (True,):
+        done["open311_readers"] = conn.execute(
+            "DELETE FROM open311_readers WHERE window_start < now() - interval '1 hour'").rowcount
     if conn.execute("SELECT to_regclass('report_contacts') IS NOT NULL").fetchone() == (True,):
-        done["report_contacts"] = conn.execute(
-            """DELETE FROM report_contacts c USING reports r
-               WHERE r.id = c.report_id AND r.closed_at < now() - %s""",
-            [timedelta(days=rules["report_contacts"].days)]).rowcount
+        done.update(purge_reports(conn, timedelta(days=rules["report_contacts"].days)))
     return done
+
+
+def purge_reports(conn: psycopg.Connection, kept: timedelta) -> dict[str, int]:
+    """Contacts deleted and descriptions redacted for reports idle longer than ``kept`` without the reporter's
+    consent; each report is done once (``details_purged_at``), in one transaction."""
+    with conn.transaction():
+        due = [r[0] for r in conn.execute(
+            """SELECT id FROM reports WHERE NOT consent_keep AND details_purged_at IS NULL
+               AND (closed_at < now() - %(kept)s OR last_activity_at < now() - %(kept)s) FOR UPDATE""",
+            {"kept": kept})]
+        contacts = conn.execute("DELETE FROM report_contacts WHERE report_id = ANY(%s)", [due]).rowcount
+        redacted = 0
+        for rid, text in conn.execute("SELECT id, description FROM reports WHERE id = ANY(%s)", [due]).fetchall():
+            clean = redact(text)
+            if clean != text:
+                conn.execute("UPDATE reports SET description = %s WHERE id = %s", [clean, rid])
+                redacted += 1
+        conn.execute("UPDATE reports SET details_purged_at = now() WHERE id = ANY(%s)", [due])
+    return {"report_contacts": contacts, "report_descriptions": redacted}

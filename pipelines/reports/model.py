@@ -58,6 +58,8 @@ class ReportIn:
     department: str | None = None
     contact: Contact | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    description_public: bool | None = None   # the reporter's answer; None: not asked, the channel's default
+    consent_keep: bool = False               # keep contact and personal details beyond the retention period
 
 
 @dataclass(frozen=True)

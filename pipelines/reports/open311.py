@@ -2,7 +2,10 @@
 as a :class:`ReportIn`, another city's request as one of ours, and the standard's XML.
 
 Status is the standard's two values: ``open`` (received, assigned, in progress) and ``closed`` (resolved, rejected,
-closed). Times are ISO 8601 with the offset of the display zone. The reporter's contact is never part of a request.
+closed). Times are ISO 8601 with the offset of the display zone. The reporter's contact is never part of a request,
+nor the address; the point is the snapped one of ``pipelines.reports.public`` and the description is there only
+where it is marked public. A POST may say ``description_public=true`` (the app asked the reporter) and
+``consent_keep=true`` (the reporter agreed to keep their contact beyond the retention period).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def service(cat: Category, lang: str = "vi", parent: Category | None = None) -> 
 
 
 def request(row: Mapping[str, Any], tz: ZoneInfo, lang: str = "vi") -> dict[str, Any]:
-    """A public report row (see ``dashboards.queries.reports.public_requests``) as an Open311 request."""
+    """A public report row (see ``pipelines.reports.public.public_requests``) as an Open311 request."""
     photos = list(row.get("photo_urls") or [])
     return {
         "service_request_id": str(row["id"]), "status": status_of(row["status"]),
@@ -51,7 +54,7 @@ def request(row: Mapping[str, Any], tz: ZoneInfo, lang: str = "vi") -> dict[str,
         "description": row.get("description") or None, "agency_responsible": row.get(f"department_{lang}"),
         "service_notice": None, "requested_datetime": iso(row["submitted_at"], tz),
         "updated_datetime": iso(row.get("updated_at"), tz), "expected_datetime": iso(row.get("due_at"), tz),
-        "address": row.get("address"), "address_id": None, "zipcode": None,
+        "address": None, "address_id": None, "zipcode": None,
         "lat": row.get("lat"), "long": row.get("lon"), "media_url": photos[0] if photos else None,
     }
 
@@ -86,10 +89,12 @@ def parse_post(form: Mapping[str, str], matcher: Matcher, now: datetime, tz: Zon
     photos = get("media_url", rows.photo_urls)
     name = " ".join(p for p in ((form.get("first_name") or "").strip(), (form.get("last_name") or "").strip()) if p)
     contact = Contact(name or None, get("phone", rows.phone), get("email", rows.email))
+    public = get("description_public", rows.yes_no)
+    keep = get("consent_keep", rows.yes_no)
     if problems:
         return problems
     return ReportIn("open311", token, code, now, description, lon, lat, address, photos or (), None,
-                    None if contact.empty() else contact)
+                    None if contact.empty() else contact, description_public=public, consent_keep=bool(keep))
 
 
 def parse_remote(item: Any, matcher: Matcher, prefix: str, tz: ZoneInfo) -> tuple[ReportIn | None, str]:
@@ -115,8 +120,10 @@ def parse_remote(item: Any, matcher: Matcher, prefix: str, tz: ZoneInfo) -> tupl
                          rows.text(item.get("description"))) or "other"
     media = rows.text(item.get("media_url"))
     photos = (media,) if media.startswith(("http://", "https://")) else ()
+    # the other city's server publishes this request already: its description is public by that server's choice
     return ReportIn("open311", f"{prefix}:{rid}", code, when, rows.text(item.get("description"))[:4000],
-                    lon if lat is not None else None, lat if lon is not None else None, address, photos), ""
+                    lon if lat is not None else None, lat if lon is not None else None, address, photos,
+                    description_public=True), ""
 
 
 def unknown_fields(items: Iterable[Any]) -> set[str]:

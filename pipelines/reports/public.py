@@ -1,6 +1,9 @@
 """Queries whose results leave the building: Open311 requests, exports and SLA counts. Never the contact.
 
 Every function takes a pool and selects named public columns only; ``report_contacts`` is not joined anywhere here.
+The address is not selected, a description only where it is marked public, and every row passes through
+:func:`pipelines.reports.publish.published` (point snapped to ~50 m, personal details redacted) before it is
+returned: no caller of this module sees an exact point.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from pipelines.reports.publish import published
+
 MAX_REQUESTS = 1000
 GROUPS = {"ward": "r.ward_code", "category": "r.category", "department": "r.department"}
 PUBLIC_COLUMNS = sql.SQL("""
-    r.id, r.category, c.name_vi, c.name_en, r.status, r.description, r.address, ST_X(r.geom) AS lon,
+    r.id, r.category, c.name_vi, c.name_en, r.status,
+    CASE WHEN r.description_public THEN r.description END AS description, ST_X(r.geom) AS lon,
     ST_Y(r.geom) AS lat, r.ward_code, r.photo_urls, r.department, d.name_vi AS department_vi,
     d.name_en AS department_en, r.submitted_at, r.updated_at, r.due_at, r.resolved_at, r.public_response""")
-EXPORT_COLUMNS = ("id", "category", "name_vi", "name_en", "status", "description", "address", "lon", "lat",
+EXPORT_COLUMNS = ("id", "category", "name_vi", "name_en", "status", "description", "lon", "lat",
                   "ward_code", "photo_urls", "department", "department_vi", "department_en", "submitted_at",
                   "updated_at", "due_at", "resolved_at", "public_response")
 _FROM = sql.SQL("""FROM reports r JOIN report_categories c ON c.code = r.category
@@ -33,9 +39,14 @@ def rows(pool: ConnectionPool, query: sql.Composed, params: dict[str, Any]) -> l
         return cur.execute(query, params).fetchall()
 
 
+def public_rows(pool: ConnectionPool, query: sql.Composed, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Report rows as they may be published (see :func:`published`)."""
+    return [published(r) for r in rows(pool, query, params)]
+
+
 def frame(pool: ConnectionPool, query: sql.Composed, params: dict[str, Any],
-          columns: Sequence[str] = ()) -> pd.DataFrame:
-    found = rows(pool, query, params)
+          columns: Sequence[str] = (), publish: bool = False) -> pd.DataFrame:
+    found = public_rows(pool, query, params) if publish else rows(pool, query, params)
     return pd.DataFrame(found) if found else pd.DataFrame(columns=list(columns))
 
 
@@ -64,7 +75,7 @@ def public_requests(pool: ConnectionPool, where: RequestFilter, limit: int = MAX
                   "open": not want or "open" in want, "closed": not want or "closed" in want}
     query = sql.SQL("SELECT {cols} {src} WHERE {cond} ORDER BY r.submitted_at DESC, r.id DESC LIMIT {n}").format(
         cols=PUBLIC_COLUMNS, src=_FROM, cond=cond, n=sql.Literal(limit))
-    return rows(pool, query, params)
+    return public_rows(pool, query, params)
 
 
 def export_rows(pool: ConnectionPool, start: datetime | None = None, end: datetime | None = None) -> pd.DataFrame:
@@ -73,7 +84,7 @@ def export_rows(pool: ConnectionPool, start: datetime | None = None, end: dateti
         WHERE (%(start)s::timestamptz IS NULL OR r.submitted_at >= %(start)s)
           AND (%(end)s::timestamptz IS NULL OR r.submitted_at < %(end)s)
         ORDER BY r.submitted_at, r.id""").format(cols=PUBLIC_COLUMNS, src=_FROM)
-    return frame(pool, query, {"start": start, "end": end}, EXPORT_COLUMNS)
+    return frame(pool, query, {"start": start, "end": end}, EXPORT_COLUMNS, publish=True)
 
 
 def sla_counts(pool: ConnectionPool, by: str, start: datetime, end: datetime, now: datetime) -> pd.DataFrame:

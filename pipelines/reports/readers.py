@@ -29,7 +29,9 @@ ALIASES = {
     "photo url": "photo_urls", "media url": "photo_urls", "anh": "photo_urls", "time": "submitted_at",
     "submitted": "submitted_at", "requested datetime": "submitted_at", "thoi gian": "submitted_at",
     "name": "contact_name", "ho ten": "contact_name", "phone": "contact_phone", "so dien thoai": "contact_phone",
-    "sdt": "contact_phone", "email": "contact_email", "don vi": "department",
+    "sdt": "contact_phone", "email": "contact_email", "don vi": "department", "public": "description_public",
+    "cong khai": "description_public", "cong khai noi dung": "description_public", "consent": "consent_keep",
+    "dong y luu": "consent_keep", "dong y luu lien he": "consent_keep",
 }
 
 

@@ -19,13 +19,17 @@ from pipelines.reports.categories import Matcher
 from pipelines.reports.model import CHANNELS, Contact, Problem, ReportIn
 
 FIELDS = ("source", "external_id", "category", "submitted_at", "description", "lat", "lon", "address",
-          "photo_urls", "department", "contact_name", "contact_phone", "contact_email")
+          "photo_urls", "department", "contact_name", "contact_phone", "contact_email", "description_public",
+          "consent_keep")
 REQUIRED = ("external_id", "category", "submitted_at")
 # Vietnam with its islands, generously: a point outside is a swapped lat/lon or a typo.
 LAT_RANGE, LON_RANGE = (6.0, 23.5), (102.0, 117.5)
 MAX_PHOTOS = 10
 _PHONE = re.compile(r"^0\d{9,10}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The reporter's answer to "publish my description?" / "keep my contact?", as forms and spreadsheets write it.
+_YES = frozenset({"1", "true", "yes", "y", "x", "co", "có", "đồng ý", "dong y"})
+_NO = frozenset({"0", "false", "no", "n", "khong", "không", "không đồng ý", "khong dong y"})
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,18 @@ def phone(value: Any) -> str | None:
     return digits
 
 
+def yes_no(value: Any) -> bool | None:
+    """A recorded yes or no (``có``/``không``, true/false, 1/0, x); None when nothing was recorded."""
+    if isinstance(value, bool):
+        return value
+    raw = text(value).lower()
+    if not raw:
+        return None
+    if raw in _YES or raw in _NO:
+        return raw in _YES
+    raise _Bad(f"{raw!r} is not a yes or no (có/không, true/false, 1/0)")
+
+
 def email(value: Any) -> str | None:
     raw = text(value)
     if raw and not _EMAIL.match(raw):
@@ -174,11 +190,13 @@ def parse_row(values: Mapping[str, Any], line: int, ctx: RowContext) -> ReportIn
     dept = row.take("department", line, lambda v: _choice(v, ctx.departments, "department", None))
     contact = Contact(text(values.get("contact_name")) or None, row.take("contact_phone", line, phone),
                       row.take("contact_email", line, email))
+    public = row.take("description_public", line, yes_no)
+    keep = row.take("consent_keep", line, yes_no)
     _where(row, line, lat, lon, address)
     if row.problems:
         return row.problems
     return ReportIn(source, ext, cat, when, description or "", lon, lat, address, photos or (), dept,
-                    None if contact.empty() else contact)
+                    None if contact.empty() else contact, description_public=public, consent_keep=bool(keep))
 
 
 def _description(value: Any) -> str:

@@ -2,12 +2,14 @@
 
 A report is inserted once per (source, external id): a re-import skips what exists. The ward is assigned by the
 database from the point and the local submission date (``ioc_ward_at``); the due time by the pure SLA clock.
+Whether the description is public is the reporter's answer, or when they were not asked the channel's default
+(``report_channel_defaults``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +26,12 @@ class Reference:
     matcher: Matcher
     departments: frozenset[str]
     sla_days: dict[str, float]
+    public_by_default: dict[str, bool] = field(default_factory=dict)   # channel -> description public
+
+    def description_public(self, item: ReportIn) -> bool:
+        if item.description_public is not None:
+            return item.description_public
+        return self.public_by_default.get(item.source, False)
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,9 @@ def reference(conn: psycopg.Connection) -> Reference:
         "SELECT code, name_vi, name_en, parent, department FROM report_categories ORDER BY sort_order")]
     depts = frozenset(r[0] for r in conn.execute("SELECT code FROM report_departments"))
     budget = {c: float(d) for c, d in conn.execute("SELECT category, working_days FROM report_sla")}
-    return Reference(Matcher(cats), depts, budget)
+    public: dict[str, bool] = dict(conn.execute("SELECT source, description_public FROM report_channel_defaults")
+                                   .fetchall())
+    return Reference(Matcher(cats), depts, budget, public)
 
 
 def calendar(conn: psycopg.Connection, years: range) -> workdays.Calendar:
@@ -50,10 +60,11 @@ def calendar(conn: psycopg.Connection, years: range) -> workdays.Calendar:
 
 _INSERT = """
     INSERT INTO reports (source, external_id, category, description, address, geom, ward_code, photo_urls,
-                         department, submitted_at, sla_days, due_at, updated_at)
+                         department, submitted_at, sla_days, due_at, updated_at, description_public, consent_keep,
+                         last_activity_at)
     SELECT %(source)s, %(external_id)s, %(category)s, %(description)s, %(address)s, p.geom,
            ioc_ward_at(p.geom, (%(submitted_at)s::timestamptz AT TIME ZONE %(tz)s)::date), %(photos)s,
-           %(department)s, %(submitted_at)s, %(sla_days)s, %(due_at)s, %(now)s
+           %(department)s, %(submitted_at)s, %(sla_days)s, %(due_at)s, %(now)s, %(public)s, %(keep)s, %(now)s
     FROM (SELECT CASE WHEN %(lon)s::float8 IS NULL THEN NULL
                       ELSE ST_SetSRID(ST_MakePoint(%(lon)s::float8, %(lat)s::float8), 4326) END AS geom) p
     ON CONFLICT (source, external_id) DO NOTHING
@@ -75,7 +86,8 @@ def insert_reports(conn: psycopg.Connection, items: Sequence[ReportIn], ref: Ref
                 "description": item.description, "address": item.address, "lon": item.lon, "lat": item.lat,
                 "tz": tz.key, "photos": list(item.photo_urls), "now": now, "sla_days": budget,
                 "department": item.department or _default_department(ref, item.category),
-                "submitted_at": item.submitted_at, "due_at": sla.due_at(item.submitted_at, budget, cal, tz)})
+                "submitted_at": item.submitted_at, "due_at": sla.due_at(item.submitted_at, budget, cal, tz),
+                "public": ref.description_public(item), "keep": item.consent_keep})
             row = cur.fetchone()
             if row is None:
                 continue

@@ -15,6 +15,7 @@ from psycopg_pool import ConnectionPool
 from dashboards.app import create_app
 from ioc.config import Settings
 from pipelines.reports.actions import apply_action
+from pipelines.reports.publish import coarse
 from pipelines.reports.workflow import Action
 from tests.reports.helpers import PHONE, SCHEMAS, TZ
 from tests.reports.open311_schemas import NAMES, request_response_schema, validate, validate_errors
@@ -75,7 +76,7 @@ def test_services_follow_the_schema(client: FlaskClient) -> None:
 def test_post_then_get_round_trip(client: FlaskClient, key: str, wards: dict[str, tuple[float, float]],
                                   db: psycopg.Connection) -> None:
     lon, lat = wards["22366"]
-    resp = _post(client, key, lon, lat)
+    resp = _post(client, key, lon, lat, description_public="true")
     assert resp.status_code == 200, resp.json
     Draft202012Validator(request_response_schema()).validate(resp.json)
     rid = resp.json[0]["service_request_id"]
@@ -84,14 +85,17 @@ def test_post_then_get_round_trip(client: FlaskClient, key: str, wards: dict[str
     assert one.status_code == 200
     validate("requests.json", one.json)
     got = body(one)[0]
-    assert (got["service_code"], got["status"], got["lat"], got["long"]) == ("flooding", "open", lat, lon)
+    snapped_lon, snapped_lat = coarse(lon, lat)      # the exact point stays on staff pages
+    assert (got["service_code"], got["status"], got["lat"], got["long"]) == ("flooding", "open", snapped_lat,
+                                                                              snapped_lon)
     assert got["description"] == "Ngập sâu 40 cm trước chợ" and got["media_url"] == "https://cdn.example.vn/p/1.jpg"
     assert got["requested_datetime"].endswith("+07:00") and got["expected_datetime"].endswith("+07:00")
     assert client.get(f"/open311/v2/request/{rid}.json").json == one.json      # the swagger file's spelling
     assert PHONE not in one.get_data(as_text=True) and "Lan" not in one.get_data(as_text=True)
-    row = db.execute("SELECT r.source, r.ward_code, c.phone, c.name FROM reports r "
-                     "JOIN report_contacts c ON c.report_id = r.id WHERE r.id = %s", [int(rid)]).fetchone()
-    assert row == ("open311", "22366", PHONE, "Lan Trần")
+    row = db.execute("SELECT r.source, r.ward_code, c.phone, c.name, ST_X(r.geom), ST_Y(r.geom), r.description_public "
+                     "FROM reports r JOIN report_contacts c ON c.report_id = r.id WHERE r.id = %s",
+                     [int(rid)]).fetchone()
+    assert row == ("open311", "22366", PHONE, "Lan Trần", lon, lat, True)
     assert db.execute("SELECT verdict FROM report_evidence WHERE report_id = %s", [int(rid)]).fetchone() == (
         "no_sensor",)
 

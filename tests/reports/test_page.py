@@ -150,7 +150,9 @@ def test_staff_see_a_masked_contact_and_the_view_is_logged(app: Dash, seeded: se
     shown = str(act.masked_contact(context.current(), seeded.ids[0], "vi"))
     assert "091*****78" in shown and "N. d. 0." in shown and "0912345678" not in shown
     assert db.execute("SELECT viewer, role, masked, purpose FROM report_contact_views").fetchall() == [
-        ("desk", "staff", True, "desk: reports page")]
+        ("desk", "staff", True, "xử lý phản ánh / handling the report (reports page)")]
+    assert db.execute("SELECT legal_basis FROM personal_data_access").fetchall() == [("Law 91/2025/QH15",)]
+    assert "91/2025/QH15" in shown and "mục đích: xử lý phản ánh" in shown
 
 
 def test_layout_renders_in_both_languages(app: Dash) -> None:
