@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     dead_letter_retention_days: int = Field(90, ge=1, description="days of rejected MQTT messages kept")
     camera_event_retention_days: int = Field(90, ge=1, description="days of camera events and snapshot URLs kept")
     report_contact_retention_days: int = Field(365, ge=1, description="days a reporter's contact is kept after "
-                                               "the report is closed")
+                                               "the report is closed or last active, unless the reporter "
+                                               "consented (Law 91/2025/QH15)")
     access_log_retention_days: int = Field(730, ge=1, description="days of the personal-data access log and the "
                                            "security audit log kept")
 

@@ -43,7 +43,7 @@ class Receiver:
         self.client.on_subscribe = self._on_subscribe
 
     def start(self) -> None:
-        props = Properties(PacketTypes.CONNECT)
+        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho has no annotation here
         props.SessionExpiryInterval = SESSION_EXPIRY_S
         props.ReceiveMaximum = self.receive_maximum
         self.client.connect_async(self.target.host, self.target.port, keepalive=30, clean_start=False,
