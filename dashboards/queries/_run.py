@@ -1,17 +1,12 @@
-"""Running a query on a pool: rows as dicts or as a pandas frame. The only place queries touch a connection."""
+"""The dashboards' query helpers: the core's readers (:mod:`ioc.query`) and the parameters of a scope or a search."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, LiteralString
+from collections.abc import Sequence
 
-import pandas as pd
-from psycopg import sql
-from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from ioc.query import Params, Query, frame, one, rows, tuples
 
-Query = LiteralString | sql.SQL | sql.Composed
-Params = Mapping[str, Any] | Sequence[Any] | None
+__all__ = ["Params", "Query", "frame", "like_pattern", "one", "rows", "tuples", "ward_codes"]
 
 
 def ward_codes(wards: Sequence[str] | None) -> list[str] | None:
@@ -20,30 +15,6 @@ def ward_codes(wards: Sequence[str] | None) -> list[str] | None:
     if isinstance(wards, str):
         raise TypeError(f"a scope of wards is a list of codes, not the string {wards!r}")
     return None if wards is None else list(wards)
-
-
-def rows(pool: ConnectionPool, query: Query, params: Params = None) -> list[dict[str, Any]]:
-    with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(query, params)
-        return cur.fetchall()
-
-
-def tuples(pool: ConnectionPool, query: Query, params: Params = None) -> list[tuple[Any, ...]]:
-    """Rows as plain tuples: the cheapest form for thousands of rows that go straight into arrays."""
-    with pool.connection() as conn, conn.cursor() as cur:
-        cur.execute(query, params)
-        return cur.fetchall()
-
-
-def one(pool: ConnectionPool, query: Query, params: Params = None) -> dict[str, Any] | None:
-    found = rows(pool, query, params)
-    return found[0] if found else None
-
-
-def frame(pool: ConnectionPool, query: Query, params: Params = None, columns: Sequence[str] = ()) -> pd.DataFrame:
-    """Rows as a frame; an empty result still has ``columns`` so callers need no special case."""
-    found = rows(pool, query, params)
-    return pd.DataFrame(found) if found else pd.DataFrame(columns=list(columns))
 
 
 def like_pattern(text: str) -> str:

@@ -44,7 +44,3 @@ def ingest_status(pool: ConnectionPool) -> IngestStatus:
               {"live": LIVE_WORKER_S})
     assert row is not None  # a SELECT without FROM always returns one row
     return IngestStatus(**row)
-
-
-def ping(pool: ConnectionPool) -> bool:
-    return one(pool, "SELECT 1 AS ok") is not None

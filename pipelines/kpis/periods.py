@@ -100,11 +100,6 @@ def as_of(period: Period, now: datetime, tz: ZoneInfo) -> datetime:
     return min(period.bounds(tz)[1], now)
 
 
-def complete_months(period: Period, now: datetime, tz: ZoneInfo) -> list[date]:
-    """The months of ``period`` that have ended by ``now``."""
-    return [m for m in period.months() if local_midnight(add_months(m, 1), tz) <= now]
-
-
 def months_ahead(period: Period, now: datetime, tz: ZoneInfo) -> list[tuple[date, float]]:
     """(month, share of it still to come) for the months of ``period`` not over by ``now``: 1 for a month not yet
     begun, the part not yet elapsed for the current one."""

@@ -15,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 from psycopg import sql
-from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from ioc.query import frame as query_frame
+from ioc.query import rows
 from pipelines.reports.publish import published
 
 MAX_REQUESTS = 1000
@@ -34,11 +35,6 @@ _FROM = sql.SQL("""FROM reports r JOIN report_categories c ON c.code = r.categor
                    LEFT JOIN report_departments d ON d.code = r.department""")
 
 
-def rows(pool: ConnectionPool, query: sql.Composed, params: dict[str, Any]) -> list[dict[str, Any]]:
-    with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(query, params).fetchall()
-
-
 def public_rows(pool: ConnectionPool, query: sql.Composed, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Report rows as they may be published (see :func:`published`)."""
     return [published(r) for r in rows(pool, query, params)]
@@ -46,7 +42,9 @@ def public_rows(pool: ConnectionPool, query: sql.Composed, params: dict[str, Any
 
 def frame(pool: ConnectionPool, query: sql.Composed, params: dict[str, Any],
           columns: Sequence[str] = (), publish: bool = False) -> pd.DataFrame:
-    found = public_rows(pool, query, params) if publish else rows(pool, query, params)
+    if not publish:
+        return query_frame(pool, query, params, columns)
+    found = public_rows(pool, query, params)
     return pd.DataFrame(found) if found else pd.DataFrame(columns=list(columns))
 
 
