@@ -83,3 +83,27 @@ def test_xml_text_keeps_what_xml_allows() -> None:
     assert safetext.xml_text(allowed) == allowed
     assert safetext.xml_text("\x00\x01\x08\x0b\x0c\x1f\ud800\ufffe\uffff") == ""
     assert safetext.cell(-5) == -5 and safetext.cell(None) is None and safetext.cell("5-3") == "5-3"
+
+
+def test_the_kpi_workbook_holds_no_formula_from_imported_names() -> None:
+    """The KPI XLSX export (pipelines.kpis.export): ward names come from imported sheets."""
+    from pipelines.kpis import periods
+    from pipelines.kpis.compute import KpiInputs, compute
+    from pipelines.kpis.export import workbook
+    from tests.kpis.support import TZ, dossier, frame, local
+
+    wards = pd.DataFrame({"code": ["25210"], "name": [EVIL + "\x01"], "province": ["@Tỉnh"]})
+    inputs = KpiInputs(frame([dossier(dossier_id="d1")]),
+                       pd.DataFrame(columns=["unit", "ward_code", "old_city", "old_ward", "month"]),
+                       pd.DataFrame(columns=["indicator", "unit", "scope", "period", "period_start", "period_end",
+                                             "value"]),
+                       pd.DataFrame(columns=["code", "name", "field", "level", "online_service", "fee_bearing",
+                                             "paper_result"]),
+                       pd.DataFrame(columns=["old_city", "old_ward", "new_ward_code", "weight"]), wards)
+    comp = compute(inputs, periods.parse("2025-01"), local("2025-03-01 00:00"), TZ)
+    book = load_workbook(io.BytesIO(workbook(comp, None, "online_submission", "vi")))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert "'" + EVIL in texts and "'@Tỉnh" in texts
+    assert any(isinstance(c.value, (int, float)) for c in cells)   # the numbers are still numbers
