@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -12,10 +14,13 @@ import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from psycopg_pool import ConnectionPool
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from dashboards.api.errors import ApiError
 from dashboards.api.openapi import PREFIX
+from dashboards.api.params import parse_datetime
 from dashboards.api.routes import endpoints
 from dashboards.app import create_app
 from ioc.config import Settings
@@ -146,3 +151,22 @@ def test_dates_at_the_edges_of_the_range_are_accepted(bare_client: FlaskClient) 
     assert bare_client.get("/api/v1/camera-events?from=1970-01-01&to=1970-01-20").status_code == 200
     assert bare_client.get("/api/v1/camera-events?from=2199-12-01&to=2199-12-31T23:59:59").status_code == 200
     assert bare_client.get("/open311/v2/requests.json?start_date=1970-01-01T00:00:00Z").status_code == 200
+
+
+YEARS = st.sampled_from([1, 2, 1969, 1970, 2199, 2200, 9998, 9999]) | st.integers(1, 9999)
+
+
+@given(YEARS, st.integers(1, 12), st.integers(1, 28), st.integers(0, 23),
+       st.sampled_from(["", "Z", "+07:00", "-12:00", "+14:00", "-23:59"]))
+@settings(max_examples=300, deadline=None)
+def test_any_date_is_a_value_safe_for_arithmetic_or_a_400(year: int, month: int, day: int, hour: int,
+                                                          suffix: str) -> None:
+    """Whatever the year and offset: a value the handlers' spans and time-zone shifts cannot overflow, or a 400."""
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:00:00{suffix}"
+    try:
+        value = parse_datetime("to", text, ZoneInfo("Asia/Ho_Chi_Minh"))
+    except ApiError as exc:
+        assert exc.status == 400 and exc.message.startswith("to: ")
+        return
+    span = timedelta(days=90)
+    assert (value - span).astimezone(UTC) < (value + span).astimezone(UTC)
