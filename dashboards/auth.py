@@ -195,28 +195,43 @@ def csrf_problem(who: Principal | None) -> Response | None:
     return None
 
 
-def _callbacks() -> dict[str, str]:
+def _callbacks() -> dict[str, policy.CallbackNeed]:
     state = current_app.extensions[EXTENSION]
     if state["callbacks"] is None:
         state["callbacks"] = callback_requirements(state["app"])
     return state["callbacks"]
 
 
-def callback_requirements(app: Dash) -> dict[str, str]:
+def callback_requirements(app: Dash) -> dict[str, policy.CallbackNeed]:
     """Each server callback's output key -> what running it needs: the requirement of the page whose module
     defines it; the Pages router decides per pathname; a callback outside any page needs the default (admin)."""
     pages_by_module = {m: (p.get("path_template") or p["path"]) for m, p in dash.page_registry.items()}
-    out = {}
+    out: dict[str, policy.CallbackNeed] = {}
     for key, spec in app.callback_map.items():
         module = getattr(spec.get("callback"), "__module__", None)
         if module == "dash.dash" and "_pages_content" in key:
-            out[key] = policy.ROUTER
+            out[key] = router_shape(spec) or policy.DEFAULT
         elif module in pages_by_module:
             path = pages_by_module[module].split("<")[0]
             out[key] = policy.page_requirement(path)
         else:
             out[key] = policy.DEFAULT
     return out
+
+
+def router_shape(spec: dict[str, Any]) -> policy.RouterShape | None:
+    """Where Dash's Pages router takes its pathname from, out of the callback's registration: Dash calls
+    ``update(pathname_, search_, **states)`` with ``(inputs + state)[inputs_state_indices[name]]``. These are
+    Dash internals (hence the pin in pyproject.toml); when they change shape, the router needs admin (fail
+    closed, logged) rather than being guessed."""
+    declared = [*spec.get("inputs", []), *spec.get("state", [])]
+    indices = spec.get("inputs_state_indices")
+    position = indices.get("pathname_") if isinstance(indices, dict) else None
+    if not isinstance(position, int) or not 0 <= position < len(declared) \
+            or (declared[position].get("id"), declared[position].get("property")) != ("_pages_location", "pathname"):
+        log.error("the Dash Pages router has an unknown shape (Dash upgraded?); only admins may render pages")
+        return None
+    return policy.RouterShape(position, len(declared))
 
 
 def _open311_error(status: int, message: str) -> Response:

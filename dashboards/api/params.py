@@ -13,6 +13,14 @@ from dashboards.api.spec import Param
 
 # '+07:00' arrives as ' 07:00' when a client does not encode the '+' of an offset in a query string.
 _SPACE_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
+# Far wider than any data of ours, and far enough from year 1 and 9999 that the arithmetic callers do (a default
+# span of 24 h or 90 days, a time zone shift) cannot overflow datetime into a 500.
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+_YEAR_BEYOND = re.compile(r"[+-]?(\d{5,}|0000)-\d{2}-\d{2}")
+
+
+def _out_of_range(name: str, text: str) -> ApiError:
+    return ApiError(400, f"{name}: {text!r} is out of range; use a date from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
 
 
 def parse_datetime(name: str, text: str, tz: ZoneInfo) -> datetime:
@@ -20,8 +28,12 @@ def parse_datetime(name: str, text: str, tz: ZoneInfo) -> datetime:
     try:
         value = datetime.fromisoformat(fixed.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
+        if _YEAR_BEYOND.match(fixed):   # well formed, only beyond what datetime holds: say that, not "not ISO"
+            raise _out_of_range(name, text) from None
         raise ApiError(400, f"{name}: {text!r} is not an ISO 8601 date or time "
                             "(example: 2026-11-21T08:00:00+07:00)") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise _out_of_range(name, text)
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 

@@ -35,8 +35,9 @@ EVENT = obj({"ts": TS, "device_id": STR, "name": STR, "ward_code": nullable(STR)
 
 PAGING = (Param("limit", "integer", "page size", minimum=1, maximum=1000, default=100),
           Param("offset", "integer", "rows to skip", minimum=0, maximum=1_000_000, default=0))
-RANGE = (Param("from", "datetime", "start (ISO 8601; no offset: local time); default: `to` minus 24 h"),
-         Param("to", "datetime", "end, exclusive (ISO 8601); default: now"))
+RANGE = (Param("from", "datetime",
+               "start (ISO 8601, years 1970–2199; no offset: local time); default: 24 h before `to`"),
+         Param("to", "datetime", "end, exclusive (ISO 8601, years 1970–2199); default: now"))
 
 
 def _range(args: Mapping[str, Any]) -> tuple[datetime, datetime]:

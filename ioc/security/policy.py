@@ -1,7 +1,8 @@
 """Who may reach which path, pure. Default deny: a path no rule names needs the admin permission.
 
 The web layer asks :func:`requirement` for every request and :func:`decide` for the answer; Dash callbacks are
-mapped to the page they belong to (:func:`callback_requirement`). New routes and pages of other modules are
+mapped to the page they belong to (:func:`callback_requirement`); the Pages router's pathname is read by
+position, as Dash passes it (:class:`RouterShape`). New routes and pages of other modules are
 therefore protected as soon as they exist; opening one to a role is one line in :data:`RULES`.
 """
 
@@ -105,32 +106,42 @@ def decide(need: str, who: Principal | None, *, password_change_ok: bool = False
     return "forbidden"
 
 
-def router_pathname(body: Any) -> str | None:
-    """The pathname the Dash Pages router is asked to render, from a callback request's JSON body."""
+@dataclass(frozen=True)
+class RouterShape:
+    """Where the Dash Pages router finds its pathname. Dash ignores the ids a request gives its inputs and passes
+    ``inputs + state`` to the router by position, refusing any other count; so the guard reads the same slot."""
+    position: int     # the pathname's index in the request's ``inputs + state``
+    count: int        # how many inputs and states the router declares
+    location: str = "_pages_location"
+
+
+CallbackNeed = str | RouterShape
+
+
+def router_pathname(body: Any, shape: RouterShape) -> str | None:
+    """The pathname the Dash Pages router will render for this callback request, read as Dash reads it.
+
+    None (so the default requirement) when the request has another shape than the router's: a wrong count, or
+    the slot Dash reads not labelled as the location's pathname (a renamed or moved input)."""
     if not isinstance(body, dict):
         return None
-    for item in _flat(body.get("inputs")):
-        if isinstance(item, dict) and item.get("id") == "_pages_location" and item.get("property") == "pathname":
-            value = item.get("value")
-            return value if isinstance(value, str) else None
-    return None
+    inputs, state = body.get("inputs", []), body.get("state", [])
+    if not isinstance(inputs, list) or not isinstance(state, list) or len(inputs) + len(state) != shape.count:
+        return None
+    item = (inputs + state)[shape.position]
+    if not isinstance(item, dict) or item.get("id") != shape.location or item.get("property") != "pathname":
+        return None
+    value = item.get("value")
+    return value if isinstance(value, str) else None
 
 
-def _flat(items: Any) -> list[Any]:
-    if isinstance(items, list):
-        return [leaf for item in items for leaf in _flat(item)]
-    if isinstance(items, dict) and "id" not in items:
-        return [leaf for value in items.values() for leaf in _flat(value)]
-    return [items]
-
-
-def callback_requirement(callbacks: Mapping[str, str], body: Any) -> str:
+def callback_requirement(callbacks: Mapping[str, CallbackNeed], body: Any) -> str:
     """What running the callback a request names needs. Unknown callbacks need :data:`DEFAULT`."""
     output = body.get("output") if isinstance(body, dict) else None
     need = callbacks.get(output, DEFAULT) if isinstance(output, str) else DEFAULT
-    if need != ROUTER:
-        return need
-    pathname = router_pathname(body)
+    if isinstance(need, str):
+        return DEFAULT if need == ROUTER else need   # a router whose shape is unknown opens nothing
+    pathname = router_pathname(body, need)
     return page_requirement(pathname) if pathname and pathname.startswith("/") else DEFAULT
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ioc import safetext
 from pipelines.kpis.compute import Computed
 from pipelines.kpis.indicators import INDICATORS, indicator
 from pipelines.kpis.summary import Summary, monthly_series, summarize, ward_ranking
@@ -59,9 +60,10 @@ def workbook(comp: Computed, scope: str | None, key: str, lang: str) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            frame.rename(columns=lambda c: head.get(c, c)).to_excel(writer, sheet_name=name, index=False, startrow=1)
+            shown = safetext.frame(frame.rename(columns=lambda c: head.get(c, c)))   # names come from imported sheets
+            shown.to_excel(writer, sheet_name=name, index=False, startrow=1)
             ws = writer.sheets[name]
-            ws.cell(1, 1, _title(summary, name, key, lang)).font = Font(bold=True, size=13)
+            ws.cell(1, 1, safetext.cell(_title(summary, name, key, lang))).font = Font(bold=True, size=13)
             for i, col in enumerate(frame.columns, start=1):
                 ws.column_dimensions[get_column_letter(i)].width = 14 if col not in ("name", "ward", "formula") else 46
     return buf.getvalue()

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from psycopg_pool import ConnectionPool
 
+from ioc import safetext
 from ioc.errors import IocError
 from pipelines.reports.public import export_rows
 
@@ -33,7 +34,7 @@ def write_export(pool: ConnectionPool, path: Path, start: datetime | None, end: 
     found = public_frame(pool, start, end, tz)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        found.to_csv(path, index=False, encoding="utf-8-sig")
+        safetext.frame(found).to_csv(path, index=False, encoding="utf-8-sig")   # residents' text: no formulas
     elif suffix == ".json":
         records = json.loads(found.to_json(orient="records", force_ascii=False, date_format="iso"))
         path.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")

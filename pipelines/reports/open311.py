@@ -16,6 +16,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
+from ioc import safetext
 from pipelines.reports import rows
 from pipelines.reports.categories import Category, Matcher
 from pipelines.reports.model import OPEN_STATUSES, Contact, ReportIn
@@ -153,4 +154,4 @@ def _xml_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return safetext.xml_text(str(value))   # one report's control character must not break the feed

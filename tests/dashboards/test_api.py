@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from typing import Any
+from urllib.parse import urlencode
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -10,10 +14,13 @@ import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from psycopg_pool import ConnectionPool
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from dashboards.api.errors import ApiError
 from dashboards.api.openapi import PREFIX
+from dashboards.api.params import parse_datetime
 from dashboards.api.routes import endpoints
 from dashboards.app import create_app
 from ioc.config import Settings
@@ -103,3 +110,63 @@ def test_healthz_reports_database_and_ingest(api_server: Flask, db: Any) -> None
     seed.heartbeat(db, age_s=10_000)
     body = api_server.test_client().get("/healthz").get_json()
     assert body["status"] == "degraded" and body["ingest"]["stale"] is True
+
+
+EXTREME_DATES = ("0001-01-01", "9999-12-31", "10000-01-01", "0000-01-01", "+10000-01-01T00:00:00Z",
+                 "0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-12:00", "1969-12-31", "2200-01-01")
+DATE_PARAMETERS = (
+    ("/api/v1/devices/env-22333-0001/series?metric=pm25&", ("from", "to")),
+    ("/api/v1/camera-events?", ("from", "to")),
+    ("/open311/v2/requests.json?", ("start_date", "end_date")),
+    ("/open311/v2/requests.xml?", ("start_date", "end_date")),
+)
+
+
+@pytest.fixture
+def bare_client(settings: Settings, pool: ConnectionPool, auth: dict[str, str]) -> FlaskClient:
+    """The app on an empty database: date parameters are refused before any data is looked at."""
+    made = create_app(settings, pool).server.test_client()
+    made.environ_base["HTTP_AUTHORIZATION"] = auth["Authorization"]
+    return made
+
+
+@pytest.mark.parametrize("value", EXTREME_DATES)
+def test_extreme_dates_are_a_400_naming_the_parameter(bare_client: FlaskClient, value: str) -> None:
+    for base, names in DATE_PARAMETERS:
+        for name in names:
+            res = bare_client.get(base + urlencode({name: value}))
+            text = res.get_data(as_text=True)
+            assert res.status_code == 400, (base, name, value, res.status_code, text[:300])
+            if base.endswith(".xml?"):
+                message = ET.fromstring(res.data).findtext("error/description") or ""
+            elif base.startswith("/open311/"):
+                message = res.get_json()[0]["description"]
+            else:
+                message = res.get_json()["error"]["message"]
+            assert message.startswith(f"{name}: ") and "out of range" in message and "1970-01-01" in message, \
+                (base, name, message)
+
+
+def test_dates_at_the_edges_of_the_range_are_accepted(bare_client: FlaskClient) -> None:
+    assert bare_client.get("/api/v1/camera-events?from=1970-01-01&to=1970-01-20").status_code == 200
+    assert bare_client.get("/api/v1/camera-events?from=2199-12-01&to=2199-12-31T23:59:59").status_code == 200
+    assert bare_client.get("/open311/v2/requests.json?start_date=1970-01-01T00:00:00Z").status_code == 200
+
+
+YEARS = st.sampled_from([1, 2, 1969, 1970, 2199, 2200, 9998, 9999]) | st.integers(1, 9999)
+
+
+@given(YEARS, st.integers(1, 12), st.integers(1, 28), st.integers(0, 23),
+       st.sampled_from(["", "Z", "+07:00", "-12:00", "+14:00", "-23:59"]))
+@settings(max_examples=300, deadline=None)
+def test_any_date_is_a_value_safe_for_arithmetic_or_a_400(year: int, month: int, day: int, hour: int,
+                                                          suffix: str) -> None:
+    """Whatever the year and offset: a value the handlers' spans and time-zone shifts cannot overflow, or a 400."""
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:00:00{suffix}"
+    try:
+        value = parse_datetime("to", text, ZoneInfo("Asia/Ho_Chi_Minh"))
+    except ApiError as exc:
+        assert exc.status == 400 and exc.message.startswith("to: ")
+        return
+    span = timedelta(days=90)
+    assert (value - span).astimezone(UTC) < (value + span).astimezone(UTC)

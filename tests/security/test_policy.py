@@ -50,7 +50,8 @@ def test_decisions() -> None:
                                   {"output": "router", "inputs": [{"id": "_pages_location", "property": "pathname",
                                                                    "value": "http://evil/"}]}])
 def test_malformed_callback_requests_need_the_default(body: object) -> None:
-    assert policy.callback_requirement({"router": policy.ROUTER, "a.b": roles.READ}, body) == policy.DEFAULT
+    callbacks = {"router": policy.RouterShape(0, 1), "a.b": roles.READ}
+    assert policy.callback_requirement(callbacks, body) == policy.DEFAULT
 
 
 def test_the_router_asks_what_the_page_needs() -> None:
@@ -58,7 +59,7 @@ def test_the_router_asks_what_the_page_needs() -> None:
         return {"output": "r", "inputs": [{"id": "_pages_location", "property": "search", "value": ""},
                                           {"id": "_pages_location", "property": "pathname", "value": path}]}
 
-    callbacks = {"r": policy.ROUTER}
+    callbacks = {"r": policy.RouterShape(1, 2)}
     assert policy.callback_requirement(callbacks, body("/wall")) == roles.WALL
     assert policy.callback_requirement(callbacks, body("/reports")) == roles.REPORTS_HANDLE
     assert policy.callback_requirement(callbacks, body("/login")) == policy.SIGNED_IN   # never public via Dash
