@@ -21,13 +21,6 @@ class AuthenticationFailed(SecurityError):
     """Wrong user name or password."""
 
 
-class RateLimited(SecurityError):
-    """Too many failed logins; try again later."""
-
-    def __init__(self, message: str | None = None, retry_after_s: int = 60) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
-
 
 class Forbidden(SecurityError):
     """This role may not do that."""

