@@ -38,7 +38,8 @@ def _submit(client: FlaskClient, db: psycopg.Connection, description: str) -> st
     lon, lat = 109.19, 12.25
     key = keys.add(db, "export-test", "test", ("reports:submit",))[1]
     resp = client.post("/open311/v2/requests.json", data={
-        "api_key": key, "service_code": "flooding", "lat": str(lat), "long": str(lon), "description": description})
+        "api_key": key, "service_code": "flooding", "lat": str(lat), "long": str(lon), "description": description,
+        "description_public": "true"})   # the reporter agreed to publish it (only then is it exported)
     assert resp.status_code in (200, 201), resp.data[:300]
     return str(resp.get_json()[0]["service_request_id"])
 
