@@ -11,6 +11,7 @@ the internet-facing 8883 one, so a service password is worthless from outside.
 
 from __future__ import annotations
 
+import logging
 import os
 import pwd
 from collections.abc import Mapping
@@ -22,6 +23,9 @@ from ioc.security.mqtt_auth import DeviceAccount
 PASSWD, ACL, DEVICES = "passwd", "acl", "devices.saved"
 SERVICES_PASSWD, SERVICES_ACL = "services.passwd", "services.acl"
 DEVICES_PASSWD, DEVICES_ACL = "devices.passwd", "devices.acl"
+_OLD_DEVICES = "devices.passwd"   # the private stack's saved devices before kinds (no kind: cannot be used)
+
+log = logging.getLogger(__name__)
 
 
 def write_text(path: Path, text: str, owner: pwd.struct_passwd | None = None, mode: int = 0o600) -> None:
@@ -64,6 +68,9 @@ def save_devices(directory: Path, devices: list[DeviceAccount], owner: pwd.struc
 
 def load_devices(directory: Path) -> list[DeviceAccount]:
     path = directory / DEVICES
+    if not path.exists() and (directory / _OLD_DEVICES).exists():
+        log.warning("%s holds device accounts without their kinds and is no longer used: run `ioc devices "
+                    "credentials` to give the broker the registered devices again", directory / _OLD_DEVICES)
     return mqtt_auth.parse_devices(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
