@@ -22,7 +22,7 @@ import click
 from ioc import db, stack
 from ioc.config import Settings
 from ioc.errors import ConfigError
-from ioc.security import broker, credentials
+from ioc.security import broker, credentials, mqtt_auth
 from ioc.security.mqtt_auth import DeviceAccount
 from ioc.stack._mosquitto import PrivateMosquitto
 
@@ -36,7 +36,8 @@ def devices() -> None:
 @click.option("--rotate", "rotate", multiple=True, metavar="DEVICE", help="new password for this device; repeatable")
 @click.option("--revoke", "revoke", multiple=True, metavar="DEVICE", help="remove this device's access; repeatable")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="write passwd and acl here (another broker, docker compose) instead of the local stack's")
+              help="write the password files and ACLs here (another broker, docker compose) instead of the local "
+              "stack's")
 @click.option("--owner", metavar="UID[:GID]", help="with --out: the broker's account owns the files (mode 0600); "
               "1883 in the eclipse-mosquitto image [files are mode 0644]")
 @click.option("--secrets", "secrets_path", type=click.Path(dir_okay=False, allow_dash=True),
@@ -58,6 +59,11 @@ def credentials_cmd(settings: Settings, rotate: tuple[str, ...], revoke: tuple[s
     kinds = {d.device_id: d.kind for d in stored}
     for device_id, why in issued.skipped:
         click.secho(f"skipped {device_id}: {why}", fg="yellow", err=True)
+    # an account issued before a rule existed (e.g. the ioc- prefix) is left out, not allowed to stop every other
+    for dev in stored:
+        if why := mqtt_auth.problem(dev):
+            click.secho(f"left out of the broker's files {dev.device_id}: {why}", fg="yellow", err=True)
+    stored = [dev for dev in stored if not mqtt_auth.problem(dev)]
     where = _write_out(settings, out_dir, stored, _owner(owner)) if out_dir else _write_local(settings, stored)
     click.echo(f"{len(stored)} device account(s); {len(new)} new password(s); {where}")
     if new:

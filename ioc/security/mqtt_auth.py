@@ -86,6 +86,17 @@ def check_kind(kind: str) -> str:
     return kind
 
 
+def problem(dev: DeviceAccount) -> str:
+    """Why this stored account cannot go into the broker's files (a name or kind that a newer rule refuses), or ''."""
+    try:
+        check_device_id(dev.device_id)
+        check_kind(dev.kind)
+        _one_line(dev.password_hash)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
 def passwd_file(services: Mapping[str, str], devices: Iterable[DeviceAccount]) -> str:
     """``services``: account -> plain password (hashed here); ``devices``: their stored hashes."""
     lines = [f"{name}:{hash_password(secret)}" for name, secret in sorted(services.items()) if name in SERVICE_ACL]

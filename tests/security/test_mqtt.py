@@ -144,7 +144,11 @@ def test_the_files_hold_hashes_and_the_acl_of_each_device(broker: StackHandle, d
 
 
 def test_out_dir_for_another_broker(db_url: str, db: psycopg.Connection, tmp_path: Path) -> None:
-    db.execute("INSERT INTO devices (device_id, kind, registered) VALUES ('env-out-1', 'env', true)")
+    db.execute("INSERT INTO devices (device_id, kind, registered) VALUES ('env-out-1', 'env', true), "
+               "('ioc-ingest-old', 'env', true)")
+    # issued by an older version, before the services' ioc- prefix was kept from devices: left out, not fatal
+    db.execute("INSERT INTO mqtt_credentials (device_id, password_hash) VALUES ('ioc-ingest-old', %s)",
+               [mqtt_auth.hash_password("x")])
     env = {"IOC_MQTT_INGESTER_PASSWORD": "ingest-secret-1", "IOC_MQTT_GATEWAY_PASSWORD": "gateway-secret-1"}
     base = ["--database-url", db_url, "--mqtt-url", "mqtt://broker.example:1883", "devices", "credentials"]
     refused = CliRunner(env=env).invoke(cli, base)
@@ -152,6 +156,7 @@ def test_out_dir_for_another_broker(db_url: str, db: psycopg.Connection, tmp_pat
     done = CliRunner(env=env).invoke(cli, [*base, "--out", str(tmp_path / "auth"), "--secrets",
                                            str(tmp_path / "new.csv")], catch_exceptions=False)
     assert done.exit_code == 0, done.output
+    assert "left out of the broker's files ioc-ingest-old" in done.output
     auth = tmp_path / "auth"
     entries = dict(mqtt_auth.parse_passwd((auth / "services.passwd").read_text()))
     assert set(entries) == {"ingester", "gateway"}   # the internal listener's accounts only
