@@ -81,6 +81,17 @@ def test_compose_env_generates_strong_secrets_once_into_a_private_file(tmp_path:
         line.split("=", 1) for line in target.read_text().splitlines()) == values   # never replaced
 
 
+def test_compose_env_keeps_other_settings_of_the_file(tmp_path: Path) -> None:
+    target = tmp_path / ".env"
+    target.write_text(f"COMPOSE_PROJECT_NAME=ward\nIOC_DB_PASSWORD={STRONG['IOC_DB_PASSWORD']}")   # no final newline
+    target.chmod(0o644)
+    assert _script(str(target)).returncode == 0
+    lines = target.read_text().splitlines()
+    assert lines[:2] == ["COMPOSE_PROJECT_NAME=ward", f"IOC_DB_PASSWORD={STRONG['IOC_DB_PASSWORD']}"]
+    assert [line.split("=")[0] for line in lines[2:]] == ["IOC_MQTT_INGESTER_PASSWORD", "IOC_MQTT_GATEWAY_PASSWORD"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600   # an existing file holding secrets is made private
+
+
 @pytest.mark.parametrize("weak", ["change-me", "change-me-ingester", "CHANGE-ME-please-0123456789", "short",
                                   "has@at-sign-0123456789", ""])
 def test_compose_env_refuses_weak_secrets(tmp_path: Path, weak: str) -> None:
