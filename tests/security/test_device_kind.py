@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
+import yaml
 
+from ioc.security import mqtt_auth
 from pipelines.ingest.message import Message
+from pipelines.ingest.service import IngestOptions
 from pipelines.ingest.sink import PgSink
 from sensors.contract import CameraTelemetry, EnvTelemetry, encode, parse
 
@@ -59,3 +63,16 @@ def test_an_unregistered_device_keeps_what_it_first_sent(db: psycopg.Connection,
     db.execute("INSERT INTO devices (device_id, kind, registered) VALUES ('dev-unreg-1', 'env', false)")
     stats = sink.write([_camera("dev-unreg-1", T0 + timedelta(seconds=5))])
     assert (stats.stored, stats.dead_lettered) == (1, 0)
+
+
+def test_the_ingesters_client_ids_are_ones_no_device_can_have() -> None:
+    """The compose TLS listener makes a device's client id its device id, and device ids may not start with the
+    services' prefix: the ingester's client ids must keep it, or a device could take over its session."""
+    default = IngestOptions("postgresql://x", "mqtt://x", Path("/nonexistent")).client_id
+    assert default.startswith(mqtt_auth.SERVICE_PREFIX)
+    with pytest.raises(ValueError):
+        mqtt_auth.check_device_id(default)
+    compose = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+    command = [str(part) for part in compose["services"]["ingester"]["command"]]
+    if "--client-id" in command:
+        assert command[command.index("--client-id") + 1].startswith(mqtt_auth.SERVICE_PREFIX)
