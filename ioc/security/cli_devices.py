@@ -59,15 +59,19 @@ def credentials_cmd(settings: Settings, rotate: tuple[str, ...], revoke: tuple[s
     kinds = {d.device_id: d.kind for d in stored}
     for device_id, why in issued.skipped:
         click.secho(f"skipped {device_id}: {why}", fg="yellow", err=True)
-    # an account issued before a rule existed (e.g. the ioc- prefix) is left out, not allowed to stop every other
-    for dev in stored:
-        if why := mqtt_auth.problem(dev):
-            click.secho(f"left out of the broker's files {dev.device_id}: {why}", fg="yellow", err=True)
-    stored = [dev for dev in stored if not mqtt_auth.problem(dev)]
+    stored = _usable(stored)
     where = _write_out(settings, out_dir, stored, _owner(owner)) if out_dir else _write_local(settings, stored)
     click.echo(f"{len(stored)} device account(s); {len(new)} new password(s); {where}")
     if new:
         click.echo(_save_secrets(settings, [(d, kinds.get(d, "?"), s) for d, s in new], secrets_path))
+
+
+def _usable(stored: list[DeviceAccount]) -> list[DeviceAccount]:
+    """An account issued before a rule existed (e.g. the ioc- prefix) is left out, not allowed to stop all others."""
+    for dev in stored:
+        if why := mqtt_auth.problem(dev):
+            click.secho(f"left out of the broker's files {dev.device_id}: {why}", fg="yellow", err=True)
+    return [dev for dev in stored if not mqtt_auth.problem(dev)]
 
 
 def _write_local(settings: Settings, stored: list[DeviceAccount]) -> str:

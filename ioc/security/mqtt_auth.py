@@ -47,10 +47,6 @@ class DeviceAccount(NamedTuple):
     kind: str
     password_hash: str
 
-    def topics(self) -> str:
-        """The one topic filter this device may publish on."""
-        return f"ioc/v1/{self.kind}/{self.device_id}/+"
-
 
 def hash_password(password: str, *, salt: bytes | None = None, iterations: int = ITERATIONS) -> str:
     salt = salt if salt is not None else os.urandom(SALT_BYTES)
