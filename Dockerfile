@@ -10,6 +10,7 @@ COPY layers layers
 COPY sensors sensors
 COPY dashboards dashboards
 COPY data data
+COPY scripts/compose-env /usr/local/bin/ioc-compose-env
 RUN pip install --no-cache-dir . && useradd --system --home /var/lib/ioc ioc && mkdir -p /var/lib/ioc \
     && chown ioc /var/lib/ioc
 USER ioc

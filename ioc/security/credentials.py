@@ -25,12 +25,13 @@ def _password() -> str:
 
 def issue_missing(conn: psycopg.Connection, actor: str) -> Issued:
     """A password for every registered device that has none yet."""
-    rows = conn.execute("""SELECT d.device_id FROM devices d LEFT JOIN mqtt_credentials c USING (device_id)
+    rows = conn.execute("""SELECT d.device_id, d.kind FROM devices d LEFT JOIN mqtt_credentials c USING (device_id)
                            WHERE d.registered AND c.device_id IS NULL ORDER BY d.device_id""").fetchall()
     new, skipped = [], []
-    for (device_id,) in rows:
+    for device_id, kind in rows:
         try:
             mqtt_auth.check_device_id(device_id)
+            mqtt_auth.check_kind(kind)
         except ValueError as exc:
             skipped.append((device_id, str(exc)))
             continue
@@ -66,8 +67,8 @@ def revoke(conn: psycopg.Connection, device_id: str, actor: str) -> None:
     audit.record(conn, "mqtt_credentials_revoked", actor, device_id)
 
 
-def stored(conn: psycopg.Connection) -> list[tuple[str, str]]:
-    """(device id, hash) of every registered device with credentials, for the broker's files."""
-    rows = conn.execute("""SELECT c.device_id, c.password_hash FROM mqtt_credentials c JOIN devices d USING (device_id)
-                           WHERE d.registered ORDER BY c.device_id""").fetchall()
-    return [(str(d), str(h)) for d, h in rows]
+def stored(conn: psycopg.Connection) -> list[mqtt_auth.DeviceAccount]:
+    """Every registered device with credentials, with its registered kind (the ACL's), for the broker's files."""
+    rows = conn.execute("""SELECT c.device_id, d.kind, c.password_hash FROM mqtt_credentials c
+                           JOIN devices d USING (device_id) WHERE d.registered ORDER BY c.device_id""").fetchall()
+    return [mqtt_auth.DeviceAccount(str(i), str(k), str(h)) for i, k, h in rows]

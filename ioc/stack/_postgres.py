@@ -1,12 +1,17 @@
 """A private PostgreSQL cluster with TimescaleDB and PostGIS, under the state dir, on its own free port.
 
 It never touches a PostgreSQL the machine already runs: own data dir, own socket dir, own port, 127.0.0.1 only.
+Every connection needs the generated password (SCRAM), over TCP and over the socket alike: other local accounts
+may share the machine, and a trusted socket would let any of them in as the superuser. The cluster's folder
+(socket dir included) is the postgres account's alone (0700). A cluster made before this is brought in line by
+``ensure`` (pg_hba.conf rewritten and reloaded).
 """
 
 from __future__ import annotations
 
 import glob
 import logging
+import os
 import secrets
 import time
 from pathlib import Path
@@ -21,6 +26,9 @@ from ioc.stack._state import PgState
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("timescaledb", "postgis", "btree_gist")
+HBA = ("# written by ioc stack (rewritten on every start): the password everywhere, for every account\n"
+       "local all all scram-sha-256\n"
+       "host all all 127.0.0.1/32 scram-sha-256\n")
 
 
 def _bindir() -> Path:
@@ -53,8 +61,12 @@ class PrivatePostgres:
         _check_timescaledb(bindir)
         if state is None or not (self.data / "PG_VERSION").exists():
             state = self._initdb(bindir)
+        hba_changed = self._lock_down()
         if not self.running():
             state = self._start(bindir, state)
+        elif hba_changed:
+            log.info("the private PostgreSQL's authentication changed: reloading it")
+            _proc.run([str(bindir / "pg_ctl"), "-D", str(self.data), "reload"], self.user)
         self._create_database(state)
         return state
 
@@ -90,23 +102,39 @@ class PrivatePostgres:
     def _initdb(self, bindir: Path) -> PgState:
         if self.data.exists() and any(self.data.iterdir()):
             raise StackError(f"{self.data} exists but is not a PostgreSQL data dir: move it away and retry")
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.root.chmod(0o755)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.root.chmod(0o700)
         _proc.check_traversable(self.root, self.user)
-        self.run_dir.mkdir(exist_ok=True)
+        self.run_dir.mkdir(mode=0o700, exist_ok=True)
         state = PgState(port=_proc.free_port(), password=secrets.token_urlsafe(18))
         pwfile = self.root / "pwfile"
-        pwfile.write_text(state.password + "\n")
+        pwfile.unlink(missing_ok=True)
+        with os.fdopen(os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(state.password + "\n")
         _proc.chown_tree(self.root, self.user)
         log.info("initialising a private PostgreSQL cluster in %s", self.data)
         try:
             _proc.run([str(bindir / "initdb"), "-D", str(self.data), "-U", state.user, f"--pwfile={pwfile}",
-                       "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"],
+                       "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"],
                       self.user, timeout=180)
         finally:
             pwfile.unlink(missing_ok=True)
         self._write_conf(state.port)
         return state
+
+    def _lock_down(self) -> bool:
+        """The folder and socket dir private to the postgres account, pg_hba.conf ours; True if pg_hba changed."""
+        self.run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.root, self.run_dir):
+            folder.chmod(0o700)
+            if self.user is not None:
+                os.chown(folder, self.user.pw_uid, self.user.pw_gid)
+        hba = self.data / "pg_hba.conf"
+        if hba.exists() and hba.read_text() == HBA:
+            return False
+        hba.write_text(HBA)
+        _proc.chown_tree(hba, self.user)
+        return True
 
     def _write_conf(self, port: int) -> None:
         conf = self.data / "postgresql.auto.conf"

@@ -45,8 +45,10 @@ class StackState:
         return cls(PgState(**pg) if pg else None, MqttState(**mq) if mq else None)
 
     def save(self, state_dir: Path) -> None:
+        """Replace the file atomically; it holds passwords, so it is 0600 from its creation (never umask's mode)."""
         path = state_dir / "stack.json"
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2))
-        os.chmod(tmp, 0o600)
+        tmp.unlink(missing_ok=True)   # a leftover would keep its old mode
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(json.dumps(asdict(self), indent=2))
         tmp.replace(path)

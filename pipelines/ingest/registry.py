@@ -1,7 +1,12 @@
 """Device registry upkeep from a batch: unknown devices appear as unregistered; status sets online/battery/…
 
-Runs inside the batch's transaction. Out-of-order status messages never overwrite a newer one (status_ts).
-A reported location more than 100 m from the registered one is flagged, never moved.
+:func:`check_kinds` comes first: a message from a registered device under another kind (``ioc/v1/camera/<an env
+station>/…``) is forged or misconfigured, so it becomes a dead letter and never counts as the device being seen.
+The broker's ACL already refuses this for device accounts; the check also covers the ``gateway`` account, which
+writes for every device, and brokers configured by hand.
+
+:func:`update` runs inside the batch's transaction. Out-of-order status messages never overwrite a newer one
+(status_ts). A reported location more than 100 m from the registered one is flagged, never moved.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from datetime import datetime
 import psycopg
 
 from pipelines.ingest.message import Message
-from sensors.contract import DeviceStatus
+from sensors.contract import DeviceStatus, ParseResult, Rejection
 
 MISMATCH_METRES = 100
+WRONG_KIND = "wrong_kind"
 
 
 @dataclass
@@ -27,11 +33,36 @@ class _Seen:
     status: DeviceStatus | None = None
 
 
+def check_kinds(conn: psycopg.Connection, batch: Sequence[Message]) -> list[Message]:
+    """The batch with each message whose topic's kind is not its registered device's kind turned into a dead letter."""
+    ids = sorted({m.result.topic.device_id for m in batch if m.result.topic is not None})
+    if not ids:
+        return list(batch)
+    with conn.transaction():
+        rows = conn.execute("SELECT device_id, kind FROM devices WHERE registered AND device_id = ANY(%s)",
+                            [ids]).fetchall()
+    registered: dict[str, str] = {str(i): str(k) for i, k in rows}
+    return [wrong_kind(m, registered[t.device_id])
+            if (t := m.result.topic) is not None and registered.get(t.device_id, t.kind) != t.kind else m
+            for m in batch]
+
+
+def wrong_kind(msg: Message, registered: str) -> Message:
+    """The message as a dead letter: its topic names a kind its device is not registered as."""
+    topic = msg.result.topic
+    assert topic is not None
+    rej = Rejection(WRONG_KIND, f"device {topic.device_id} is registered with kind {registered} but this message came "
+                    f"as kind {topic.kind} ({msg.topic[:100]}): check the device's configuration; it must publish on "
+                    f"ioc/v1/{registered}/{topic.device_id}/<channel>", "kind")
+    result = ParseResult(topic, (), (rej,))
+    return Message(msg.mid, msg.qos, msg.topic, msg.payload, msg.received_at, result, msg.gen)
+
+
 def summarise(batch: Sequence[Message]) -> dict[str, _Seen]:
     seen: dict[str, _Seen] = {}
     for msg in batch:
         topic = msg.result.topic
-        if topic is None:
+        if topic is None or any(r.code == WRONG_KIND for r in msg.result.rejections):
             continue
         s = seen.get(topic.device_id)
         if s is None:

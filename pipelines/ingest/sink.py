@@ -51,6 +51,7 @@ class PgSink:
         self.conn.close()
 
     def write(self, batch: Sequence[Message]) -> WriteStats:
+        batch = registry.check_kinds(self.conn, batch)   # a registered device under another kind: dead letter
         stats = WriteStats()
         rows: dict[str, list[tuple[object, ...]]] = defaultdict(list)
         cols: dict[str, tuple[str, ...]] = {}

@@ -81,16 +81,18 @@ def callback_body(output: str, spec: dict[str, Any], pathname: str | None = None
             "changedPropIds": changed}
 
 
-def device_account(handle: StackHandle, device_id: str) -> str:
-    """A broker account for one device on a private stack, without the database (tests of device-side code):
-    what ``ioc devices credentials`` gives a registered device. Returns its password once the broker accepts it."""
+def device_account(handle: StackHandle, device_id: str, kind: str = "env") -> str:
+    """A broker account for one device of ``kind`` on a private stack, without the database (tests of device-side
+    code): what ``ioc devices credentials`` gives a registered device. Returns its password once the broker accepts
+    it."""
     from tests.security.mqtt_client import attempt
     from tests.support import wait_until
 
     password = secrets.token_urlsafe(16)
     mq = PrivateMosquitto(handle.settings.state_dir.resolve())
-    kept = [(d, h) for d, h in broker.load_devices(mq.root) if d != device_id]
-    broker.save_devices(mq.root, [*kept, (device_id, mqtt_auth.hash_password(password))], owner=mq.user)
+    kept = [d for d in broker.load_devices(mq.root) if d.device_id != device_id]
+    mine = mqtt_auth.DeviceAccount(device_id, kind, mqtt_auth.hash_password(password))
+    broker.save_devices(mq.root, [*kept, mine], owner=mq.user)
     assert stack.reload_broker(handle.settings), "the private broker is not running"
     url = stack.endpoints(handle.settings).mqtt_url
     wait_until(lambda: attempt(url, device_id, password) == "Success", timeout=10, what=f"{device_id}'s account")

@@ -16,12 +16,12 @@ class Session:
     """One connection as one account; the broker's answers (CONNACK, PUBACK, SUBACK) are kept as text."""
 
     def __init__(self, url: str, username: str | None = None, password: str | None = None,
-                 ca_file: str | None = None) -> None:
+                 ca_file: str | None = None, client_id: str | None = None) -> None:
         target = MqttTarget.parse(url)
         if username is not None:
             target = target.with_account(username, password or "")
         self.target = target
-        self.client = make_client(target, f"sec-{uuid.uuid4().hex[:10]}", ca_file=ca_file)
+        self.client = make_client(target, client_id or f"sec-{uuid.uuid4().hex[:10]}", ca_file=ca_file)
         self.connack: str | None = None
         self.disconnected = threading.Event()
         self.acks: dict[int, str] = {}

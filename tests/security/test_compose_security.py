@@ -100,8 +100,52 @@ def test_the_compose_broker_speaks_tls_to_devices_and_refuses_strangers(
         assert session.connect() == "Success"
         assert session.publish("ioc/v1/env/env-tls-1/telemetry") in ("Success", "No matching subscribers")
         assert session.publish("ioc/v1/env/other/telemetry") == "Not authorized"
+        assert session.publish("ioc/v1/camera/env-tls-1/telemetry") == "Not authorized"   # its id, another kind
     finally:
         session.close()
     assert connect(f"mqtts://127.0.0.1:{tls}", ca) == "Not authorized"                 # anonymous
     assert connect(f"mqtts://env-tls-1:wrong@127.0.0.1:{tls}", ca) == "Not authorized"
     assert connect(f"mqtt://127.0.0.1:{plain}") == "Not authorized"
+
+
+def test_service_accounts_stay_off_the_tls_listener_and_devices_off_the_internal_one(
+        compose_broker: tuple[int, int, Path, dict[str, str]]) -> None:
+    plain, tls, certs, passwords = compose_broker
+    ca = str(certs / "ca.crt")
+    wait_until(lambda: _answer(f"mqtt://ingester:ingest-pass-1@127.0.0.1:{plain}") == "Success", timeout=15,
+               what="the compose broker to start")
+    assert _answer(f"mqtt://gateway:gateway-pass-1@127.0.0.1:{plain}") == "Success"
+    assert _answer(f"mqtts://env-tls-1:{passwords['env-tls-1']}@127.0.0.1:{tls}", ca) == "Success"
+    assert _answer(f"mqtts://ingester:ingest-pass-1@127.0.0.1:{tls}", ca) == "Not authorized"
+    assert _answer(f"mqtts://gateway:gateway-pass-1@127.0.0.1:{tls}", ca) == "Not authorized"
+    assert _answer(f"mqtt://env-tls-1:{passwords['env-tls-1']}@127.0.0.1:{plain}") == "Not authorized"
+
+
+def test_a_device_cannot_take_over_the_ingesters_session(
+        compose_broker: tuple[int, int, Path, dict[str, str]]) -> None:
+    """Client ids are broker-wide: without use_username_as_clientid on 8883, a device connecting with the
+    ingester's client id would disconnect it and inherit its persistent session."""
+    plain, tls, certs, passwords = compose_broker
+    ingest_id = "ioc-ingest-compose-0"
+    wait_until(lambda: _answer(f"mqtt://ingester:ingest-pass-1@127.0.0.1:{plain}") == "Success", timeout=15,
+               what="the compose broker to start")
+    ingester = Session(f"mqtt://ingester:ingest-pass-1@127.0.0.1:{plain}", client_id=ingest_id)
+    device = Session(f"mqtts://env-tls-1:{passwords['env-tls-1']}@127.0.0.1:{tls}", ca_file=str(certs / "ca.crt"),
+                     client_id=ingest_id)
+    try:
+        assert ingester.connect() == "Success" and ingester.subscribe("ioc/v1/#") == "Granted QoS 1"
+        assert device.connect() == "Success"   # under its own name: the broker replaced the client id
+        assert not ingester.disconnected.wait(2), "the device took over the ingester's session"
+        assert device.publish("ioc/v1/env/env-tls-1/telemetry", b'{"n": 1}') == "Success"
+        wait_until(lambda: ingester.received("ioc/v1/env/env-tls-1/telemetry"), timeout=5, what="delivery")
+    finally:
+        device.close()
+        ingester.close()
+
+
+def _answer(url: str, ca_file: str | None = None) -> str:
+    session = Session(url, ca_file=ca_file)
+    try:
+        return session.connect()
+    finally:
+        session.close()

@@ -70,6 +70,8 @@ def test_a_device_writes_only_below_its_own_id_and_reads_nothing(broker: StackHa
         assert device.connect() == "Success"
         assert device.publish(TOPIC_A, b'{"own": true}') == "Success"
         assert device.publish(TOPIC_B, b'{"forged": true}') == "Not authorized"
+        assert device.publish(f"ioc/v1/camera/{A}/telemetry") == "Not authorized"   # its id, another kind
+        assert device.publish(f"ioc/v1/env/{A}/telemetry/extra") == "Not authorized"
         assert device.publish("ioc/v1/env/x/y/../../" + B) == "Not authorized"
         wait_until(lambda: ingester.received(TOPIC_A), timeout=5, what="the device's own message")
         assert ingester.received(TOPIC_B) == []
@@ -136,12 +138,17 @@ def test_the_files_hold_hashes_and_the_acl_of_each_device(broker: StackHandle, d
     assert {A, B, "ingester", "gateway", "ioc"} <= set(entries)
     assert all(h.startswith("$7$") for h in entries.values()) and devices[A] not in passwd
     assert mqtt_auth.verify(entries[A], devices[A]) and not mqtt_auth.verify(entries[A], devices[B])
-    assert f"user {A}\ntopic write ioc/v1/+/{A}/#" in acl and "allow_anonymous false" in \
+    assert f"user {B}\ntopic write ioc/v1/camera/{B}/+" in acl   # the registered kind, not any kind
+    assert f"user {A}\ntopic write ioc/v1/env/{A}/+" in acl and "allow_anonymous false" in \
         (root / "mosquitto.conf").read_text()
 
 
 def test_out_dir_for_another_broker(db_url: str, db: psycopg.Connection, tmp_path: Path) -> None:
-    db.execute("INSERT INTO devices (device_id, kind, registered) VALUES ('env-out-1', 'env', true)")
+    db.execute("INSERT INTO devices (device_id, kind, registered) VALUES ('env-out-1', 'env', true), "
+               "('ioc-ingest-old', 'env', true)")
+    # issued by an older version, before the services' ioc- prefix was kept from devices: left out, not fatal
+    db.execute("INSERT INTO mqtt_credentials (device_id, password_hash) VALUES ('ioc-ingest-old', %s)",
+               [mqtt_auth.hash_password("x")])
     env = {"IOC_MQTT_INGESTER_PASSWORD": "ingest-secret-1", "IOC_MQTT_GATEWAY_PASSWORD": "gateway-secret-1"}
     base = ["--database-url", db_url, "--mqtt-url", "mqtt://broker.example:1883", "devices", "credentials"]
     refused = CliRunner(env=env).invoke(cli, base)
@@ -149,11 +156,16 @@ def test_out_dir_for_another_broker(db_url: str, db: psycopg.Connection, tmp_pat
     done = CliRunner(env=env).invoke(cli, [*base, "--out", str(tmp_path / "auth"), "--secrets",
                                            str(tmp_path / "new.csv")], catch_exceptions=False)
     assert done.exit_code == 0, done.output
-    entries = dict(mqtt_auth.parse_passwd((tmp_path / "auth" / "passwd").read_text()))
-    assert set(entries) == {"ingester", "gateway", "env-out-1"}
+    assert "left out of the broker's files ioc-ingest-old" in done.output
+    auth = tmp_path / "auth"
+    entries = dict(mqtt_auth.parse_passwd((auth / "services.passwd").read_text()))
+    assert set(entries) == {"ingester", "gateway"}   # the internal listener's accounts only
     assert mqtt_auth.verify(entries["ingester"], "ingest-secret-1")
+    assert [u for u, _ in mqtt_auth.parse_passwd((auth / "devices.passwd").read_text())] == ["env-out-1"]
     assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o600
-    assert "user gateway\ntopic write ioc/v1/+/+/#" in (tmp_path / "auth" / "acl").read_text()
+    assert "ioc/v1/env/env-out-1/+" in (tmp_path / "new.csv").read_text()
+    assert "user gateway\ntopic write ioc/v1/+/+/#" in (auth / "services.acl").read_text()
+    assert (auth / "devices.acl").read_text().endswith("user env-out-1\ntopic write ioc/v1/env/env-out-1/+\n")
 
 
 def test_the_session_url_may_publish_and_subscribe(mqtt_url: str) -> None:

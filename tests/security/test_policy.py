@@ -102,10 +102,17 @@ def test_our_hash_is_mosquitto_passwds_format(tmp_path: Path) -> None:
     assert ours.split("$")[1:3] == theirs.split("$")[1:3] and mqtt_auth.verify(ours, "s3cret pass")
 
 
-@pytest.mark.parametrize("bad", ["ingester", "gateway", "ioc", "a/b", "a\nuser admin", "a b", "x" * 65, "+", ""])
+@pytest.mark.parametrize("bad", ["ingester", "gateway", "ioc", "a/b", "a\nuser admin", "a b", "x" * 65, "+", "",
+                                 "ioc-ingest-host-0", "IOC-x"])
 def test_device_ids_that_could_bend_the_acl_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
-        mqtt_auth.acl_file([], [bad])
+        mqtt_auth.acl_file([], [mqtt_auth.DeviceAccount(bad, "env", "$7$1$a$b")])
+
+
+@pytest.mark.parametrize("bad", ["+", "#", "env/x", "env\nuser admin", "", "Env"])
+def test_device_kinds_that_could_bend_the_acl_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        mqtt_auth.acl_file([], [mqtt_auth.DeviceAccount("dev-1", bad, "$7$1$a$b")])
 
 
 def test_require_checks_the_caller_inside_a_request_only() -> None:
