@@ -103,3 +103,13 @@ def test_healthz_reports_database_and_ingest(api_server: Flask, db: Any) -> None
     seed.heartbeat(db, age_s=10_000)
     body = api_server.test_client().get("/healthz").get_json()
     assert body["status"] == "degraded" and body["ingest"]["stale"] is True
+
+
+def test_healthz_says_when_an_ingester_cannot_acknowledge(api_server: Flask, db: Any) -> None:
+    seed.heartbeat(db, age_s=1)
+    assert api_server.test_client().get("/healthz").get_json()["ingest"]["acknowledging"] is True
+    db.execute("UPDATE ingest_heartbeat SET counters = counters || %s::jsonb",
+               ['{"acknowledging": false, "spool_disk_full": true}'])
+    body = api_server.test_client().get("/healthz").get_json()
+    assert body["status"] == "degraded" and body["ingest"]["stale"] is False
+    assert body["ingest"]["acknowledging"] is False and body["ingest"]["spool_disk_full"] is True
