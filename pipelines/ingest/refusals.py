@@ -37,11 +37,6 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def cap(payload: bytes, max_bytes: int) -> bytes:
-    """The first bytes of a payload worth keeping; the size as received is stored beside it."""
-    return payload[:max_bytes]
-
-
 @dataclass
 class _Bucket:
     tokens: float
