@@ -19,13 +19,20 @@ log = logging.getLogger(__name__)
 
 
 class Spool:
-    def __init__(self, path: Path, max_bytes: int) -> None:
+    def __init__(self, path: Path, max_bytes: int, reserve_bytes: int = 4 * 1024 * 1024) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.max_bytes = path, max_bytes
+        # Space held back for deletes: a spool that filled its disk can log neither a delete nor a checkpoint in its
+        # WAL, and could never drain. Giving this file back is what lets it.
+        self.reserve, self.reserve_bytes = path.with_name(path.name + ".reserve"), reserve_bytes
+        self._keep_reserve()
         self.error: str | None = None   # why the last write failed (disk full, I/O error), None once one succeeds
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
+        # Checkpoint often (64 pages): the WAL then stays small and is rewritten in place, so a delete on a full disk
+        # finds its room in the WAL file that already exists instead of needing the disk to grow it.
+        self.db.execute("PRAGMA wal_autocheckpoint=64")
         self.db.execute("CREATE TABLE IF NOT EXISTS spool (id INTEGER PRIMARY KEY AUTOINCREMENT, "
                         "received_at REAL NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL)")
         self.count, self.bytes = self._measure()
@@ -51,12 +58,32 @@ class Spool:
         """False when the disk refused even the delete: the rows stay and are replayed again (stored once)."""
         count, size = self._measure(last_id)
         ok = self._atomically(lambda: self.db.execute("DELETE FROM spool WHERE id <= ?", [last_id]))
+        if not ok and self.reserve.exists():
+            self.reserve.unlink()
+            log.warning("spool %s: its disk is full; using the reserved space to delete replayed messages", self.path)
+            ok = self._atomically(lambda: self.db.execute("DELETE FROM spool WHERE id <= ?", [last_id]))
+            self._checkpoint()
         if ok:
             self.count, self.bytes = self.count - count, self.bytes - size
+            self._keep_reserve()
         return ok
 
     def close(self) -> None:
         self.db.close()
+
+    def _keep_reserve(self) -> None:
+        if self.reserve_bytes and not self.reserve.exists():
+            try:
+                with self.reserve.open("wb") as fh:
+                    fh.write(bytes(self.reserve_bytes))
+            except OSError:   # no room yet: a later delete tries again
+                self.reserve.unlink(missing_ok=True)
+
+    def _checkpoint(self) -> None:
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            log.warning("spool %s: WAL checkpoint failed: %s", self.path, exc)
 
     def _measure(self, through_id: int | None = None) -> tuple[int, int]:
         row = self.db.execute("SELECT count(*), coalesce(sum(length(payload) + length(topic)), 0) FROM spool "

@@ -45,6 +45,20 @@ def test_a_spool_append_on_a_full_disk_keeps_all_or_nothing(tmp_path: Path) -> N
         spool.close()
 
 
+def test_a_spool_that_filled_its_own_disk_still_drains(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    batch = [Message(i, 1, "ioc/v1/env/x/telemetry", bytes(2000), now, ParseResult(None, (), ())) for i in range(5)]
+    with small_disk(tmp_path / "disk", 1024) as disk:
+        spool = Spool(disk / "spool.sqlite", 1 << 30, reserve_bytes=128 * 1024)
+        while spool.append(batch):
+            pass
+        assert spool.count > 50 and spool.error
+        while spool.count:     # replayed rows are deleted even though the disk is full
+            assert spool.delete_through(spool.oldest(10)[-1][0]), spool.error
+        assert spool.append(batch) and rows_in(disk / "spool.sqlite") == 5
+        spool.close()
+
+
 def test_a_full_spool_disk_stops_acknowledging_says_so_and_resumes(db_url: str, mqtt_url: str, tmp_path: Path,
                                                                   pool: ConnectionPool,
                                                                   caplog: pytest.LogCaptureFixture) -> None:
