@@ -25,10 +25,12 @@ def health_blueprint() -> Blueprint:
             return jsonify({"status": "error", "database": "unavailable"}), 503
         stale = status.stale(ioc.settings.stale_ingest_s)
         return jsonify({
-            "status": "degraded" if stale else "ok", "database": "ok",
+            "status": "degraded" if stale or not status.acknowledging else "ok", "database": "ok",
             "ingest": {"stale": stale, "last_commit_at": status.last_commit_at.isoformat()
                        if status.last_commit_at else None, "commit_age_s": status.commit_age_s,
-                       "workers": status.workers, "stale_after_s": ioc.settings.stale_ingest_s},
+                       "workers": status.workers, "stale_after_s": ioc.settings.stale_ingest_s,
+                       # a worker that can neither commit nor spool leaves messages in the broker (disk full)
+                       "acknowledging": status.acknowledging, "spool_disk_full": status.spool_disk_full},
         }), 200
 
     return bp

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     tiles_url: str | None = Field(None, description="XYZ tile URL for a basemap; unset: offline maps")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level")
     raw_retention_days: int = Field(30, ge=1, description="days of raw telemetry kept")
+    ingest_max_age_days: int | None = Field(None, ge=1, description="readings dated further back than this are "
+                                            "dead-lettered (old_ts); unset: raw_retention_days. Raise it to backfill")
     rollup_retention_days: int = Field(730, ge=1, description="days of 1-hour and daily rollups kept")
     stale_ingest_s: int = Field(120, ge=5, description="seconds without a stored message before walls show stale")
     # security (docs/security.md)

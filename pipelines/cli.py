@@ -56,7 +56,7 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
         client_id=f"{prefix}-{index}", share_group=share_group or (None if worker_index is None else "ioc-ingest"),
         batch_size=batch_size, batch_seconds=batch_ms / 1000,
         spool_max_bytes=spool_mb * 1024 * 1024, metrics_port=metrics_port + index if metrics_port else None,
-        timezone=settings.timezone,
+        timezone=settings.timezone, max_age_days=settings.ingest_max_age_days,
         retention=RetentionPolicy(settings.raw_retention_days, settings.rollup_retention_days,
                                   settings.dead_letter_retention_days, tuple(days_by_table(settings).items())),
         purge=lambda conn: purge(conn, settings))

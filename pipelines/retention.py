@@ -12,6 +12,8 @@ log = logging.getLogger(__name__)
 
 RAW = ("env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "device_status", "rollup_1m")
 ROLLUPS = ("rollup_1h", "rollup_1d")
+# dead_letters is a view (migration 0080) over these hypertables, which age together.
+DEAD_LETTERS = ("dead_letter_messages", "dead_letter_reasons", "dead_letter_overflow")
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,9 @@ class RetentionPolicy:
     def plan(self) -> list[tuple[str, int]]:
         days = {t: self.raw_days for t in RAW} | {t: self.rollup_days for t in ROLLUPS}
         days["dead_letters"] = self.dead_letter_days
-        return sorted((days | dict(self.by_table)).items())
+        days |= dict(self.by_table)
+        dead = days.pop("dead_letters")
+        return sorted((days | {t: dead for t in DEAD_LETTERS}).items())
 
 
 def apply(conn: psycopg.Connection, policy: RetentionPolicy) -> dict[str, int]:

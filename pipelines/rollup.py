@@ -3,6 +3,7 @@
 The ingester marks each raw minute it writes as dirty (late data too). ``refresh`` recomputes, for the devices seen in
 the dirty minutes: the 1-minute rollup from raw rows, the 1-hour rollup from 1-minute rows and the daily rollup (local
 midnight, Asia/Ho_Chi_Minh by default) from 1-hour rows. A marker is removed only if nobody re-marked it meanwhile.
+Dirty minutes are refreshed span by span, so the scan is bounded by what is dirty, not by the oldest dirty row.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 from psycopg import sql
@@ -68,7 +69,8 @@ def refresh(conn: psycopg.Connection, tz: str = "Asia/Ho_Chi_Minh", limit: int =
         if source not in METRICS:
             continue
         with conn.transaction():
-            stats.rows_1m += _refresh_source(conn, source, sorted(m for m, _ in marks), tz)
+            for span in spans(sorted(m for m, _ in marks)):
+                stats.rows_1m += _refresh_source(conn, source, span, tz)
             conn.execute("DELETE FROM rollup_dirty d USING unnest(%s::timestamptz[], %s::timestamptz[]) AS u(m, at) "
                          "WHERE d.source = %s AND d.minute = u.m AND d.marked_at = u.at",
                          [[m for m, _ in marks], [a for _, a in marks], source])
@@ -76,10 +78,25 @@ def refresh(conn: psycopg.Connection, tz: str = "Asia/Ho_Chi_Minh", limit: int =
     return stats
 
 
+def spans(minutes: list[datetime], gap: timedelta = timedelta(days=1)) -> list[list[datetime]]:
+    """Sorted dirty minutes cut where they lie more than ``gap`` apart.
+
+    Each span is scanned on its own, so a reading from 2001 and one from today scan two small ranges, not every chunk
+    in between (the raw tables are hypertables: a time range is a set of chunks)."""
+    out: list[list[datetime]] = []
+    for minute in minutes:
+        if out and minute - out[-1][-1] <= gap:
+            out[-1].append(minute)
+        else:
+            out.append([minute])
+    return out
+
+
 def _refresh_source(conn: psycopg.Connection, source: str, minutes: list[datetime], tz: str) -> int:
     params = {"minutes": minutes, "lo": minutes[0], "hi": minutes[-1], "tz": tz}
     conn.execute(sql.SQL("""CREATE TEMP TABLE IF NOT EXISTS rollup_devs (device_id text PRIMARY KEY)
                             ON COMMIT DELETE ROWS"""))
+    conn.execute("DELETE FROM rollup_devs")   # a transaction refreshes several spans
     conn.execute(sql.SQL("""INSERT INTO rollup_devs SELECT DISTINCT device_id FROM {} s
                             WHERE s.ts >= %(lo)s AND s.ts < %(hi)s + interval '1 minute'
                               AND date_trunc('minute', s.ts) = ANY(%(minutes)s)""").format(sql.Identifier(source)),

@@ -23,6 +23,8 @@ class IngestStatus:
     lag_s: float | None              # oldest unacknowledged message, worst worker
     queue_depth: int | None
     dead_letters_per_min: float      # from dead_letters over the last 10 minutes
+    acknowledging: bool = True       # False: a live worker can neither commit nor spool; the broker holds messages
+    spool_disk_full: bool = False    # a live worker's spool disk refused a write
 
     def stale(self, threshold_s: float) -> bool:
         """Silent past the threshold, or never heard from: the wall must say so."""
@@ -40,7 +42,11 @@ def ingest_status(pool: ConnectionPool) -> IngestStatus:
                (SELECT max((counters->>'oldest_unacked_s')::float) FROM live) AS lag_s,
                (SELECT sum((counters->>'queue_depth')::int)::int FROM live) AS queue_depth,
                (SELECT count(*)::float / 10 FROM dead_letters
-                 WHERE received_at > now() - interval '10 minutes') AS dead_letters_per_min""",
+                 WHERE received_at > now() - interval '10 minutes') AS dead_letters_per_min,
+               (SELECT coalesce(bool_and(coalesce((counters->>'acknowledging')::boolean, true)), true)
+                  FROM live) AS acknowledging,
+               (SELECT coalesce(bool_or((counters->>'spool_disk_full')::boolean), false)
+                  FROM live) AS spool_disk_full""",
               {"live": LIVE_WORKER_S})
     assert row is not None  # a SELECT without FROM always returns one row
     return IngestStatus(**row)

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -48,6 +49,7 @@ class IngestOptions:
     maintenance: bool = True
     timezone: str = "Asia/Ho_Chi_Minh"
     retention: retention.RetentionPolicy = field(default_factory=retention.RetentionPolicy)
+    max_age_days: int | None = None   # readings dated further back are dead-lettered; None: retention.raw_days
     purge: Callable[[psycopg.Connection], object] | None = None   # plain-table retention (personal data, logs)
 
 
@@ -60,7 +62,8 @@ class Ingester:
         self.receiver = Receiver(MqttTarget.parse(opt.mqtt_url), opt.client_id, subscription(opt.share_group),
                                  self.q, self.counters, opt.receive_maximum)
         self.writer = Writer(self.q, self._connect_sink, self.receiver.ack, self.spool, self.counters,
-                             WriterOptions(opt.batch_size, opt.batch_seconds))
+                             WriterOptions(opt.batch_size, opt.batch_seconds,
+                                           max_age=timedelta(days=opt.max_age_days or opt.retention.raw_days)))
         self.stopped = threading.Event()
         self.last_commit: float | None = None
 

@@ -15,33 +15,34 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
-from pipelines.ingest import registry
+from pipelines.ingest import deadletters, registry
 from pipelines.ingest.message import Message, WriteStats
-from sensors.contract import Rejection
 
 log = logging.getLogger(__name__)
 
 TABLES = ("env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "device_status")
-_DEAD_COLUMNS = ("received_at", "topic", "payload", "reason", "code", "field", "element_index", "device_id", "kind")
+_DEAD_TABLES = ("dead_letter_messages", "dead_letter_reasons")
 
 
 class PgSink:
     """Writes batches through one connection. Raises psycopg.OperationalError when the database is unreachable."""
 
-    def __init__(self, conn: psycopg.Connection) -> None:
-        self.conn = conn
+    def __init__(self, conn: psycopg.Connection, payload_cap: int = deadletters.PAYLOAD_CAP) -> None:
+        self.conn, self.payload_cap = conn, payload_cap
         self.types: dict[str, list[str]] = {}
         self.columns: dict[str, tuple[str, ...]] = {}
         self._prepare()
 
     def _prepare(self) -> None:
-        for table in (*TABLES, "dead_letters"):
+        for table in (*TABLES, *_DEAD_TABLES):
             rows = self.conn.execute(
                 "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a "
                 "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
                 [table]).fetchall()
             self.columns[table] = tuple(r[0] for r in rows)
             self.types[table] = [r[1] for r in rows]
+            if table in _DEAD_TABLES:
+                continue
             stage = sql.Identifier(f"stage_{table}")
             self.conn.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DELETE ROWS").format(
                 stage, sql.Identifier(table)))
@@ -55,21 +56,18 @@ class PgSink:
         stats = WriteStats()
         rows: dict[str, list[tuple[object, ...]]] = defaultdict(list)
         cols: dict[str, tuple[str, ...]] = {}
-        dead: list[tuple[object, ...]] = []
         for msg in batch:
             for rec in msg.result.records:
                 # received_at first, then the record's columns (ts second: _mark_dirty relies on it)
                 rows[rec.TABLE].append((msg.received_at, *rec.row()))
                 cols[rec.TABLE] = rec.COLUMNS
-            dead.extend(_dead_rows(msg, r) for r in msg.result.rejections)
         with self.conn.transaction():
             for table, table_rows in rows.items():
                 inserted = self._insert(table, ("received_at", *cols[table]), table_rows)
                 stats.stored += inserted
                 stats.duplicates += len(table_rows) - inserted
-            if dead:
-                self._copy("dead_letters", _DEAD_COLUMNS, dead)
-                stats.dead_lettered = len(dead)
+            stats.dead_lettered = deadletters.write(self.conn, self._copy, batch, self.payload_cap)
+            stats.dead_letters_over_budget = sum(1 for m in batch if m.over_budget and m.result.rejections)
             registry.update(self.conn, batch)
             _mark_dirty(self.conn, rows)
         return stats
@@ -95,12 +93,6 @@ class PgSink:
             copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
-
-
-def _dead_rows(msg: Message, rej: Rejection) -> tuple[object, ...]:
-    topic = msg.result.topic
-    return (msg.received_at, msg.topic, msg.payload, rej.reason, rej.code, rej.field, rej.index,
-            topic.device_id if topic else None, topic.kind if topic else None)
 
 
 def _mark_dirty(conn: psycopg.Connection, rows: dict[str, list[tuple[object, ...]]]) -> None:

@@ -17,20 +17,22 @@ _ENV_KEYS = ", ".join(spec.key for spec in ENV_TELEMETRY)
 class Builder:
     """Turns one object received on ``topic`` into its record, or raises Invalid for its first problem."""
 
-    __slots__ = ("_make", "_specs", "_topic", "_received_at", "_max_future")
+    __slots__ = ("_make", "_specs", "_topic", "_received_at", "_max_future", "_max_age")
 
-    def __init__(self, topic: Topic, received_at: datetime, max_future: timedelta) -> None:
+    def __init__(self, topic: Topic, received_at: datetime, max_future: timedelta,
+                 max_age: timedelta | None = None) -> None:
         key = (topic.kind, topic.channel)
         self._topic = topic
         self._specs = FIELDS[key]
         self._make: Callable[..., Record] = RECORD_TYPES[key]
         self._received_at = received_at
         self._max_future = max_future
+        self._max_age = max_age
 
     def __call__(self, obj: dict[str, object]) -> Record:
         raw_ts = obj.get("ts")
         assumed = raw_ts is None
-        when = self._received_at if assumed else _fields.ts(raw_ts, self._received_at, self._max_future)
+        when = self._received_at if assumed else _fields.ts(raw_ts, self._received_at, self._max_future, self._max_age)
         head: tuple[object, ...] = (when, self._topic.device_id, _fields.seq(obj.get("seq")))
         values = [_fields.value(spec, obj.get(spec.key)) for spec in self._specs]
         if self._topic.channel == "status":

@@ -143,8 +143,10 @@ def seq(raw: object) -> int | None:
     return None if raw is None else _check_int(SEQ, raw)
 
 
-def ts(raw: object, received_at: datetime, max_future: timedelta) -> datetime:
-    """The ``ts`` of an object as an aware UTC datetime (``raw`` is not None)."""
+def ts(raw: object, received_at: datetime, max_future: timedelta, max_age: timedelta | None = None) -> datetime:
+    """The ``ts`` of an object as an aware UTC datetime (``raw`` is not None).
+
+    ``max_age`` refuses readings older than the storage window: each distinct old day would create its own chunk."""
     if type(raw) is str:
         when = _from_text(raw)
     elif type(raw) is int:
@@ -160,7 +162,17 @@ def ts(raw: object, received_at: datetime, max_future: timedelta) -> datetime:
     ahead = when - received_at
     if ahead > max_future:
         raise Invalid("future_ts", _future_reason(raw, ahead, max_future), "ts")
+    if max_age is not None and -ahead > max_age:
+        raise Invalid("old_ts", _old_reason(raw, -ahead, max_age), "ts")
     return when
+
+
+def _old_reason(raw: object, behind: timedelta, max_age: timedelta) -> str:
+    return (
+        f"field 'ts' = {show(raw)} is {behind.total_seconds() / 86400:.1f} days old: readings older than "
+        f"{max_age.total_seconds() / 86400:g} days are not stored (device clock wrong, or an old backlog: "
+        "backfill it with IOC_INGEST_MAX_AGE_DAYS raised)"
+    )
 
 
 def _future_reason(raw: object, ahead: timedelta, max_future: timedelta) -> str:

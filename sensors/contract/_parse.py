@@ -28,12 +28,17 @@ class ParseResult:
 
 
 def parse(
-    topic: str, payload: bytes, received_at: datetime, *, max_future: timedelta = timedelta(minutes=10)
+    topic: str,
+    payload: bytes,
+    received_at: datetime,
+    *,
+    max_future: timedelta = timedelta(minutes=10),
+    max_age: timedelta | None = None,
 ) -> ParseResult:
     """Check a received message against the contract.
 
     ``received_at`` (timezone-aware; ValueError if naive, a caller's bug) stands in for a missing ``ts`` and is
-    the clock a ``ts`` more than ``max_future`` ahead of is rejected against.
+    the clock a ``ts`` more than ``max_future`` ahead of, or more than ``max_age`` behind, is rejected against.
     """
     if received_at.utcoffset() is None:
         raise ValueError("received_at must be timezone-aware")
@@ -43,7 +48,7 @@ def parse(
     document = _decode(payload)
     if isinstance(document, Rejection):
         return ParseResult(parsed, (), (document,))
-    build = Builder(parsed, received_at.astimezone(UTC), max_future)
+    build = Builder(parsed, received_at.astimezone(UTC), max_future, max_age)
     if type(document) is dict:
         return _one(parsed, build, document)
     if type(document) is list:

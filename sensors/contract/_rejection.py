@@ -23,6 +23,7 @@ CODES = (
     "no_metric",
     "bad_ts",
     "future_ts",
+    "old_ts",
 )
 _SHOW_CHARS = 60
 

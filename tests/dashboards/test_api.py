@@ -112,6 +112,16 @@ def test_healthz_reports_database_and_ingest(api_server: Flask, db: Any) -> None
     assert body["status"] == "degraded" and body["ingest"]["stale"] is True
 
 
+def test_healthz_says_when_an_ingester_cannot_acknowledge(api_server: Flask, db: Any) -> None:
+    seed.heartbeat(db, age_s=1)
+    assert api_server.test_client().get("/healthz").get_json()["ingest"]["acknowledging"] is True
+    db.execute("UPDATE ingest_heartbeat SET counters = counters || %s::jsonb",
+               ['{"acknowledging": false, "spool_disk_full": true}'])
+    body = api_server.test_client().get("/healthz").get_json()
+    assert body["status"] == "degraded" and body["ingest"]["stale"] is False
+    assert body["ingest"]["acknowledging"] is False and body["ingest"]["spool_disk_full"] is True
+
+
 EXTREME_DATES = ("0001-01-01", "9999-12-31", "10000-01-01", "0000-01-01", "+10000-01-01T00:00:00Z",
                  "0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-12:00", "1969-12-31", "2200-01-01")
 DATE_PARAMETERS = (
