@@ -43,7 +43,7 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
     if workers > 1 and worker_index is None:
         _supervise(workers)
         return
-    from ioc.security.retention import days_by_table, purge
+    from ioc.security.retention import purge
     from pipelines.ingest.service import Ingester, IngestOptions
     from pipelines.retention import RetentionPolicy
 
@@ -57,8 +57,7 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
         batch_size=batch_size, batch_seconds=batch_ms / 1000,
         spool_max_bytes=spool_mb * 1024 * 1024, metrics_port=metrics_port + index if metrics_port else None,
         timezone=settings.timezone, max_age_days=settings.ingest_max_age_days,
-        retention=RetentionPolicy(settings.raw_retention_days, settings.rollup_retention_days,
-                                  settings.dead_letter_retention_days, tuple(days_by_table(settings).items())),
+        retention=RetentionPolicy.from_settings(settings),
         purge=lambda conn: purge(conn, settings))
     Ingester(opt).run()
 

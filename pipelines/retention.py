@@ -1,41 +1,39 @@
-"""Retention through ``drop_chunks`` (whole chunks, cheap) and native compression where the licensed build has it."""
+"""Retention through ``drop_chunks`` (whole chunks, cheap) and native compression where the licensed build has it.
+
+How long each table is kept is decided in one place, :mod:`ioc.retention`; this module only applies it."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
 
-log = logging.getLogger(__name__)
+from ioc.config import Settings
+from ioc.retention import TELEMETRY, chunk_plan
 
-RAW = ("env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "device_status", "rollup_1m")
-ROLLUPS = ("rollup_1h", "rollup_1d")
-# dead_letters is a view (migration 0080) over these hypertables, which age together.
-DEAD_LETTERS = ("dead_letter_messages", "dead_letter_reasons", "dead_letter_overflow")
+log = logging.getLogger(__name__)
+COMPRESSED = TELEMETRY   # the raw hypertables (segment by device, newest first) where the licensed build compresses
 
 
 @dataclass(frozen=True)
 class RetentionPolicy:
-    raw_days: int = 30          # raw telemetry and the 1-minute rollup
-    rollup_days: int = 730      # hourly and daily rollups
-    dead_letter_days: int = 90
-    # per-table days from the settings' data classes (ioc.security.retention.days_by_table); wins over the above
-    by_table: tuple[tuple[str, int], ...] = ()
+    """(hypertable, days kept) pairs, from the one table of data classes (:mod:`ioc.retention`)."""
+    plan: tuple[tuple[str, int], ...] = field(default_factory=chunk_plan)
 
-    def plan(self) -> list[tuple[str, int]]:
-        days = {t: self.raw_days for t in RAW} | {t: self.rollup_days for t in ROLLUPS}
-        days["dead_letters"] = self.dead_letter_days
-        days |= dict(self.by_table)
-        dead = days.pop("dead_letters")
-        return sorted((days | {t: dead for t in DEAD_LETTERS}).items())
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RetentionPolicy:
+        return cls(chunk_plan(settings))
+
+    def days(self, table: str) -> int:
+        return dict(self.plan)[table]
 
 
 def apply(conn: psycopg.Connection, policy: RetentionPolicy) -> dict[str, int]:
     """Drop chunks older than the policy; returns the number of chunks dropped per table."""
     dropped: dict[str, int] = {}
-    for table, days in policy.plan():
+    for table, days in policy.plan:
         rows = conn.execute("SELECT drop_chunks(%s::regclass, older_than => now() - make_interval(days => %s))",
                             [table, days]).fetchall()
         if rows:
@@ -54,7 +52,7 @@ def enable_compression(conn: psycopg.Connection, after_days: int = 7) -> list[st
     if not licensed(conn):
         return []
     done = []
-    for table in RAW[:-1]:
+    for table in COMPRESSED:
         conn.execute(sql.SQL("ALTER TABLE {} SET (timescaledb.compress, timescaledb.compress_segmentby = 'device_id', "
                              "timescaledb.compress_orderby = 'ts DESC')").format(sql.Identifier(table)))
         conn.execute("SELECT add_compression_policy(%s::regclass, make_interval(days => %s), if_not_exists => true)",

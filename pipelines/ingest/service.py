@@ -62,10 +62,14 @@ class Ingester:
         self.receiver = Receiver(MqttTarget.parse(opt.mqtt_url), opt.client_id, subscription(opt.share_group),
                                  self.q, self.counters, opt.receive_maximum)
         self.writer = Writer(self.q, self._connect_sink, self.receiver.ack, self.spool, self.counters,
-                             WriterOptions(opt.batch_size, opt.batch_seconds,
-                                           max_age=timedelta(days=opt.max_age_days or opt.retention.raw_days)))
+                             WriterOptions(opt.batch_size, opt.batch_seconds, max_age=self._max_age(opt)))
         self.stopped = threading.Event()
         self.last_commit: float | None = None
+
+    @staticmethod
+    def _max_age(opt: IngestOptions) -> timedelta:
+        """Readings older than this are refused: the setting, else as long as raw telemetry is kept."""
+        return timedelta(days=opt.max_age_days or opt.retention.days("env_telemetry"))
 
     def _connect_sink(self) -> PgSink:
         return PgSink(psycopg.connect(self.opt.database_url, connect_timeout=3))

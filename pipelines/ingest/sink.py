@@ -15,12 +15,13 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
+from ioc.retention import TELEMETRY
 from pipelines.ingest import deadletters, registry
 from pipelines.ingest.message import Message, WriteStats
 
 log = logging.getLogger(__name__)
 
-TABLES = ("env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "device_status")
+TABLES = TELEMETRY   # the contract's record types, one hypertable each (ioc.retention names them once)
 _DEAD_TABLES = ("dead_letter_messages", "dead_letter_reasons")
 
 

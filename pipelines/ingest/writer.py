@@ -130,7 +130,8 @@ class Writer:
         self._account(stats)
         for msg in batch:
             self.ack(msg)
-        self.counters.acknowledging = True
+        # Committed: nothing waits on the spool's disk now, so a full disk from the outage is no longer news.
+        self.counters.acknowledging, self.counters.spool_disk_full = True, False
         if self.on_commit is not None:
             self.on_commit(batch)
         self._recovered()

@@ -83,7 +83,7 @@ def test_counts_are_summed_and_events_counted_per_type(db: psycopg.Connection, d
 def test_retention_drops_old_chunks_and_keeps_recent(db: psycopg.Connection, db_url: str) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     write(db_url, [pm(now - timedelta(days=40), 5.0, 1), pm(now - timedelta(hours=1), 6.0, 2)])
-    dropped = retention.apply(db, retention.RetentionPolicy(raw_days=30))
+    dropped = retention.apply(db, retention.RetentionPolicy())   # the defaults: 30 days of raw telemetry
     assert dropped.get("env_telemetry") == 1
     assert db.execute("SELECT pm25 FROM env_telemetry").fetchall() == [(6.0,)]
     assert retention.enable_compression(db) == []   # the Apache build here: no native compression
@@ -91,11 +91,9 @@ def test_retention_drops_old_chunks_and_keeps_recent(db: psycopg.Connection, db_
 
 def test_retention_days_per_data_class_come_from_the_settings(db: psycopg.Connection, db_url: str) -> None:
     from ioc import config
-    from ioc.security.retention import days_by_table
-
     settings = config.load(camera_event_retention_days=5)
-    policy = retention.RetentionPolicy(by_table=tuple(days_by_table(settings).items()))
-    assert dict(policy.plan())["camera_events"] == 5 and dict(policy.plan())["env_telemetry"] == 30
+    policy = retention.RetentionPolicy.from_settings(settings)
+    assert dict(policy.plan)["camera_events"] == 5 and dict(policy.plan)["env_telemetry"] == 30
     now = datetime.now(UTC).replace(microsecond=0)
     write(db_url, [CameraEvent(now - timedelta(days=20), "cam-9", 1, "crowd", 0.8, None, None),
                    CameraEvent(now - timedelta(hours=2), "cam-9", 2, "crowd", 0.8, None, None)])

@@ -12,6 +12,7 @@ import pytest
 from psycopg import sql
 
 from ioc import migrate, stack
+from ioc import retention as data_classes
 from ioc.config import Settings
 from ioc.security import personal, retention, roles
 from ioc.security.errors import Forbidden
@@ -61,12 +62,12 @@ def test_reports_code_gets_its_own_role_names() -> None:
 
 def test_retention_comes_from_the_settings(settings: Settings) -> None:
     changed = settings.model_copy(update={"camera_event_retention_days": 30, "report_contact_retention_days": 180})
-    rules = retention.policy(changed)
+    rules = data_classes.by_name()
     assert set(rules) == {"raw_telemetry", "rollups", "dead_letters", "camera_events", "report_contacts",
                           "access_logs"}
-    assert rules["report_contacts"].days == 180 and rules["report_contacts"].personal
-    tables = retention.days_by_table(changed)
-    assert tables["camera_events"] == 30 and tables["dead_letters"] == 90 and tables["env_telemetry"] == 30
+    assert rules["report_contacts"].days(changed) == 180 and rules["report_contacts"].personal
+    tables = dict(data_classes.chunk_plan(changed))
+    assert tables["camera_events"] == 30 and tables["dead_letter_messages"] == 90 and tables["env_telemetry"] == 30
     assert "report_contacts" not in tables   # a plain table: purge() deletes from it
 
 

@@ -1,0 +1,53 @@
+"""What the IOC keeps, and for how long: the one table of data classes, read by everyone who stores or removes data.
+
+Each data class names its tables, the setting that gives its days, how expired rows go (``drop_chunks`` of whole
+hypertable chunks in ``pipelines/retention.py``, or ``delete`` from plain tables in ``ioc/security/retention.py``)
+and whether it is personal data (Law 91/2025/QH15: kept no longer than its purpose needs). The ingester's tables are
+named here once too, so the sink, retention and compression can never disagree about them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ioc.config import Settings
+
+# Hypertables the ingester writes, one per record type of the contract (sensors/contract).
+TELEMETRY = ("env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "device_status")
+# Dead letters (migration 0080): the message once, its reasons, and what went over a device's budget; they age together.
+DEAD_LETTERS = ("dead_letter_messages", "dead_letter_reasons", "dead_letter_overflow")
+
+
+@dataclass(frozen=True)
+class DataClass:
+    name: str
+    tables: tuple[str, ...]
+    setting: str                               # the Settings field that holds its days
+    how: Literal["drop_chunks", "delete"]
+    personal: bool = False
+
+    def days(self, settings: Settings | None = None) -> int:
+        """Days kept under ``settings``, or the default when there are none (a library user, a test)."""
+        value = getattr(settings, self.setting) if settings is not None else Settings.model_fields[self.setting].default
+        return int(value)
+
+
+DATA_CLASSES = (
+    DataClass("raw_telemetry", (*[t for t in TELEMETRY if t != "camera_events"], "rollup_1m"), "raw_retention_days",
+              "drop_chunks"),
+    DataClass("rollups", ("rollup_1h", "rollup_1d"), "rollup_retention_days", "drop_chunks"),
+    DataClass("dead_letters", DEAD_LETTERS, "dead_letter_retention_days", "drop_chunks"),
+    DataClass("camera_events", ("camera_events",), "camera_event_retention_days", "drop_chunks", personal=True),
+    DataClass("report_contacts", ("report_contacts",), "report_contact_retention_days", "delete", personal=True),
+    DataClass("access_logs", ("personal_data_access", "security_events"), "access_log_retention_days", "delete"),
+)
+
+
+def by_name() -> dict[str, DataClass]:
+    return {c.name: c for c in DATA_CLASSES}
+
+
+def chunk_plan(settings: Settings | None = None) -> tuple[tuple[str, int], ...]:
+    """(hypertable, days kept) for every table whose old chunks are dropped, sorted by table."""
+    return tuple(sorted((t, c.days(settings)) for c in DATA_CLASSES if c.how == "drop_chunks" for t in c.tables))
