@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -93,13 +94,16 @@ def dead_letters(pool: ConnectionPool, device_id: str, limit: int = 20) -> pd.Da
                  [device_id, limit], ("received_at", "topic", "reason", "code", "field", "element_index", "payload"))
 
 
-def state_changes(pool: ConnectionPool, limit: int = 10, wards: Sequence[str] | None = None) -> pd.DataFrame:
-    """Devices whose online flag changed most recently: the state half of the wall's event feed."""
+def state_changes(pool: ConnectionPool, limit: int = 10, wards: Sequence[str] | None = None,
+                  now: datetime | None = None) -> pd.DataFrame:
+    """Devices whose online flag changed most recently: the state half of the wall's event feed. The change is
+    dated by the device's own clock; one running ahead is left out until ``now`` (the wall's time) reaches it."""
     return frame(pool, """
         SELECT device_id, kind, coalesce(name, device_id) AS name, ward_code, online, online_changed_at AS ts
         FROM devices
-        WHERE online_changed_at IS NOT NULL AND (%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))
-        ORDER BY online_changed_at DESC LIMIT %(limit)s""", {"wards": ward_codes(wards), "limit": limit},
+        WHERE online_changed_at IS NOT NULL AND online_changed_at <= coalesce(%(now)s, now())
+          AND (%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))
+        ORDER BY online_changed_at DESC LIMIT %(limit)s""", {"wards": ward_codes(wards), "limit": limit, "now": now},
                  ("device_id", "kind", "name", "ward_code", "online", "ts"))
 
 
