@@ -44,7 +44,7 @@ KINDS: tuple[tuple[str, int, str | None, tuple[str, ...], tuple[str, ...]], ...]
 )
 CHANNELS = ("hotline_1022", "hotline_1022", "zalo", "zalo", "app", "web", "facebook", "field_staff")
 # (fate, share): what becomes of a report; ``stuck`` ones are the few that go overdue while open
-FATES = (("on_time", 70), ("late", 8), ("paused", 8), ("rejected", 6), ("stuck", 8))
+FATES = (("on_time", 77), ("late", 6), ("paused", 8), ("rejected", 6), ("stuck", 3))
 REJECT_ANSWER = "Phản ánh trùng với phản ánh đã tiếp nhận trước đó; đề nghị theo dõi kết quả tại phản ánh gốc."
 PAUSE_NOTE = "Đã đề nghị người dân gửi thêm ảnh và vị trí chính xác."
 ACTOR = "demo:desk"
@@ -109,7 +109,7 @@ class Fate:
 def fate_of(external_id: str, seed: int) -> Fate:
     rng = random.Random(f"{seed}:fate:{external_id}")
     kind = rng.choices([f[0] for f in FATES], [f[1] for f in FATES])[0]
-    finish = {"late": rng.uniform(1.1, 1.8), "stuck": rng.uniform(2.5, 6.0)}.get(kind, rng.uniform(0.25, 0.9))
+    finish = {"late": rng.uniform(1.05, 1.5), "stuck": rng.uniform(2.0, 4.0)}.get(kind, rng.uniform(0.25, 0.9))
     return Fate(kind, timedelta(minutes=rng.uniform(10, 120)), rng.uniform(0.05, 0.2), finish,
                 rng.uniform(0.2, 0.4), timedelta(hours=rng.uniform(10, 96)), timedelta(days=rng.uniform(1, 4)))
 
