@@ -55,7 +55,8 @@ def state_counts(pool: ConnectionPool, wards: Sequence[str] | None = None) -> pd
 
 def page(pool: ConnectionPool, where: DeviceFilter, sort: str = "device_id", descending: bool = False,
          offset: int = 0, limit: int = 25) -> DevicePage:
-    """One page of the health table with the total matching; message rate and dead letters for that page only."""
+    """One page of the health table with the total matching; the ward's name, message rate and dead letters for that
+    page only."""
     if sort not in SORTABLE:
         raise ValueError(f"cannot sort on {sort!r}; expected one of {', '.join(SORTABLE)}")
     params = where.params() | {"offset": max(0, offset), "limit": max(1, min(limit, 500))}
@@ -68,6 +69,8 @@ def page(pool: ConnectionPool, where: DeviceFilter, sort: str = "device_id", des
             ORDER BY {col} {dir} NULLS LAST, device_id
             OFFSET %(offset)s LIMIT %(limit)s)
         SELECT p.*,
+               (SELECT w.name FROM wards w WHERE w.code = p.ward_code
+                 ORDER BY w.valid_to IS NULL DESC, w.valid_from DESC LIMIT 1) AS ward_name,
                (SELECT sum(n)::float / 15 FROM rollup_1m r WHERE r.device_id = p.device_id
                   AND r.metric = 'messages' AND r.bucket > now() - interval '15 minutes') AS msg_per_min,
                (SELECT count(*)::int FROM dead_letters d WHERE d.device_id = p.device_id
