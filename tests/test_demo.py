@@ -23,6 +23,9 @@ from tests.support import count, service_dir
 
 REPO = Path(__file__).resolve().parents[1]
 READINGS = "SELECT (SELECT count(*) FROM env_telemetry) + (SELECT count(*) FROM wifi_telemetry)"
+# the field reports are written (and judged against the sensors) before the URL is printed
+REPORTS_DONE = ("SELECT (count(*) > 0 AND bool_and(e.report_id IS NOT NULL))::int "
+                "FROM reports r LEFT JOIN report_evidence e ON e.report_id = r.id")
 
 
 def _alive(pid: int) -> bool:
@@ -47,13 +50,13 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     out = ""
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 300
         health: dict[str, object] = {}
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
                     health = json.loads(answer.read())
-                if count(db_url, READINGS) > 0:
+                if count(db_url, READINGS) > 0 and count(db_url, REPORTS_DONE) > 0 and health:
                     break
             except OSError:
                 pass

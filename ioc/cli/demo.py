@@ -64,6 +64,8 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     children: list[Child] = []
     try:
         children.append(_spawn("ingester", ["ingest"], ingester_env))
+        # listening at once: a port chosen free may be taken by another program while history loads
+        children.append(_spawn("dashboard", ["serve"], env))
         for fleet in FLEETS:
             args = ["simulate", "--fleet", str(fleet), "--seed", "1"]
             children.append(_spawn(f"simulator {fleet.stem}", args, gateway_env))
@@ -75,7 +77,6 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
                 click.echo("history is still loading; the wall fills in as it arrives")
         _run_cli("field reports", ["reports", "demo", "--days", "60"], env)
         children.append(_spawn("reports ticker", ["reports", "demo", "--days", "1", "--follow"], env))
-        children.append(_spawn("dashboard", ["serve"], env))
         click.secho(f"\nsmartward-ioc is running: http://{settings.http_host}:{settings.http_port}/wall  "
                     "(Ctrl-C stops everything)\n", fg="green", bold=True)
         _print_admin(admin_password)
