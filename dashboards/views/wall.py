@@ -37,6 +37,7 @@ class WallSnapshot:
     events: pd.DataFrame
     ingest: health.IngestStatus
     reports: report_seam.ReportCounts | None   # None: field reports are not installed
+    backlog: int = 0                            # minutes of history not rolled up yet (a backfill is loading)
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
@@ -45,7 +46,7 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         now=now, counts=devices.state_counts(pool, scope), kinds=devices.kinds(pool),
         stations=aqi.station_aqi(pool, now, scope), wifi=rollups.wifi_compare(pool, now, scope),
         events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
-        reports=report_seam.counts(pool, now, tz, scope))
+        reports=report_seam.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now))
 
 
 def _age(now: datetime, then: datetime | None) -> float | None:
@@ -72,8 +73,9 @@ def aqi_tile(snap: WallSnapshot, lang: str) -> Tile:
     title = t("wall.tile.aqi", lang)
     if snap.stations.empty:     # not "no data yet": there is no station in this scene to have any
         return Tile("aqi", title, fmt.BLANK, [t("wall.aqi.no_station", lang)], unavailable=True)
-    if worst is None:
-        return Tile("aqi", title, fmt.BLANK, [t("wall.aqi.none", lang)], stale=True)
+    if worst is None:           # while history is being rolled up, say so: "no station has enough data" is false
+        key = "wall.aqi.loading" if snap.backlog else "wall.aqi.none"
+        return Tile("aqi", title, fmt.BLANK, [t(key, lang)], stale=True)
     band = BAND[str(worst["band"])]
     as_of = worst["as_of"]
     assert isinstance(as_of, datetime)
