@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -19,13 +18,10 @@ import pytest
 
 from ioc.cli.demo_history import wait_for_history
 from ioc.stack._proc import free_port
-from tests.support import count, service_dir
+from tests.support import count, service_dir, wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 READINGS = "SELECT (SELECT count(*) FROM env_telemetry) + (SELECT count(*) FROM wifi_telemetry)"
-# the field reports are written (and judged against the sensors) before the URL is printed
-REPORTS_DONE = ("SELECT (count(*) > 0 AND bool_and(e.report_id IS NOT NULL))::int "
-                "FROM reports r LEFT JOIN report_evidence e ON e.report_id = r.id")
 
 
 def _alive(pid: int) -> bool:
@@ -48,20 +44,17 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
     # started the way a shell starts a background job: SIGINT ignored, which Python would otherwise inherit
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    out = ""
+    out, printed = "", []
     try:
-        deadline = time.monotonic() + 300
-        health: dict[str, object] = {}
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
-                    health = json.loads(answer.read())
-                if count(db_url, READINGS) > 0 and count(db_url, REPORTS_DONE) > 0 and health:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None, proc.communicate()[0][-3000:]
-            time.sleep(1)
+        assert proc.stdout is not None
+        for line in proc.stdout:          # the URL comes last: history rolled up, reports written, ticker started
+            printed.append(line)
+            if "smartward-ioc is running" in line:
+                break
+        assert proc.poll() is None, "".join(printed)[-3000:]
+        wait_until(lambda: count(db_url, READINGS) > 0, timeout=60, what="readings")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as answer:
+            health = json.loads(answer.read())
         assert health.get("database") == "ok", health
         assert count(db_url, "SELECT count(*) FROM devices WHERE ward_code IS NOT NULL") > 1000
         assert count(db_url, READINGS) > 0        # simulators → broker → ingester → table
@@ -76,7 +69,7 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
         assert count(db_url, "SELECT count(*) FROM report_history WHERE at > now()") == 0
     finally:
         proc.send_signal(stop)
-        out = proc.communicate(timeout=120)[0]
+        out = "".join(printed) + proc.communicate(timeout=120)[0]
     assert proc.returncode == 0, out[-3000:]
     children = [int(pid) for pid in re.findall(r"started \w[\w ]* \(pid (\d+)\)", out)]
     assert len(children) >= 5, out[-3000:]     # ingester, dashboard, two simulators, the reports' ticker
