@@ -31,6 +31,8 @@ def demo_cmd(settings: Settings, days: int, seed: int, follow: bool, every: floa
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
         signal.signal(signal.SIGINT, lambda *_: stopped.set())
     with db.connect(url, autocommit=True) as conn:
+        if retired := demo_db.retire_old_sample(conn):
+            log.info("removed %d reports of the old fixed-date demo sample", retired)
         since = datetime.now(UTC) - timedelta(days=days)
         while True:
             now = datetime.now(UTC)

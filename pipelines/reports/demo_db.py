@@ -86,6 +86,16 @@ def advance(conn: psycopg.Connection, since: datetime, now: datetime, *, seed: i
     return done
 
 
+def retire_old_sample(conn: psycopg.Connection) -> int:
+    """Delete the fixed-date sample an earlier ``ioc demo`` imported (``demo_reports.csv``, dated November 2026 and
+    never handled, so forever overdue); a demo stack kept between runs would otherwise still show them. Only
+    reports that file's import created are touched."""
+    done = conn.execute("""DELETE FROM reports r WHERE r.external_id ~ '^DEMO-[0-9]{4}$' AND EXISTS (
+                               SELECT 1 FROM report_history h WHERE h.report_id = r.id AND h.action = 'receive'
+                                 AND h.actor = 'import:demo_reports.csv')""")
+    return done.rowcount
+
+
 def _unfinished(conn: psycopg.Connection) -> list[int]:
     return [r[0] for r in conn.execute("SELECT id FROM reports WHERE external_id ~ %s AND status <> 'closed' "
                                        "ORDER BY submitted_at", [OWN])]

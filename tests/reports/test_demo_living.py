@@ -114,3 +114,19 @@ def test_a_recent_report_is_corroborated_by_the_station_next_to_it(city: psycopg
                  [noise.submitted_at, device, noise.submitted_at])
     demo_db.advance(city, noise.submitted_at, noise.submitted_at + timedelta(minutes=6), seed=11, tz=TZ)
     assert _one(city, "SELECT verdict FROM report_evidence WHERE report_id = %s", report_id) == "corroborated"
+
+
+def test_the_old_fixed_date_sample_is_retired_and_nothing_else(city: psycopg.Connection, tmp_path: Path) -> None:
+    from pipelines.reports import intake, readers
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "reports" / "demo_reports.csv"
+    old = intake.import_file(city, readers.open_table(sample), {}, tz=TZ, now=NOW, actor="import:demo_reports.csv")
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    hotline = tmp_path / "hotline.csv"           # one of the same rows, from another channel and another file
+    hotline.write_text("\n".join([lines[0], lines[1].replace(",zalo,", ",web,", 1)]) + "\n", encoding="utf-8")
+    kept = intake.import_file(city, readers.open_table(hotline), {}, tz=TZ, now=NOW, actor="import:hotline.csv")
+    assert (old.imported, kept.imported) == (160, 1)
+    demo_db.advance(city, NOW - timedelta(hours=3), NOW, seed=1, tz=TZ)
+    assert demo_db.retire_old_sample(city) == 160
+    assert _one(city, "SELECT count(*) FROM reports WHERE external_id ~ '^DEMO-[0-9]{4}$'") == 1
+    assert _one(city, "SELECT count(*) FROM reports WHERE external_id ~ %s", demo_db.OWN) > 0
