@@ -39,7 +39,8 @@ class DevicePage:
 
 
 _WHERE = sql.SQL("""
-    (%(q)s::text IS NULL OR device_id ILIKE %(pat)s OR name ILIKE %(pat)s OR ward_code ILIKE %(pat)s)
+    (%(q)s::text IS NULL OR device_id ILIKE %(pat)s OR name ILIKE %(pat)s OR ward_code ILIKE %(pat)s
+     OR ward_code IN (SELECT code FROM wards WHERE name ILIKE %(pat)s))
     AND (%(kind)s::text IS NULL OR kind = %(kind)s)
     AND (%(ward)s::text IS NULL OR ward_code = %(ward)s)
     AND (%(state)s::text IS NULL OR state = %(state)s)""")

@@ -36,3 +36,7 @@ def test_the_device_table_shows_ward_names(db: psycopg.Connection, settings: Set
              ["props"]["children"][1]["props"]["children"][0]["props"]["children"]]
     ward = next(c["props"] for c in cells if c["props"].get("title") == "25195")
     assert ward["children"] == "Phường Bình Phước"
+    named, _pages, _total = devices_view.device_page(context.IocContext(settings, given=pool),
+                                                    DeviceFilter(search="bình phước"), {"col": "device_id",
+                                                                                   "desc": False}, 0, "vi")
+    assert "env-dx-1" in json.dumps(named.to_plotly_json(), default=lambda c: c.to_plotly_json())
