@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ioc.config import Settings
+from ioc.errors import ImportDataError
 from layers.cli_common import DATE, as_date, connect
 
 _POINT_FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
@@ -33,6 +35,26 @@ def _scene_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def _check_loaded_dates(conn: Any, on_date: date | None) -> None:
+    """Wards are loaded but none is valid on the date (only pre-2025 wards, and today asked): say which dates they
+    cover and how to ask for one, rather than that there are none."""
+    from layers.sources import today
+
+    day = on_date or today()
+    found = conn.execute("""SELECT count(*), count(*) FILTER (WHERE valid_from <= %(d)s
+                                                          AND (valid_to IS NULL OR valid_to > %(d)s)),
+                                   min(valid_from), max(valid_to), bool_or(valid_to IS NULL) FROM wards""",
+                         {"d": day}).fetchone()
+    total, valid, first, last, open_ended = found
+    if not total or valid:
+        return
+    until = "open" if open_ended else last.isoformat()
+    example = (last - timedelta(days=1)) if not open_ended and last else first
+    raise ImportDataError(f"no ward is valid on {day.isoformat()}: the {total} loaded wards cover "
+                          f"[{first.isoformat()}, {until}); choose a date they cover with --date, e.g. "
+                          f"--date {example.isoformat()}, or import the current wards (`ioc wards import FILE`)")
+
+
 def _gather(settings: Settings, opts: dict[str, Any]) -> Any:
     from layers.coverage import CoverageSpec
     from layers.scene import gather, read_points
@@ -44,6 +66,8 @@ def _gather(settings: Settings, opts: dict[str, Any]) -> Any:
     pois = read_points(opts["poi_file"], "points of interest") if opts["poi_file"] else None
     reports = read_points(opts["reports_file"], "reports") if opts["reports_file"] else None
     with connect(settings) as conn:
+        if not opts["ward_code"]:
+            _check_loaded_dates(conn, as_date(opts["on_date"]))
         return gather(conn, ward_code=opts["ward_code"], on_date=as_date(opts["on_date"]), spec=spec, pois=pois,
                       reports=reports, gap_count=opts["gap_count"], lang=settings.lang)
 

@@ -20,6 +20,7 @@ from ioc.config import Settings, log_settings
 from ioc.data import data_path
 from ioc.errors import IocError
 from ioc.security import users
+from smartward.demo_history import wait_for_history
 
 if TYPE_CHECKING:
     import psycopg
@@ -54,19 +55,26 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     env = {**os.environ, "IOC_DATABASE_URL": urls.database_url, "IOC_MQTT_URL": urls.mqtt_url,
            "IOC_STATE_DIR": str(settings.state_dir.resolve()), "IOC_HTTP_HOST": settings.http_host,
            "IOC_HTTP_PORT": str(settings.http_port), "IOC_LANG": settings.lang, "IOC_TIMEZONE": settings.timezone}
-    _load_synthetic_demo_sets(env)
+    _run_cli("procedure KPIs", ["kpis", "demo-data"], env)
     # least privilege on the broker: the ingester only reads, the simulators (a gateway) only write
     ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
     gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}
     children: list[Child] = []
     try:
         children.append(_spawn("ingester", ["ingest"], ingester_env))
+        # listening at once: a port chosen free may be taken by another program while history loads
         children.append(_spawn("dashboard", ["serve"], env))
         for fleet in map(data_path, FLEETS):
             args = ["simulate", "--fleet", str(fleet), "--seed", "1"]
             children.append(_spawn(f"simulator {fleet.stem}", args, gateway_env))
             if backfill:
                 children.append(_spawn(f"backfill {fleet.stem}", [*args, "--backfill", backfill], gateway_env))
+        # the wall is complete when its URL is printed: history rolled up, then reports judged against it
+        with db.connect(urls.database_url, autocommit=True) as conn:
+            if not wait_for_history(conn, lambda: _backfills_running(children), say=click.echo):
+                click.echo("history is still loading; the wall fills in as it arrives")
+        _run_cli("field reports", ["reports", "demo", "--days", "60"], env)
+        children.append(_spawn("reports ticker", ["reports", "demo", "--days", "1", "--follow"], env))
         click.secho(f"\nsmartward-ioc is running: http://{settings.http_host}:{settings.http_port}/wall  "
                     "(Ctrl-C stops everything)\n", fg="green", bold=True)
         _print_admin(admin_password)
@@ -100,15 +108,24 @@ def _print_admin(password: str | None) -> None:
                 "at first sign-in).\n", fg="yellow", bold=True)
 
 
-def _load_synthetic_demo_sets(env: dict[str, str]) -> None:
-    """The SYNTHETIC field reports and procedure KPIs (their READMEs say so), through the normal import commands."""
-    for name, args in (("procedure KPIs", ["kpis", "demo-data"]),
-                       ("field reports", ["reports", "import", str(data_path("reports/demo_reports.csv"))])):
-        done = subprocess.run([sys.executable, "-m", "smartward", *args], env=env, check=False,
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            raise IocError(f"loading the demo {name} failed: {(done.stderr or done.stdout).strip()[-300:]}")
-        log.info("demo %s loaded (synthetic)", name)
+def _run_cli(name: str, args: list[str], env: dict[str, str]) -> None:
+    """A SYNTHETIC demo set (its README says so) through the normal command, as a person would load it."""
+    done = subprocess.run([sys.executable, "-m", "smartward", *args], env=env, check=False,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise IocError(f"loading the demo {name} failed: {(done.stderr or done.stdout).strip()[-300:]}")
+    log.info("demo %s loaded (synthetic)", name)
+
+
+def _backfills_running(children: list[Child]) -> bool:
+    for child in [c for c in children if c.name.startswith("backfill")]:
+        code = child.proc.poll()
+        if code == 0:
+            log.info("%s finished", child.name)
+            children.remove(child)
+        elif code is not None:
+            raise IocError(f"{child.name} exited with code {code}; see its log above")
+    return any(c.name.startswith("backfill") for c in children)
 
 
 def _check_port(settings: Settings) -> None:
@@ -175,7 +192,7 @@ def _stop(children: list[Child]) -> None:
     supervisor that signals the whole process group) must not abandon children half-way: signals are ignored here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    stages = [[c for c in children if c.name.startswith(("simulator", "backfill"))],
+    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports"))],
               [c for c in children if c.name == "ingester"],
               [c for c in children if c.name == "dashboard"]]
     for stage in stages:

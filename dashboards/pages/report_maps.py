@@ -10,11 +10,12 @@ import geopandas as gpd
 import plotly.graph_objects as go
 from shapely.geometry import shape
 
-from layers.build import device_layer, report_layer, ward_layer
-from layers.plotly_map import map_figure
+from layers.build import device_layer, extent, report_layer, ward_layer
+from layers.plotly_map import fit, map_figure
 
 _EMPTY = {"type": "FeatureCollection", "features": []}
 CLUSTER = {"enabled": True, "maxzoom": 15, "size": 22, "step": [10, 50], "opacity": 0.85}
+BOX_PX = (780, 540)   # the /reports map at 1920 px: five twelfths of the row, 540 px high
 
 
 def _wards(outlines: dict[str, Any]) -> gpd.GeoDataFrame | None:
@@ -45,14 +46,21 @@ def _clustered(fig: go.Figure) -> go.Figure:
 
 
 def queue_map(reports: gpd.GeoDataFrame, outlines: dict[str, Any], lang: str, tiles_url: str | None,
-              theme: str = "light", ward: str | None = None) -> go.Figure:
-    """Open reports over the outlines of their wards; an empty layer still draws the wards."""
+              theme: str = "light", ward: str | None = None, focus: list[str] | None = None) -> go.Figure:
+    """Open reports over the outlines of their wards; an empty layer still draws the wards. Everything is drawn;
+    ``focus`` (ward codes) is what the view is fitted to, when not everything (see ``views.report_focus``)."""
     layer = report_layer(reports, lang) if len(reports) else None
     wards = _wards(outlines)
     fig = map_figure(wards=ward_layer(wards, metric_name="") if wards is not None else None, reports=layer,
                      theme=theme, tiles_url=tiles_url, lang=lang, labels=True)
+    if focus:
+        shown = [wards[wards["code"].isin(focus)] if wards is not None else None,
+                 reports[reports["ward_code"].isin(focus)] if len(reports) else None]
+        center, zoom = fit(extent(shown), *BOX_PX)
+        fig.update_layout(map_center=center, map_zoom=zoom)
     # the view stays where the user put it across refreshes, and fits again when the ward filter changes
-    fig.update_layout(uirevision=f"reports-map:{ward or 'all'}", margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    fig.update_layout(uirevision=f"reports-map:{ward or 'all'}:{(focus or ['-'])[0]}",
+                      margin={"l": 0, "r": 0, "t": 0, "b": 0})
     return _clustered(_kept_style(fig))
 
 

@@ -21,6 +21,7 @@ from dashboards.pages import report_detail, report_maps
 from dashboards.pages import report_views as view
 from dashboards.queries import reports as q
 from dashboards.queries import wards
+from dashboards.views.report_focus import focus_codes
 from ioc.security import personal, roles
 from pipelines.reports import actions, contacts, evidence_db, workflow
 from pipelines.reports.evidence import Corroboration
@@ -50,7 +51,8 @@ def overview_map(ioc: context.IocContext, ward: str | None, lang: str, theme: st
     found = q.open_reports(ioc.pool, ward)
     codes = [ward] if ward else sorted({c for c in found["ward_code"].dropna()})
     outlines = wards.outlines(ioc.pool, codes or None)
-    return report_maps.queue_map(found, outlines, lang, ioc.settings.tiles_url, theme, ward)
+    focus = None if ward else focus_codes(found["ward_code"], wards.areas(ioc.pool))
+    return report_maps.queue_map(found, outlines, lang, ioc.settings.tiles_url, theme, ward, focus)
 
 
 def queue_page(ioc: context.IocContext, where: q.QueueFilter, page: int, size: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -38,7 +39,8 @@ class DevicePage:
 
 
 _WHERE = sql.SQL("""
-    (%(q)s::text IS NULL OR device_id ILIKE %(pat)s OR name ILIKE %(pat)s OR ward_code ILIKE %(pat)s)
+    (%(q)s::text IS NULL OR device_id ILIKE %(pat)s OR name ILIKE %(pat)s OR ward_code ILIKE %(pat)s
+     OR ward_code IN (SELECT code FROM wards WHERE name ILIKE %(pat)s))
     AND (%(kind)s::text IS NULL OR kind = %(kind)s)
     AND (%(ward)s::text IS NULL OR ward_code = %(ward)s)
     AND (%(state)s::text IS NULL OR state = %(state)s)""")
@@ -54,7 +56,8 @@ def state_counts(pool: ConnectionPool, wards: Sequence[str] | None = None) -> pd
 
 def page(pool: ConnectionPool, where: DeviceFilter, sort: str = "device_id", descending: bool = False,
          offset: int = 0, limit: int = 25) -> DevicePage:
-    """One page of the health table with the total matching; message rate and dead letters for that page only."""
+    """One page of the health table with the total matching; the ward's name, message rate and dead letters for that
+    page only."""
     if sort not in SORTABLE:
         raise ValueError(f"cannot sort on {sort!r}; expected one of {', '.join(SORTABLE)}")
     params = where.params() | {"offset": max(0, offset), "limit": max(1, min(limit, 500))}
@@ -67,6 +70,8 @@ def page(pool: ConnectionPool, where: DeviceFilter, sort: str = "device_id", des
             ORDER BY {col} {dir} NULLS LAST, device_id
             OFFSET %(offset)s LIMIT %(limit)s)
         SELECT p.*,
+               (SELECT w.name FROM wards w WHERE w.code = p.ward_code
+                 ORDER BY w.valid_to IS NULL DESC, w.valid_from DESC LIMIT 1) AS ward_name,
                (SELECT sum(n)::float / 15 FROM rollup_1m r WHERE r.device_id = p.device_id
                   AND r.metric = 'messages' AND r.bucket > now() - interval '15 minutes') AS msg_per_min,
                (SELECT count(*)::int FROM dead_letters d WHERE d.device_id = p.device_id
@@ -93,13 +98,16 @@ def dead_letters(pool: ConnectionPool, device_id: str, limit: int = 20) -> pd.Da
                  [device_id, limit], ("received_at", "topic", "reason", "code", "field", "element_index", "payload"))
 
 
-def state_changes(pool: ConnectionPool, limit: int = 10, wards: Sequence[str] | None = None) -> pd.DataFrame:
-    """Devices whose online flag changed most recently: the state half of the wall's event feed."""
+def state_changes(pool: ConnectionPool, limit: int = 10, wards: Sequence[str] | None = None,
+                  now: datetime | None = None) -> pd.DataFrame:
+    """Devices whose online flag changed most recently: the state half of the wall's event feed. The change is
+    dated by the device's own clock; one running ahead is left out until ``now`` (the wall's time) reaches it."""
     return frame(pool, """
         SELECT device_id, kind, coalesce(name, device_id) AS name, ward_code, online, online_changed_at AS ts
         FROM devices
-        WHERE online_changed_at IS NOT NULL AND (%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))
-        ORDER BY online_changed_at DESC LIMIT %(limit)s""", {"wards": ward_codes(wards), "limit": limit},
+        WHERE online_changed_at IS NOT NULL AND online_changed_at <= coalesce(%(now)s, now())
+          AND (%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))
+        ORDER BY online_changed_at DESC LIMIT %(limit)s""", {"wards": ward_codes(wards), "limit": limit, "now": now},
                  ("device_id", "kind", "name", "ward_code", "online", "ts"))
 
 

@@ -24,16 +24,21 @@ class EventFilter:
 
 
 def newest(pool: ConnectionPool, limit: int = 10, wards: Sequence[str] | None = None,
-           since_hours: int = 24) -> pd.DataFrame:
-    """The wall feed: newest camera events of the last day (an index scan on ts, never a chart)."""
+           since_hours: int = 24, now: datetime | None = None) -> pd.DataFrame:
+    """The wall feed: newest camera events of the last day (an index scan on ts, never a chart).
+
+    A camera whose clock runs ahead stamps its events in the future (the contract tolerates 10 minutes of skew);
+    a wall must not show them later than it is. An event is dated by the device, but never after we received it,
+    and nothing received after ``now`` (the wall's render time) is shown."""
     return frame(pool, """
-        SELECT e.ts, e.device_id, coalesce(d.name, e.device_id) AS name, d.ward_code, e.type, e.confidence,
-               e.snapshot_url, e.note
+        SELECT least(e.ts, e.received_at) AS ts, e.device_id, coalesce(d.name, e.device_id) AS name, d.ward_code,
+               e.type, e.confidence, e.snapshot_url, e.note
         FROM camera_events e LEFT JOIN devices d USING (device_id)
-        WHERE e.ts > now() - make_interval(hours => %(h)s)
+        WHERE e.ts > coalesce(%(now)s, now()) - make_interval(hours => %(h)s)
+          AND e.received_at <= coalesce(%(now)s, now())
           AND (%(wards)s::text[] IS NULL OR d.ward_code = ANY(%(wards)s))
-        ORDER BY e.ts DESC LIMIT %(limit)s""", {"h": since_hours, "wards": ward_codes(wards), "limit": limit},
-                 COLUMNS)
+        ORDER BY e.ts DESC LIMIT %(limit)s""", {"h": since_hours, "wards": ward_codes(wards), "limit": limit,
+                                                "now": now}, COLUMNS)
 
 
 def search(pool: ConnectionPool, where: EventFilter, limit: int, offset: int = 0) -> pd.DataFrame:

@@ -114,3 +114,11 @@ def wifi_compare(pool: ConnectionPool, now: datetime, wards: Sequence[str] | Non
         return WifiCompare(None, None, 0, before["clients"] if before else None)
     return WifiCompare(float(current["clients"].sum()), current["bucket"].max().to_pydatetime(),
                        len(current), before["clients"] if before else None)
+
+
+def history_backlog(pool: ConnectionPool, now: datetime) -> int:
+    """Minutes of ingested history still waiting for their rollups (older than the live stream's last few): while
+    a backfill is being rolled up, a tile without data is loading, not broken."""
+    found = one(pool, "SELECT count(*)::int AS n FROM rollup_dirty WHERE minute < %(t)s",
+                {"t": now - timedelta(minutes=5)})
+    return int(found["n"]) if found else 0

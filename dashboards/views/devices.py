@@ -53,8 +53,15 @@ def header(sort: str, descending: bool, lang: str) -> html.Thead:
     return html.Thead(html.Tr(cells))
 
 
+def _td(col: str, row: dict[str, Any], tz: ZoneInfo, lang: str) -> html.Td:
+    if col == "ward_code" and row.get("ward_name"):
+        # people know their ward by its name; the code stays at hand for whoever files a ticket
+        return html.Td(str(row["ward_name"]), title=str(row["ward_code"]))
+    return html.Td(_cell(col, row.get(col), tz, lang))
+
+
 def table(page: devices.DevicePage, sort: str, descending: bool, tz: ZoneInfo, lang: str) -> dbc.Table:
-    body = [html.Tr([html.Td(_cell(c, row.get(c), tz, lang)) for c in COLUMNS],
+    body = [html.Tr([_td(c, row, tz, lang) for c in COLUMNS],
                     id={"type": "devices-row", "index": row["device_id"]}, style={"cursor": "pointer"})
             for row in page.rows.to_dict("records")]
     return dbc.Table([header(sort, descending, lang), html.Tbody(body)], hover=True, size="sm", striped=True,

@@ -37,6 +37,7 @@ class WallSnapshot:
     events: pd.DataFrame
     ingest: health.IngestStatus
     reports: report_seam.ReportCounts | None   # None: field reports are not installed
+    backlog: int = 0                            # minutes of history not rolled up yet (a backfill is loading)
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
@@ -45,7 +46,7 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         now=now, counts=devices.state_counts(pool, scope), kinds=devices.kinds(pool),
         stations=aqi.station_aqi(pool, now, scope), wifi=rollups.wifi_compare(pool, now, scope),
         events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
-        reports=report_seam.counts(pool, now, tz, scope))
+        reports=report_seam.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now))
 
 
 def _age(now: datetime, then: datetime | None) -> float | None:
@@ -72,8 +73,9 @@ def aqi_tile(snap: WallSnapshot, lang: str) -> Tile:
     title = t("wall.tile.aqi", lang)
     if snap.stations.empty:     # not "no data yet": there is no station in this scene to have any
         return Tile("aqi", title, fmt.BLANK, [t("wall.aqi.no_station", lang)], unavailable=True)
-    if worst is None:
-        return Tile("aqi", title, fmt.BLANK, [t("wall.aqi.none", lang)], stale=True)
+    if worst is None:           # while history is being rolled up, say so: "no station has enough data" is false
+        key = "wall.aqi.loading" if snap.backlog else "wall.aqi.none"
+        return Tile("aqi", title, fmt.BLANK, [t(key, lang)], stale=True)
     band = BAND[str(worst["band"])]
     as_of = worst["as_of"]
     assert isinstance(as_of, datetime)
@@ -150,7 +152,7 @@ def banner(ingest: health.IngestStatus, stale_after_s: int, lang: str) -> tuple[
 
 def feed_items(camera: pd.DataFrame, changes: pd.DataFrame, now: datetime, tz: Any, lang: str,
                limit: int = 8) -> list[html.Li]:
-    """Newest camera events and device state changes, merged newest first."""
+    """Newest camera events and device state changes, merged newest first; nothing dated after ``now``."""
     items: list[tuple[datetime, str, str]] = []
     for row in camera.itertuples():
         items.append((row.ts, "event", f"{t('event.' + str(row.type), lang)} · {row.name}"))
@@ -158,7 +160,7 @@ def feed_items(camera: pd.DataFrame, changes: pd.DataFrame, now: datetime, tz: A
         state = t("state.online" if row.online else "state.offline", lang)
         # what happened first: a long device name is what the feed's ellipsis may cut, never the news
         items.append((row.ts, "online" if row.online else "offline", f"{state} · {row.name}"))
-    items.sort(key=lambda i: i[0], reverse=True)
+    items = sorted((i for i in items if i[0] <= now), key=lambda i: i[0], reverse=True)
     return [html.Li([html.Span(fmt.short_time(ts, tz, lang), className="ioc-feed-time"),
                      html.Span(text, className=f"ioc-feed-text ioc-feed-{what}")])
             for ts, what, text in items[:limit]]
@@ -174,7 +176,8 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     snap = snapshot(pool, now, scope, settings.tz)
     made = tiles(snap, lang, th, settings.stale_ingest_s)
     text, shown = banner(snap.ingest, settings.stale_ingest_s, lang)
-    feed = feed_items(events.newest(pool, 8, scope), devices.state_changes(pool, 8, scope), now, settings.tz, lang)
+    feed = feed_items(events.newest(pool, 8, scope, now=now), devices.state_changes(pool, 8, scope, now=now), now,
+                      settings.tz, lang)
     name = scene_name(pool, shown_scene, lang)
     return ([tile_body(made[k]) for k in TILE_KEYS], [tile_class(made[k]) for k in TILE_KEYS],
             text, "ioc-banner ioc-banner-on" if shown else "ioc-banner", feed, name, now.timestamp())

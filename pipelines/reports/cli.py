@@ -178,3 +178,12 @@ def export(settings: Settings, file: Path, since: datetime | None, until: dateti
         n = write_export(pool, file, datetime.combine(since.date(), time(), tz) if since else None,
                          datetime.combine(until.date(), time(), tz) if until else None, tz)
     click.echo(f"{n} reports written to {file}")
+
+
+def _add_demo() -> None:
+    from pipelines.reports.cli_demo import demo_cmd
+
+    reports.add_command(demo_cmd)
+
+
+_add_demo()

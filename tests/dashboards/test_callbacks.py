@@ -155,7 +155,8 @@ def test_feed_says_what_happened_before_the_device_name() -> None:
     long_name = "Camera người dân 0955 – Trường Trung học cơ sở Nguyễn Văn Trỗi, Phường Bình Phước"
     camera = pd.DataFrame({"ts": [now], "type": ["illegal_parking"], "name": ["Camera 2"]})
     changes = pd.DataFrame({"ts": [now.replace(minute=1)], "online": [False], "name": [long_name]})
-    items = wall.feed_items(camera, changes, now, ZoneInfo("Asia/Ho_Chi_Minh"), "vi")
+    # rendered at 03:02: the feed shows nothing dated after the wall's clock
+    items = wall.feed_items(camera, changes, now.replace(minute=2), ZoneInfo("Asia/Ho_Chi_Minh"), "vi")
     texts = [li.children[1].children for li in items]
     assert texts == [f"Mất kết nối · {long_name}", "Đỗ xe sai quy định · Camera 2"]     # newest first
     assert items[0].children[0].children == "10:01:00"                                   # local time
