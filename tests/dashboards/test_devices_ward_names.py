@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import psycopg
 from psycopg_pool import ConnectionPool
@@ -14,11 +13,12 @@ from dashboards import context
 from dashboards.queries.devices import DeviceFilter
 from dashboards.views import devices as devices_view
 from ioc.config import Settings
+from ioc.data import data_path
 from layers.assign import assign_devices
 from layers.wardfile import Fields
 from layers.wards import import_wards_file
 
-WARDS = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "wards_2025.geojson"
+WARDS = data_path("boundaries/wards_2025.geojson")
 
 
 def test_the_device_table_shows_ward_names(db: psycopg.Connection, settings: Settings, pool: ConnectionPool) -> None:

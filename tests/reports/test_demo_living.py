@@ -10,13 +10,14 @@ from typing import Any
 import psycopg
 import pytest
 
+from ioc.data import data_path
 from layers.assign import assign_devices
 from layers.wardfile import Fields
 from layers.wards import import_wards_file
 from pipelines.reports import demo_db, demo_plan
 from tests.reports.helpers import TZ, add_device, offset
 
-WARDS = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "wards_2025.geojson"
+WARDS = data_path("boundaries/wards_2025.geojson")
 NHA_TRANG = ("22333", "22366", "22390", "22402")
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -119,7 +120,7 @@ def test_a_recent_report_is_corroborated_by_the_station_next_to_it(city: psycopg
 def test_the_old_fixed_date_sample_is_retired_and_nothing_else(city: psycopg.Connection, tmp_path: Path) -> None:
     from pipelines.reports import intake, readers
 
-    sample = Path(__file__).resolve().parents[2] / "data" / "reports" / "demo_reports.csv"
+    sample = data_path("reports/demo_reports.csv")
     old = intake.import_file(city, readers.open_table(sample), {}, tz=TZ, now=NOW, actor="import:demo_reports.csv")
     lines = sample.read_text(encoding="utf-8").splitlines()
     hotline = tmp_path / "hotline.csv"           # one of the same rows, from another channel and another file
