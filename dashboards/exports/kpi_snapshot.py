@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from dashboards.i18n import t
-from dashboards.pages.kpi_page import Rendered
+from dashboards.views.kpi_page import Rendered
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 _VOID = {"br", "hr", "img", "input", "meta"}
