@@ -15,6 +15,7 @@ from psycopg_pool import ConnectionPool
 
 from dashboards import auth, context, csp
 from dashboards.api import api_blueprint
+from dashboards.api.open311 import open311_blueprint
 from dashboards.health import health_blueprint
 from ioc import stack
 from ioc.config import Settings
@@ -40,8 +41,8 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
     app.layout = shell
     app.server.register_blueprint(api_blueprint())
     app.server.register_blueprint(health_blueprint())
-    app.server.register_blueprint(__import__("dashboards.api.open311").api.open311.open311_blueprint())
-    auth.install(app)   # default deny for every route, page and callback (docs/security.md)
+    app.server.register_blueprint(open311_blueprint())
+    auth.install(app)   # default deny for every route, page and callback; the sign-in views (docs/security.md)
     csp.install(app)
     _bind_callbacks(app)
     return app

@@ -23,8 +23,8 @@ from werkzeug.serving import make_server
 
 from dashboards import context
 from dashboards.app import create_app
+from dashboards.auth import CSRF_COOKIE, SESSION_COOKIE
 from dashboards.exports import kpi_export
-from dashboards.pages.login import CSRF_COOKIE, SESSION_COOKIE
 from dashboards.views import kpi_page, kpi_view
 from ioc.config import Settings
 from smartward.cli import cli
