@@ -1,4 +1,5 @@
-"""The app factory: ``create_app(settings, pool=None)`` builds one Dash app (Pages, Bootstrap, the read API).
+"""The app factory: ``create_app(settings, pool=None)`` builds one Dash app: the pages of
+``dashboards/pages``, the read API, Open311, /healthz, the sign-in views, the guard and the CSP.
 
 Used by ``ioc serve`` (one app per gunicorn worker, after fork), by tests and by dash[testing]. Nothing is read at
 import; the pool is opened on first use unless one is given.

@@ -1,4 +1,5 @@
-"""The /adoption page's content: e-citizen adoption per ward and hamlet, and the other indicator sheets."""
+"""What the /adoption page shows (read through the app context): e-citizen adoption per ward and hamlet, and
+the other indicator sheets."""
 
 from __future__ import annotations
 
