@@ -2,8 +2,8 @@
 HTML forms (:mod:`.forms`), the session cookies (:mod:`.cookies`) and the per-callback requirements (:mod:`.callbacks`).
 
 Import from here: ``install(app)`` once per app, ``@require(scope)`` on routes and callbacks, ``current_principal()``
-inside a request. The modules import downwards only (views → guard → forms, cookies, callbacks); nothing imports
-this façade from inside the package.
+inside a request. The modules import downwards only (views → guard → forms, cookies, callbacks); none of them
+uses the names re-exported here, so the façade can import them all without a circle.
 """
 
 from __future__ import annotations
