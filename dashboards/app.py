@@ -1,4 +1,5 @@
-"""The app factory: ``create_app(settings, pool=None)`` builds one Dash app (Pages, Bootstrap, the read API).
+"""The app factory: ``create_app(settings, pool=None)`` builds one Dash app: the pages of
+``dashboards/pages``, the read API, Open311, /healthz, the sign-in views, the guard and the CSP.
 
 Used by ``ioc serve`` (one app per gunicorn worker, after fork), by tests and by dash[testing]. Nothing is read at
 import; the pool is opened on first use unless one is given.
@@ -15,6 +16,7 @@ from psycopg_pool import ConnectionPool
 
 from dashboards import auth, context, csp
 from dashboards.api import api_blueprint
+from dashboards.api.open311 import open311_blueprint
 from dashboards.health import health_blueprint
 from ioc import stack
 from ioc.config import Settings
@@ -40,8 +42,8 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
     app.layout = shell
     app.server.register_blueprint(api_blueprint())
     app.server.register_blueprint(health_blueprint())
-    app.server.register_blueprint(__import__("dashboards.api.open311").api.open311.open311_blueprint())
-    auth.install(app)   # default deny for every route, page and callback (docs/security.md)
+    app.server.register_blueprint(open311_blueprint())
+    auth.install(app)   # default deny for every route, page and callback; the sign-in views (docs/security.md)
     csp.install(app)
     _bind_callbacks(app)
     return app

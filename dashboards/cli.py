@@ -1,4 +1,4 @@
-"""``ioc serve``: run the dashboards and the read API with gunicorn."""
+"""``ioc serve``: the command that runs the dashboards, the read API and Open311 (the server: ``server.py``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from ioc.config import Settings
 @click.option("--timeout", type=int, default=60, show_default=True, help="seconds before a stuck worker restarts")
 @click.pass_obj
 def serve(settings: Settings, workers: int | None, threads: int, timeout: int) -> None:
-    """Serve the wall (/wall), ward pages (/ward/<code>), device health (/devices), /healthz and /api/v1."""
+    """Serve the dashboards (/wall, /ward/<code>, /devices, /kpis, /adoption, /reports), /healthz, /api/v1 and
+    /open311/v2."""
     from dashboards.server import serve as run
 
     run(settings, workers or min(8, 2 * (os.cpu_count() or 1)), threads, timeout)

@@ -1,10 +1,14 @@
-"""The one seam between the dashboards and ``layers/``: every map of the pages is built here. Pure.
+"""The operations maps of the wall and the ward page, built on ``layers/``, and the offline map style. Pure.
 
-Sources (GeoDataFrames, EPSG:4326, loaded by :mod:`dashboards.queries.maplayers`) go through the ``layers.build``
-builders and ``layers.plotly_map.map_figure``; this module only adds what a page needs on top: the view (a scene's
-box), ``uirevision`` (an operator's zoom survives updates), the wall's larger type, and a style MapLibre accepts on
-every update. The result is a plain dict, because Dash serialises a dict of arrays ~15× faster than a
-``go.Figure`` (plotly re-validates a figure on the way out: 84 ms against 5 ms for 10,000 markers).
+Not every map: the KPI choropleths (:mod:`dashboards.views.kpi_charts`, which borrows :func:`offline_style`) and
+the report maps (``pages/report_maps``) draw with ``layers.plotly_map`` themselves.
+
+Sources (GeoDataFrames, EPSG:4326, loaded by :mod:`dashboards.queries.maplayers`; :func:`points` makes them from
+query rows) go through the ``layers.build`` builders and ``layers.plotly_map.map_figure``; this module only adds
+what a page needs on top: the view (a scene's box), ``uirevision`` (an operator's zoom survives updates), the
+wall's larger type, and a style MapLibre accepts on every update. The result is a plain dict, because Dash
+serialises a dict of arrays ~15× faster than a ``go.Figure`` (plotly re-validates a figure on the way out: 84 ms
+against 5 ms for 10,000 markers).
 """
 
 from __future__ import annotations

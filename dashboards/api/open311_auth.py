@@ -1,7 +1,7 @@
 """The Open311 POST's ``api_key`` check: an active API key with the ``reports:submit`` scope (``ioc keys add NAME
 --scope reports:submit``), stored hashed in the database (``ioc.security.keys``), revocable with ``ioc keys revoke``.
 
-The guard in ``dashboards/auth.py`` has already refused a POST without such a key; this is the route's own check.
+The guard in ``dashboards/auth/guard.py`` has already refused a POST without such a key; this is the route's own check.
 """
 
 from __future__ import annotations

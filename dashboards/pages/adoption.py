@@ -13,9 +13,9 @@ from dash import Input, Output, callback, dcc, html
 from dashboards import context
 from dashboards.components import frame, lang_switch, nav, query_string
 from dashboards.i18n import norm_lang, t
-from dashboards.pages import kpi_adoption, kpi_page
 from dashboards.queries import kpis as q
 from dashboards.theme import theme_for
+from dashboards.views import kpi_adoption, kpi_page
 from pipelines.kpis.indicators import ADOPTION
 
 dash.register_page(__name__, path="/adoption", title="IOC — adoption", name="adoption")

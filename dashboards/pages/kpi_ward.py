@@ -12,8 +12,8 @@ from dash import Input, Output, callback, dcc, html
 from dashboards import context
 from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
-from dashboards.pages import kpi_drill, kpi_page
 from dashboards.theme import theme_for
+from dashboards.views import kpi_drill, kpi_page
 
 dash.register_page(__name__, path_template="/kpis/ward/<code>", title="IOC — KPI ward", name="kpi-ward")
 

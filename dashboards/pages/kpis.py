@@ -17,11 +17,12 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dashboards import context
 from dashboards.auth import require
 from dashboards.components import frame, lang_switch, nav, query_string
+from dashboards.exports import kpi_export
 from dashboards.i18n import norm_lang, t
-from dashboards.pages import kpi_export, kpi_page
-from dashboards.pages.kpi_page import ViewState
 from dashboards.queries import kpis as q
 from dashboards.theme import theme_for
+from dashboards.views import kpi_page
+from dashboards.views.kpi_page import ViewState
 
 dash.register_page(__name__, path="/kpis", title="IOC — KPIs", name="kpis")
 

@@ -23,8 +23,9 @@ from werkzeug.serving import make_server
 
 from dashboards import context
 from dashboards.app import create_app
-from dashboards.pages import kpi_export, kpi_page, kpi_view
-from dashboards.pages.login import CSRF_COOKIE, SESSION_COOKIE
+from dashboards.auth import CSRF_COOKIE, SESSION_COOKIE
+from dashboards.exports import kpi_export
+from dashboards.views import kpi_page, kpi_view
 from ioc.config import Settings
 from smartward.cli import cli
 from tests.kpis.support import REPO, TZ

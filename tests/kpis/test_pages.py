@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from psycopg_pool import ConnectionPool
 
 from dashboards import context
-from dashboards.pages import kpi_adoption, kpi_drill, kpi_export, kpi_page, kpi_view
+from dashboards.exports import kpi_export
+from dashboards.views import kpi_adoption, kpi_drill, kpi_page, kpi_view
 from ioc.config import Settings
 from pipelines.kpis.indicators import HEADLINE
 from smartward.cli import cli

@@ -1,4 +1,5 @@
-"""The /adoption page's content: e-citizen adoption per ward and hamlet, and the other indicator sheets."""
+"""What the /adoption page shows (read through the app context): e-citizen adoption per ward and hamlet, and
+the other indicator sheets."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from dash import html
 
 from dashboards import context
 from dashboards.i18n import norm_lang, t
-from dashboards.pages import kpi_charts, kpi_view
 from dashboards.queries import kpis as q
 from dashboards.theme import LIGHT
+from dashboards.views import kpi_charts, kpi_view
 from pipelines.kpis import adoption, periods
 from pipelines.kpis.formulas import Ratio
 from pipelines.kpis.indicators import ADOPTION, POPULATION

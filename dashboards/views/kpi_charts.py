@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 
 from dashboards.i18n import t
 from dashboards.maps import offline_style
-from dashboards.pages.kpi_view import op_text, pct
 from dashboards.theme import Theme
+from dashboards.views.kpi_view import op_text, pct
 from layers.build import ward_layer
 from layers.plotly_map import fit, ward_traces
 from layers.style import theme as map_theme

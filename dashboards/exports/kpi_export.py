@@ -23,10 +23,11 @@ from typing import Any
 from dash import dcc
 
 from dashboards import context
+from dashboards.exports import kpi_snapshot
 from dashboards.i18n import t
-from dashboards.pages import kpi_page, kpi_snapshot
-from dashboards.pages.kpi_page import ViewState
 from dashboards.queries import kpis as q
+from dashboards.views import kpi_page
+from dashboards.views.kpi_page import ViewState
 from ioc.errors import IocError
 from pipelines.kpis import periods
 from pipelines.kpis.export import workbook

@@ -12,8 +12,8 @@ from dash import html
 from dashboards import context
 from dashboards.components import query_string
 from dashboards.i18n import norm_lang, t
-from dashboards.pages import kpi_view
 from dashboards.queries import kpis as q
+from dashboards.views import kpi_view
 from pipelines.kpis import drill, periods
 from pipelines.kpis.summary import summarize
 

@@ -1,9 +1,10 @@
 """The /kpis view as one self-contained HTML page, for the PNG and PDF exports.
 
-The page is built from the very components and figures the live page shows (:class:`kpi_page.Rendered`): Dash
-components are written out as HTML (the few kinds the KPI view uses), figures are drawn by the plotly.js that the
-plotly package ships, styles are the app's own Bootstrap and ioc.css. Chromium then photographs it from a
-throwaway loopback server, so the export needs neither the user's session nor any network.
+The page is built from the very components and figures the live page shows
+(:class:`dashboards.views.kpi_page.Rendered`): Dash components are written out as HTML (the few kinds the KPI view
+uses), figures are drawn by the plotly.js that the plotly package ships, styles are the app's own Bootstrap and
+ioc.css. Chromium then photographs it from a throwaway loopback server, so the export needs neither the user's
+session nor any network.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from dashboards.i18n import t
-from dashboards.pages.kpi_page import Rendered
+from dashboards.views.kpi_page import Rendered
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 _VOID = {"br", "hr", "img", "input", "meta"}

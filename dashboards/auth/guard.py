@@ -1,4 +1,4 @@
-"""The one authorisation seam of the dashboards, the read API and Open311: default deny for the whole Flask app.
+"""The request guard: default deny for the whole Flask app (dashboards, read API, Open311), and ``@require``.
 
 :func:`install` adds a ``before_request`` guard that finds the caller (a session cookie, a kiosk token on
 ``/wall?kiosk=…``, an API key), asks :mod:`ioc.security.policy` what the path needs (for
@@ -19,7 +19,6 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-import dash
 import psycopg
 from dash import Dash
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request
@@ -29,7 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from dashboards import context
-from dashboards.pages import login as pages
+from dashboards.auth import callbacks, cookies, forms
 from ioc.config import Settings
 from ioc.errors import IocError
 from ioc.security import keys, policy, roles, sessions, tokens
@@ -49,7 +48,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def install(app: Dash) -> None:
-    """Protect every route of ``app.server``; call before the app serves its first request."""
+    """Guard every route of ``app.server``; call before the app serves its first request (the package's
+    :func:`dashboards.auth.install` also adds the sign-in views)."""
     server: Flask = app.server
     settings: Settings = server.extensions[context.EXTENSION].settings
     server.extensions[EXTENSION] = {"app": app, "callbacks": None}
@@ -59,7 +59,6 @@ def install(app: Dash) -> None:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     server.before_request(_guard)
     server.after_request(_finish)
-    server.register_blueprint(pages.blueprint())
 
 
 def current_principal() -> Principal | None:
@@ -87,12 +86,6 @@ def require(scope: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return wrap
 
 
-def cookie_secure(settings: Settings) -> bool:
-    if settings.cookie_secure is not None:
-        return settings.cookie_secure
-    return settings.http_host not in ("127.0.0.1", "localhost", "::1")
-
-
 # -- the guard -------------------------------------------------------------------------------------------------
 
 def _guard() -> Response | None:
@@ -110,7 +103,7 @@ def _guard() -> Response | None:
         return _json(503, "the database is unavailable; try again shortly")
     if need == policy.ROUTER:
         need = policy.callback_requirement(_callbacks(), request.get_json(silent=True))
-    verdict = policy.decide(need, who, password_change_ok=pages.password_change_path(request.path))
+    verdict = policy.decide(need, who, password_change_ok=forms.password_change_path(request.path))
     if verdict != "allow":
         return _refuse(verdict)
     return csrf_problem(who)
@@ -140,7 +133,7 @@ def identify() -> Principal | None:
         return g.ioc_principal
     kiosk = request.args.get("kiosk") if request.path == "/wall" and request.method == "GET" else None
     api_key = _api_key() if request.path.startswith(API_PATHS) else None   # keys open the APIs, not pages
-    cookie = request.cookies.get(pages.SESSION_COOKIE)
+    cookie = request.cookies.get(cookies.SESSION_COOKIE)
     who = None
     if kiosk or api_key or cookie:
         ioc = context.current()
@@ -189,7 +182,7 @@ def csrf_problem(who: Principal | None) -> Response | None:
     origin = request.headers.get("Origin")
     if origin is not None and origin.rstrip("/") != request.host_url.rstrip("/"):
         return _json(403, "cross-site request refused (Origin does not match)")
-    given = request.headers.get("X-CSRFToken") or (request.form.get(pages.CSRF_FIELD) if request.form else None)
+    given = request.headers.get("X-CSRFToken") or (request.form.get(forms.CSRF_FIELD) if request.form else None)
     if not tokens.same(given, who.csrf_token):
         return _json(403, "the CSRF token is missing or wrong: reload the page")
     return None
@@ -198,40 +191,8 @@ def csrf_problem(who: Principal | None) -> Response | None:
 def _callbacks() -> dict[str, policy.CallbackNeed]:
     state = current_app.extensions[EXTENSION]
     if state["callbacks"] is None:
-        state["callbacks"] = callback_requirements(state["app"])
+        state["callbacks"] = callbacks.callback_requirements(state["app"])
     return state["callbacks"]
-
-
-def callback_requirements(app: Dash) -> dict[str, policy.CallbackNeed]:
-    """Each server callback's output key -> what running it needs: the requirement of the page whose module
-    defines it; the Pages router decides per pathname; a callback outside any page needs the default (admin)."""
-    pages_by_module = {m: (p.get("path_template") or p["path"]) for m, p in dash.page_registry.items()}
-    out: dict[str, policy.CallbackNeed] = {}
-    for key, spec in app.callback_map.items():
-        module = getattr(spec.get("callback"), "__module__", None)
-        if module == "dash.dash" and "_pages_content" in key:
-            out[key] = router_shape(spec) or policy.DEFAULT
-        elif module in pages_by_module:
-            path = pages_by_module[module].split("<")[0]
-            out[key] = policy.page_requirement(path)
-        else:
-            out[key] = policy.DEFAULT
-    return out
-
-
-def router_shape(spec: dict[str, Any]) -> policy.RouterShape | None:
-    """Where Dash's Pages router takes its pathname from, out of the callback's registration: Dash calls
-    ``update(pathname_, search_, **states)`` with ``(inputs + state)[inputs_state_indices[name]]``. These are
-    Dash internals (hence the pin in pyproject.toml); when they change shape, the router needs admin (fail
-    closed, logged) rather than being guessed."""
-    declared = [*spec.get("inputs", []), *spec.get("state", [])]
-    indices = spec.get("inputs_state_indices")
-    position = indices.get("pathname_") if isinstance(indices, dict) else None
-    if not isinstance(position, int) or not 0 <= position < len(declared) \
-            or (declared[position].get("id"), declared[position].get("property")) != ("_pages_location", "pathname"):
-        log.error("the Dash Pages router has an unknown shape (Dash upgraded?); only admins may render pages")
-        return None
-    return policy.RouterShape(position, len(declared))
 
 
 def _open311_error(status: int, message: str) -> Response:
@@ -251,9 +212,9 @@ def _wants_html() -> bool:
 def _refuse(verdict: str) -> Response:
     if verdict == "login":
         if g.get("ioc_kiosk_invalid"):
-            return pages.kiosk_invalid()
+            return forms.kiosk_invalid()
         if _wants_html():
-            return redirect(pages.login_url(request.full_path.rstrip("?")))
+            return redirect(forms.login_url(request.full_path.rstrip("?")))
         if request.path.startswith("/open311/"):
             return _open311_error(401, "api_key is missing or not valid")
         resp = _json(401, "sign in, or send an API key (Authorization: Bearer …)")
@@ -261,11 +222,11 @@ def _refuse(verdict: str) -> Response:
         return resp
     if verdict == "change_password":
         if _wants_html():
-            return redirect(pages.PASSWORD_PATH)
+            return redirect(forms.PASSWORD_PATH)
         return _json(403, "change your one-time password first (/account/password)")
     if request.path.startswith("/open311/"):
         return _open311_error(403, "this api_key may not submit reports")
-    return pages.forbidden() if _wants_html() else _json(403, "your role may not do this")
+    return forms.forbidden() if _wants_html() else _json(403, "your role may not do this")
 
 
 def _json(status: int, message: str) -> Response:
@@ -277,14 +238,14 @@ def _json(status: int, message: str) -> Response:
 # -- after every request: cookies and headers ---------------------------------------------------------------------
 
 def _finish(resp: Response) -> Response:
-    settings = context.current().settings
+    secure = cookies.cookie_secure(context.current().settings)
     new = g.get("ioc_new_session")   # a kiosk signed in by its token on this request
     who = g.get("ioc_principal")
     if new is not None:
-        pages.set_session_cookies(resp, new.token, new.csrf_token, cookie_secure(settings), sessions.KIOSK_LIFETIME)
+        cookies.set_session_cookies(resp, new.token, new.csrf_token, secure, sessions.KIOSK_LIFETIME)
     elif who is not None and who.csrf_token and not g.get("ioc_public") \
-            and request.cookies.get(pages.CSRF_COOKIE) != who.csrf_token:
-        pages.set_csrf_cookie(resp, who.csrf_token, cookie_secure(settings))
+            and request.cookies.get(cookies.CSRF_COOKIE) != who.csrf_token:
+        cookies.set_csrf_cookie(resp, who.csrf_token, secure)
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("X-Frame-Options", "DENY")
     resp.headers.setdefault("Referrer-Policy", "same-origin")   # a kiosk token never leaves in a Referer

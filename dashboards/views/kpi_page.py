@@ -12,9 +12,9 @@ from typing import Any
 
 from dashboards import context
 from dashboards.i18n import norm_lang, t
-from dashboards.pages import kpi_charts, kpi_view
 from dashboards.queries import kpis as q
 from dashboards.theme import LIGHT
+from dashboards.views import kpi_charts, kpi_view
 from pipelines.kpis import periods
 from pipelines.kpis.indicators import BY_KEY, HEADLINE
 from pipelines.kpis.summary import Summary, summarize, ward_ranking
