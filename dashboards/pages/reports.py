@@ -14,10 +14,10 @@ from dashboards import context
 from dashboards.auth import require
 from dashboards.components import frame, lang_switch, nav, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
-from dashboards.pages import report_page as act
-from dashboards.pages import report_views as view
 from dashboards.queries import reports as q
 from dashboards.theme import theme_for
+from dashboards.views import report_page as act
+from dashboards.views import report_views as view
 
 dash.register_page(__name__, path="/reports", title="IOC — phản ánh hiện trường", name="reports")
 

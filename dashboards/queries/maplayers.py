@@ -1,7 +1,7 @@
 """The map's sources: ``layers.sources`` loaders, stations and open field reports, read side by side.
 
 Air quality comes from :func:`dashboards.queries.aqi.station_aqi` (see there why not ``load_air_quality``), open
-field reports through :mod:`dashboards.queries.report_seam`. The three big reads (devices, access points,
+field reports from :mod:`dashboards.queries.reports`. The three big reads (devices, access points,
 stations) run at once on their own pooled connections: the database does most of the work, so a wall tick with
 10,000 markers waits for the slowest read rather than their sum (≈ 85 ms instead of 135 ms on 2 cores).
 """
@@ -17,7 +17,7 @@ import geopandas as gpd
 from psycopg_pool import ConnectionPool
 
 from dashboards.maps import MapSources, points
-from dashboards.queries import aqi, report_seam
+from dashboards.queries import aqi, reports
 from layers import sources
 
 
@@ -36,8 +36,8 @@ def load(pool: ConnectionPool, now: datetime, *, ward: str | None = None, ward_c
         wifi = reads.submit(_on_connection, pool, sources.load_wifi_load, at=now, ward_code=ward)
         stations = reads.submit(aqi.station_aqi, pool, now, [ward] if ward else None)
         wards = _on_connection(pool, sources.load_wards, codes=ward_codes)
-        reports = report_seam.open_reports(pool, ward, now)
-        found = MapSources(wards, devices.result(), points(stations.result()), wifi.result(), reports)
+        open_reports = reports.open_reports(pool, ward_code=ward, now=now)
+        found = MapSources(wards, devices.result(), points(stations.result()), wifi.result(), open_reports)
     return found if scope is None else within(found, scope)
 
 

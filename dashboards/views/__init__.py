@@ -1,1 +1,2 @@
-"""What pages show, as plain functions of query results: testable without a browser or a server."""
+"""View models: what each page shows, built from query results by functions its callbacks call (testable without a
+browser), and the figures and components they assemble."""

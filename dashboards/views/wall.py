@@ -1,4 +1,6 @@
-"""The wall's tiles, feed and banner from one snapshot of the database. Pure apart from :func:`snapshot`."""
+"""The wall's view model: one snapshot of the database (:func:`snapshot`), the tiles, feed and banner built from it
+(pure functions of the snapshot), the scenes a rotating wall shows, and :func:`wall_refresh`, which the wall's
+callback calls to read and build one tick."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from psycopg_pool import ConnectionPool
 from dashboards import context, fmt
 from dashboards.components import Tile, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
-from dashboards.queries import aqi, devices, events, health, report_seam, rollups, wards
+from dashboards.queries import aqi, devices, events, health, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
 from layers.vn_aqi import BANDS
 
@@ -36,7 +38,7 @@ class WallSnapshot:
     wifi: rollups.WifiCompare
     events: pd.DataFrame
     ingest: health.IngestStatus
-    reports: report_seam.ReportCounts | None   # None: field reports are not installed
+    reports: report_counts.ReportCounts
     backlog: int = 0                            # minutes of history not rolled up yet (a backfill is loading)
 
 
@@ -46,7 +48,7 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         now=now, counts=devices.state_counts(pool, scope), kinds=devices.kinds(pool),
         stations=aqi.station_aqi(pool, now, scope), wifi=rollups.wifi_compare(pool, now, scope),
         events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
-        reports=report_seam.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now))
+        reports=report_counts.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now))
 
 
 def _age(now: datetime, then: datetime | None) -> float | None:
@@ -113,10 +115,8 @@ def events_tile(snap: WallSnapshot, lang: str) -> Tile:
 
 
 def reports_tile(snap: WallSnapshot, lang: str) -> Tile:
-    """Open / overdue field reports; while reports are not installed, say so (a zero would read "no problems")."""
+    """Open / overdue field reports, paused ones, and (city-wide) today's intake."""
     title, r = t("wall.tile.reports", lang), snap.reports
-    if r is None:
-        return Tile("reports", title, fmt.BLANK, [t("common.not_yet_available", lang)], unavailable=True)
     detail: list[Any] = [t("reports.tile.paused", lang, n=fmt.number(r.paused, lang))]
     if r.received_today is not None:
         detail = [f"{t('reports.tile.today', lang)}: {fmt.number(r.received_today, lang)}", html.Br(), *detail]

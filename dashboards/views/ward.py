@@ -14,9 +14,8 @@ from dash import html
 from psycopg_pool import ConnectionPool
 
 from dashboards import charts, context, fmt, maps
-from dashboards.components import unavailable
 from dashboards.i18n import norm_lang, t
-from dashboards.queries import devices, maplayers, report_seam, rollups, wards
+from dashboards.queries import devices, maplayers, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
 from dashboards.views import figure_diff
 from layers.vn_aqi import daily_aqi, hourly_aqi_series
@@ -94,7 +93,7 @@ def ward_overview(ioc: context.IocContext, opts: dict[str, Any], now: datetime,
     box = (place["west"], place["south"], place["east"], place["north"])
     fig = maps.figure(src, th, lang, ioc.settings.tiles_url, maps.MapView(box, f"ward:{code}", *WARD_MAP_PX))
     sent, new_known = figure_diff.update(fig, known)
-    counts = report_seam.counts(ioc.pool, now, ioc.settings.tz, [code])
+    counts = report_counts.counts(ioc.pool, now, ioc.settings.tz, [code])
     return (place["name"], sent, new_known, device_table(devices.state_counts(ioc.pool, [code]), lang),
             report_summary(counts, lang))
 
@@ -108,10 +107,8 @@ def device_table(counts: Any, lang: str) -> dbc.Table:
     return dbc.Table([head, html.Tbody(body)], bordered=False, hover=True, size="sm")
 
 
-def report_summary(counts: report_seam.ReportCounts | None, lang: str) -> Any:
-    """Open and overdue field reports of the ward (on the map too); "not yet available" without the feature."""
-    if counts is None:
-        return unavailable(lang)
+def report_summary(counts: report_counts.ReportCounts, lang: str) -> Any:
+    """Open and overdue field reports of the ward (on the map too), and how many wait for the citizen."""
     cells = [(t("reports.tile.open", lang), counts.open), (t("reports.tile.overdue", lang), counts.overdue)]
     body = html.Tr([html.Td(fmt.number(n, lang), className="fs-3 fw-bold pe-4") for _, n in cells])
     head = html.Tr([html.Th(label, className="pe-4") for label, _ in cells])

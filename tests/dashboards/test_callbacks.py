@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import psycopg
-import pytest
 from dash import Patch, no_update
 from dash._utils import to_json
 from psycopg_pool import ConnectionPool
 
 from dashboards import context
-from dashboards.queries import report_seam, rollups, wards
+from dashboards.queries import rollups, wards
 from dashboards.theme import DARK
 from dashboards.views import devices as devices_view
 from dashboards.views import wall, wall_map
@@ -52,17 +51,6 @@ def test_wall_refresh_fills_tiles_and_hides_the_banner(db: psycopg.Connection, s
     assert "36 / 36" in body
     reports = json.dumps(out[0][wall.TILE_KEYS.index("reports")], default=lambda c: c.to_plotly_json())
     assert "3 / 1" in reports and wall.OVERDUE_HEX in reports  # open / overdue, overdue in the alert colour
-
-
-def test_reports_tile_says_not_available_without_the_reports_feature(
-        settings: Settings, pool: ConnectionPool, seeded: list[seed.Device], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_seam, "MODULE", "dashboards.queries.no_reports_here")
-    out = wall.wall_refresh(_ctx(settings, pool), {"i": 0, "ward": None}, OPTS, datetime.now(UTC))
-    assert "ioc-unavailable" in _tiles(out)["reports"]
-    assert "chưa có dữ liệu" in json.dumps(out[0][wall.TILE_KEYS.index("reports")], ensure_ascii=False,
-                                           default=lambda c: c.to_plotly_json())
-    fig, _ = wall_map.update(pool, datetime.now(UTC), {"ward": None}, None, DARK, "vi", None)
-    assert not [t for t in fig["data"] if str(t.get("legendgroup", "")).startswith("report-")]
 
 
 def test_wall_refresh_greys_old_tiles_and_shows_the_banner(db: psycopg.Connection, settings: Settings,

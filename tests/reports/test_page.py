@@ -12,9 +12,9 @@ from psycopg_pool import ConnectionPool
 
 from dashboards import context
 from dashboards.app import create_app
-from dashboards.pages import report_page as act
-from dashboards.pages import report_views as view
 from dashboards.queries import reports as q
+from dashboards.views import report_page as act
+from dashboards.views import report_views as view
 from ioc.config import Settings
 from layers.build import report_layer
 from pipelines.reports import store

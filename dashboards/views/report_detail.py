@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from dashboards import fmt
 from dashboards.i18n import t
-from dashboards.pages.report_views import OVERDUE_RED, status_label, text, verdict_label
+from dashboards.views.report_views import OVERDUE_RED, status_label, text, verdict_label
 from pipelines.reports.evidence import Corroboration
 from pipelines.reports.sla import Clock
 from pipelines.reports.workflow import ACTIONS

@@ -3,7 +3,6 @@ coloured by status and overdue, and a report's inset with the devices that could
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import geopandas as gpd
@@ -72,14 +71,3 @@ def inset_map(report: gpd.GeoDataFrame, devices: gpd.GeoDataFrame, lang: str, ti
                      lang=lang, labels=False)
     fig.update_layout(showlegend=False, margin={"l": 0, "r": 0, "t": 0, "b": 0})
     return _kept_style(fig)
-
-
-def outlines_of(codes: list[str], all_outlines: dict[str, Any]) -> dict[str, Any]:
-    wanted = set(codes)
-    return {"type": "FeatureCollection",
-            "features": [f for f in all_outlines.get("features", []) if f["properties"]["code"] in wanted]}
-
-
-def figure_json(fig: go.Figure) -> dict[str, Any]:
-    """The figure as plain JSON (what Dash sends), for tests that search the serialised output."""
-    return dict(json.loads(fig.to_json()))

@@ -17,10 +17,10 @@ from dash import html
 
 from dashboards import auth, context
 from dashboards.i18n import t
-from dashboards.pages import report_detail, report_maps
-from dashboards.pages import report_views as view
 from dashboards.queries import reports as q
 from dashboards.queries import wards
+from dashboards.views import report_detail, report_maps
+from dashboards.views import report_views as view
 from dashboards.views.report_focus import focus_codes
 from ioc.security import personal, roles
 from pipelines.reports import actions, contacts, evidence_db, workflow
