@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sensors.contract import MAX_ARRAY, Record
 
 from .devices import DeviceSim
-from .engine import FLUSH, Message, Simulation, encode_arrays
+from .engine import FLUSH, Publication, Simulation, encode_arrays
 from .publish import Publisher
 from .runner import Stats
 
@@ -28,7 +28,7 @@ def windows(start: datetime, end: datetime, interval_s: int) -> list[tuple[datet
     return [(start + i * span, min(end, start + (i + 1) * span)) for i in range(count)]
 
 
-def device_window(sim: Simulation, dev: DeviceSim, w0: datetime, w1: datetime) -> Iterator[Message]:
+def device_window(sim: Simulation, dev: DeviceSim, w0: datetime, w1: datetime) -> Iterator[Publication]:
     """One device's readings in [w0, w1) as arrays, oldest first per topic."""
     interval = sim.config.interval_s
     first = math.ceil((w0 - _EPOCH).total_seconds())
@@ -40,7 +40,7 @@ def device_window(sim: Simulation, dev: DeviceSim, w0: datetime, w1: datetime) -
             by_type.setdefault(type(record), []).append(record)
     for records in by_type.values():
         for topic, payload, count in encode_arrays(records, sim.tz):
-            yield Message(topic, payload, False, dev.device.device_id, w1, FLUSH, count)
+            yield Publication(topic, payload, False, dev.device.device_id, w1, FLUSH, count)
 
 
 def run_backfill(sim: Simulation, publisher: Publisher, start: datetime, end: datetime, *,

@@ -29,7 +29,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
-class Message:
+class Publication:
     """One publish. ``role``: data (a live reading), flush (a buffer array), status, or malformed (``code``)."""
 
     topic: str
@@ -72,15 +72,15 @@ class Simulation:
         return DeviceSim(self.fleet, device, self.config.interval_s, f.initial_state(self.config.faults, self.rng),
                          self.config.buffer_max, codes, int(self.rng.integers(len(codes))))
 
-    def start(self, t: datetime) -> list[Message]:
+    def start(self, t: datetime) -> list[Publication]:
         """Every device comes online (retained status)."""
         return [self._status(sim, t, online=True) for sim in self.devices]
 
-    def stop(self, t: datetime) -> list[Message]:
+    def stop(self, t: datetime) -> list[Publication]:
         """A clean stop: every device says it is offline (retained), as its last will would."""
         return [self._status(sim, t, online=False) for sim in self.devices]
 
-    def step(self, t0: datetime, t1: datetime) -> Iterator[Message]:
+    def step(self, t0: datetime, t1: datetime) -> Iterator[Publication]:
         """Every message due at a whole second in [t0, t1)."""
         first, last = math.ceil((t0 - _EPOCH).total_seconds()), math.ceil((t1 - _EPOCH).total_seconds())
         interval = self.config.interval_s
@@ -91,7 +91,7 @@ class Simulation:
                 for sim in due:
                     yield from self._tick(sim, t, second)
 
-    def _tick(self, sim: DeviceSim, t: datetime, second: int) -> Iterator[Message]:
+    def _tick(self, sim: DeviceSim, t: datetime, second: int) -> Iterator[Publication]:
         interval, cfg = self.config.interval_s, self.config
         sim.faults, change = f.advance(sim.faults, cfg.faults, t, interval, self.rng)
         if change == f.WENT_OFFLINE:
@@ -109,16 +109,16 @@ class Simulation:
         if beat and not sim.faults.offline:
             yield self._message(sim, t, sim.status(t, True, self.rng), STATUS, retain=True)
 
-    def _live(self, sim: DeviceSim, t: datetime, readings: Iterable[Record]) -> Iterator[Message]:
+    def _live(self, sim: DeviceSim, t: datetime, readings: Iterable[Record]) -> Iterator[Publication]:
         for record in readings:
             if self.malformed.take():
                 code = sim.next_code()
                 topic, payload = malformed.build(code, record, self.tz)
-                yield Message(topic, payload, False, sim.device.device_id, t, MALFORMED, 1, code)
+                yield Publication(topic, payload, False, sim.device.device_id, t, MALFORMED, 1, code)
             else:
                 yield self._message(sim, t, record, DATA)
 
-    def flush(self, sim: DeviceSim, t: datetime) -> Iterator[Message]:
+    def flush(self, sim: DeviceSim, t: datetime) -> Iterator[Publication]:
         """The buffer as arrays of at most 1000 per topic, oldest first, with their original timestamps."""
         by_type: dict[type, list[Record]] = {}
         for record in sim.buffer:
@@ -126,14 +126,14 @@ class Simulation:
         sim.buffer.clear()
         for records in by_type.values():
             for topic, payload, count in encode_arrays(records, self.tz):
-                yield Message(topic, payload, False, sim.device.device_id, t, FLUSH, count)
+                yield Publication(topic, payload, False, sim.device.device_id, t, FLUSH, count)
 
-    def _status(self, sim: DeviceSim, t: datetime, *, online: bool) -> Message:
+    def _status(self, sim: DeviceSim, t: datetime, *, online: bool) -> Publication:
         return self._message(sim, t, sim.status(t, online), STATUS, retain=True)
 
-    def _message(self, sim: DeviceSim, t: datetime, record: Record, role: str, retain: bool = False) -> Message:
+    def _message(self, sim: DeviceSim, t: datetime, record: Record, role: str, retain: bool = False) -> Publication:
         topic, payload = encode(record, tz=self.tz)
-        return Message(topic, payload, retain, sim.device.device_id, t, role, 1)
+        return Publication(topic, payload, retain, sim.device.device_id, t, role, 1)
 
 
 def _keep(sim: DeviceSim, readings: list[Record]) -> None:

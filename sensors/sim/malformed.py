@@ -140,12 +140,19 @@ def future_ts(record: Record, tz: tzinfo) -> tuple[str, bytes]:
     return str(topic), encode_payload(topic.kind, topic.channel, obj)
 
 
+def old_ts(record: Record, tz: tzinfo) -> tuple[str, bytes]:
+    topic, obj = _valid(record, tz)
+    # A real-time clock that lost its battery and restarted years back (the ingester's window refuses it).
+    obj["ts"] = (record.ts - _TEN_YEARS).astimezone(tz).isoformat(timespec="milliseconds")
+    return str(topic), encode_payload(topic.kind, topic.channel, obj)
+
+
 BUILDERS = MappingProxyType({
     "not_utf8": not_utf8, "bad_json": bad_json, "oversize": oversize, "bad_topic": bad_topic,
     "unknown_kind": unknown_kind, "unknown_channel": unknown_channel, "not_object": not_object,
     "empty_array": empty_array, "array_too_long": array_too_long, "missing_field": missing_field,
     "wrong_type": wrong_type, "out_of_range": out_of_range, "bad_value": bad_value, "no_metric": no_metric,
-    "bad_ts": bad_ts, "future_ts": future_ts,
+    "bad_ts": bad_ts, "future_ts": future_ts, "old_ts": old_ts,
 })
 
 

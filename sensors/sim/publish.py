@@ -22,14 +22,14 @@ from ioc.errors import IocError
 from ioc.mqtt import MqttTarget, make_client
 from sensors.contract import DeviceStatus, encode, last_will
 
-from .engine import Message
+from .engine import Publication
 
 log = logging.getLogger(__name__)
 _OK = (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN)  # NO_CONN: paho keeps it and sends it on reconnect
 
 
 class Publisher(Protocol):
-    def publish(self, message: Message) -> None:
+    def publish(self, message: Publication) -> None:
         """Hand ``message`` over; may block while too many are unacknowledged."""
 
     def drain(self, timeout: float) -> int:
@@ -42,9 +42,9 @@ class MemoryPublisher:
     """Keeps every message in order, acknowledged at once: the fake the simulation's logic tests use."""
 
     def __init__(self) -> None:
-        self.messages: list[Message] = []
+        self.messages: list[Publication] = []
 
-    def publish(self, message: Message) -> None:
+    def publish(self, message: Publication) -> None:
         self.messages.append(message)
 
     def drain(self, timeout: float) -> int:
@@ -165,7 +165,7 @@ class MqttPublisher:
             raise IocError(f"the broker at {self.target.host}:{self.target.port} refused the simulator: {refused}")
         return sum(c.connected.is_set() for c in self.connections)
 
-    def publish(self, message: Message) -> None:
+    def publish(self, message: Publication) -> None:
         self._route[message.device_id].publish(message.topic, message.payload, message.retain, message.at)
 
     @property

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .clock import SimClock
-from .engine import Message, Simulation
+from .engine import Publication, Simulation
 from .publish import Publisher
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class Stats:
     sim_time: datetime | None = None
     unacknowledged: int = 0
 
-    def add(self, message: Message) -> None:
+    def add(self, message: Publication) -> None:
         self.messages += 1
         self.records += message.records
         self.bytes += len(message.payload)
@@ -95,7 +95,7 @@ def run_live(sim: Simulation, publisher: Publisher, plan: LivePlan, *, stop: thr
     return stats
 
 
-def _send(publisher: Publisher, messages: Iterable[Message], stats: Stats) -> None:
+def _send(publisher: Publisher, messages: Iterable[Publication], stats: Stats) -> None:
     for message in messages:
         publisher.publish(message)
         stats.add(message)

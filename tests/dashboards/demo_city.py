@@ -19,7 +19,7 @@ from pipelines.reports import demo_db
 from sensors.contract import parse
 from sensors.fleet import load
 from sensors.sim.backfill import run_backfill
-from sensors.sim.engine import Message, SimConfig, Simulation
+from sensors.sim.engine import Publication, SimConfig, Simulation
 from sensors.sim.faults import FaultConfig
 from sensors.sim.pm25 import load_pm25
 from sensors.sim.publish import MemoryPublisher
@@ -28,7 +28,7 @@ from smartward.demo import FLEETS, _load_geography_and_fleets
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _ingest(conn: psycopg.Connection, messages: Iterable[Message], received_at: datetime | None = None) -> None:
+def _ingest(conn: psycopg.Connection, messages: Iterable[Publication], received_at: datetime | None = None) -> None:
     sink, batch = PgSink(conn), []
     for m in messages:
         at = received_at or max(m.at, datetime.now(UTC) - timedelta(days=30))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 
 import paho.mqtt.client as mqtt
 
 from ioc.mqtt import MqttTarget, make_client
 from sensors.contract import ParseResult, parse
 from sensors.fleet import Device, Fleet, Hotspot, Station
-from sensors.sim.engine import Message
+from sensors.sim.engine import Publication
 
 
 def small_fleet(cameras: int = 6, aps: int = 3, stations: int = 2, prefix: str = "t") -> Fleet:
@@ -33,9 +34,13 @@ def small_fleet(cameras: int = 6, aps: int = 3, stations: int = 2, prefix: str =
     return Fleet("test", "Dong Xoai", tuple(devices), (spot,))
 
 
-def parsed(messages: Iterable[Message]) -> list[tuple[Message, ParseResult]]:
-    """Each message with what the contract's parse makes of it, received at the simulated time it was sent."""
-    return [(m, parse(m.topic, m.payload, m.at)) for m in messages]
+def parsed(messages: Iterable[Publication]) -> list[tuple[Publication, ParseResult]]:
+    """Each message with what the contract's parse makes of it, received at the simulated time it was sent, with the
+    ingester's default window for old readings (the raw retention, 30 days)."""
+    return [(m, parse(m.topic, m.payload, m.at, max_age=INGEST_WINDOW)) for m in messages]
+
+
+INGEST_WINDOW = timedelta(days=30)
 
 
 class Subscriber:

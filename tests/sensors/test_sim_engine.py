@@ -20,7 +20,7 @@ from sensors.contract import (
     WifiTelemetry,
 )
 from sensors.sim import malformed
-from sensors.sim.engine import DATA, FLUSH, MALFORMED, STATUS, Message, SimConfig, Simulation
+from sensors.sim.engine import DATA, FLUSH, MALFORMED, STATUS, Publication, SimConfig, Simulation
 from sensors.sim.faults import FaultConfig, ShareSchedule
 from sensors.sim.pm25 import Pm25Series
 from tests.sensors.helpers import parsed, small_fleet
@@ -29,7 +29,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2026, 3, 6, 6, 0, tzinfo=VN)  # a Friday morning: the rush hour comes
 
 
-def run(sim: Simulation, hours: float, start: datetime = START) -> list[Message]:
+def run(sim: Simulation, hours: float, start: datetime = START) -> list[Publication]:
     messages = sim.start(start)
     messages += list(sim.step(start, start + timedelta(hours=hours)))
     return messages + sim.stop(start + timedelta(hours=hours))

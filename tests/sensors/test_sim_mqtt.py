@@ -18,7 +18,7 @@ from ioc.mqtt import MqttTarget
 from sensors.contract import parse
 from sensors.fleet import dump
 from sensors.sim.clock import SimClock
-from sensors.sim.engine import Message, SimConfig, Simulation
+from sensors.sim.engine import Publication, SimConfig, Simulation
 from sensors.sim.faults import FaultConfig
 from sensors.sim.pm25 import Pm25Series
 from sensors.sim.publish import MemoryPublisher, MqttPublisher
@@ -38,7 +38,7 @@ class Recorder:
     def __init__(self, inner: MqttPublisher) -> None:
         self.inner, self.sent = inner, MemoryPublisher()
 
-    def publish(self, message: Message) -> None:
+    def publish(self, message: Publication) -> None:
         self.inner.publish(message)
         self.sent.publish(message)
 
