@@ -126,7 +126,9 @@ class Rule(_Strict):
         return self.clear
 
     def as_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
+        """The rule as written: conditions a kind implies are left out, so the JSON validates again."""
+        implied = {"raise_", "clear"} if self.kind in (*BOOLEAN_KINDS, "missing_data") else set()
+        return self.model_dump(mode="json", by_alias=True, exclude=implied)
 
 
 def _check_kind(rule: Rule) -> None:

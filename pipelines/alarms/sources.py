@@ -122,11 +122,13 @@ def _vn_aqi(conn: psycopg.Connection, now: datetime) -> list[Obs]:
 
 
 def _missing(conn: psycopg.Connection, now: datetime) -> list[Obs]:
-    """Silence measured in expected intervals; a device that never sent counts from its registration."""
+    """Silence measured in expected intervals; a device that never sent counts from its registration. A device that
+    said it went offline is the offline rule's (one cause, one alarm), as in device_state's 'offline' vs 'stale'."""
     rows = conn.execute("""
         SELECT device_id, kind, ward_code,
                extract(epoch FROM %(now)s - coalesce(last_data_at, registered_at)) / interval_s
-        FROM device_state WHERE registered AND coalesce(last_data_at, registered_at) IS NOT NULL""",
+        FROM device_state
+        WHERE registered AND online IS NOT FALSE AND coalesce(last_data_at, registered_at) IS NOT NULL""",
                         {"now": now}).fetchall()
     return _devices(rows)
 

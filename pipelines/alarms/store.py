@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,8 @@ from psycopg.types.json import Jsonb
 from pipelines.alarms.evaluate import State
 from pipelines.alarms.policy import MATCH_KEYS, Silence, parse_window
 from pipelines.alarms.rules import Rule, RulesError
+
+log = logging.getLogger(__name__)
 
 
 def save_rules(conn: psycopg.Connection, rules: Sequence[Rule], source: str, prune: bool = False) -> dict[str, int]:
