@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from ioc import db, stack
 from ioc.config import Settings
@@ -57,7 +57,8 @@ def rules_load(settings: Settings, file: Path, prune: bool) -> None:
 def rules_list(settings: Settings, show_all: bool) -> None:
     with db.connect(_url(settings)) as conn:
         found = store.rules(conn, enabled_only=not show_all)
-    table = Table("id", "kind", "severity", "raise / clear", "for", "owner", "tên / name")
+    # ids are what people type next: never wrapped
+    table = Table(Column("id", no_wrap=True), "kind", "severity", "raise / clear", "for", "owner", "tên / name")
     for r in found:
         table.add_row(r.id, r.kind, r.severity, f"{r.trigger.op} {r.trigger.value:g} / {r.release.op} "
                       f"{r.release.value:g}", f"{r.for_:g}s", r.owner, f"{r.name.vi} / {r.name.en}")
@@ -98,7 +99,8 @@ def list_alarms(settings: Settings, states: tuple[str, ...], severity: str | Non
     where = actions.AlarmFilter(states or ("open", "acknowledged"), severity, rule, ward)
     with db.connect(_url(settings)) as conn:
         total, rows = actions.listing(conn, where, 0, limit)
-    table = Table("id", "severity", "state", "rule", "entity", "ward", "value", "count", "raised", "last seen")
+    table = Table("id", "severity", "state", Column("rule", no_wrap=True), Column("entity", no_wrap=True), "ward",
+                  "value", "count", "raised", "last seen")
     for a in rows:
         value = "" if a["value"] is None else f"{a['value']:g}"
         table.add_row(str(a["id"]), a["severity"], a["state"] + (" ~flapping" if a["flapping"] else ""),
@@ -109,7 +111,7 @@ def list_alarms(settings: Settings, states: tuple[str, ...], severity: str | Non
 
 
 def _move(action: str) -> click.Command:
-    @click.command(action.removesuffix("owledge") if action == "acknowledge" else action)
+    @click.command({"acknowledge": "ack"}.get(action, action))
     @click.argument("alarm_id", type=int)
     @click.option("--actor", required=True, help="username of an operator or admin (kept in the audit trail)")
     @click.option("--note", help="why (kept in the audit trail)")
