@@ -84,6 +84,17 @@ class AlarmFilter:
     ward: str | None = None
 
 
+_COLUMNS = sql.SQL("""a.id, a.rule_id, r.name_vi, r.name_en, r.kind, a.entity, a.device_id, a.ward_code,
+    a.severity, a.owner, a.state, a.assignee, a.value, a.count, a.flapping, a.raised_at, a.last_raised_at,
+    a.last_seen_at, a.resolved_at, a.closed_at""")
+
+
+def one(conn: psycopg.Connection, alarm_id: int) -> dict[str, Any] | None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(sql.SQL("SELECT {} FROM alarms a JOIN alarm_rules r ON r.id = a.rule_id WHERE a.id = %s")
+                           .format(_COLUMNS), [alarm_id]).fetchone()
+
+
 def listing(conn: psycopg.Connection, where: AlarmFilter, offset: int = 0, limit: int = 100
             ) -> tuple[int, list[dict[str, Any]]]:
     """Alarms, most severe and newest first, with the rule's names for people."""
@@ -95,13 +106,10 @@ def listing(conn: psycopg.Connection, where: AlarmFilter, offset: int = 0, limit
     with conn.cursor(row_factory=dict_row) as cur:
         total = cur.execute(sql.SQL("SELECT count(*) AS n FROM alarms a WHERE {}").format(cond), params).fetchone()
         rows = cur.execute(sql.SQL("""
-            SELECT a.id, a.rule_id, r.name_vi, r.name_en, r.kind, a.entity, a.device_id, a.ward_code, a.severity,
-                   a.owner, a.state, a.assignee, a.value, a.count, a.flapping, a.raised_at, a.last_raised_at,
-                   a.last_seen_at, a.resolved_at, a.closed_at
-            FROM alarms a JOIN alarm_rules r ON r.id = a.rule_id WHERE {cond}
+            SELECT {columns} FROM alarms a JOIN alarm_rules r ON r.id = a.rule_id WHERE {cond}
             ORDER BY array_position(ARRAY['critical', 'major', 'minor', 'warning'], a.severity),
                      a.last_raised_at DESC, a.id DESC
-            OFFSET %(offset)s LIMIT %(limit)s""").format(cond=cond), params).fetchall()
+            OFFSET %(offset)s LIMIT %(limit)s""").format(cond=cond, columns=_COLUMNS), params).fetchall()
     return (int(total["n"]) if total else 0), rows
 
 
