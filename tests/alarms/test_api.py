@@ -38,7 +38,8 @@ def alarms(db: psycopg.Connection) -> dict[str, int]:
     return {e: i for i, e in db.execute("SELECT id, entity FROM alarms")}
 
 
-def test_live_alarms_most_severe_first_with_names_in_both_languages(client: FlaskClient, alarms: dict[str, int]) -> None:
+def test_live_alarms_most_severe_first_with_names_in_both_languages(client: FlaskClient,
+                                                                    alarms: dict[str, int]) -> None:
     body = client.get(f"{PREFIX}/alarms").get_json()
     assert body["total"] == 2 and [a["rule_id"] for a in body["items"]] == ["pm25-critical", "pm25-high"]
     top = body["items"][0]
