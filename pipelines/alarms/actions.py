@@ -7,7 +7,7 @@ made here, at the one place every front end (CLI now, pages later) goes through.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -53,12 +53,15 @@ def act(conn: psycopg.Connection, alarm_id: int, action: str, actor: str, note: 
         state, severity, rule_id, entity, flapping = row
         if state not in allowed:
             raise AlarmActionError(f"alarm {alarm_id} is {state}: it cannot be {target} (from {', '.join(allowed)})")
-        at = now or datetime.now().astimezone()
+        at = now or datetime.now(UTC)
         conn.execute("""UPDATE alarms SET state = %(to)s,
                             resolved_at = CASE WHEN %(to)s = 'resolved' THEN %(at)s ELSE resolved_at END,
                             closed_at = CASE WHEN %(to)s = 'closed' THEN %(at)s ELSE closed_at END
                         WHERE id = %(id)s""", {"to": target, "at": at, "id": alarm_id})
         transition(conn, alarm_id, at, actor, action, state, target, note)
+        if target in ("resolved", "closed"):
+            # the evaluator starts this entity afresh: a condition that still holds raises again (after `for`)
+            conn.execute("DELETE FROM alarm_rule_state WHERE rule_id = %s AND entity = %s", [rule_id, entity])
         # an acknowledgement or a hand resolution is news to the others on the alarm, never a page at night
         event(conn, alarm_id, at, target, severity, Verdict(False, "by_hand") if flapping else Verdict(True),
               {"rule": rule_id, "entity": entity, "actor": actor, "note": note})
@@ -72,7 +75,7 @@ def assign(conn: psycopg.Connection, alarm_id: int, assignee: str, actor: str, n
         if row is None or row[0] == "closed":
             raise AlarmActionError(f"alarm {alarm_id} does not exist or is closed")
         conn.execute("UPDATE alarms SET assignee = %s WHERE id = %s", [assignee, alarm_id])
-        transition(conn, alarm_id, datetime.now().astimezone(), actor, "assigned", row[0], row[0],
+        transition(conn, alarm_id, datetime.now(UTC), actor, "assigned", row[0], row[0],
                    f"→ {assignee}" + (f": {note}" if note else ""))
 
 

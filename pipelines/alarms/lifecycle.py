@@ -123,9 +123,13 @@ def renotify(conn: psycopg.Connection, rules: Mapping[str, Rule], now: datetime,
              tz: ZoneInfo) -> int:
     """Open (unacknowledged) alarms whose last notification is older than their rule's interval: tell again,
     unless a silence or a flapping spell holds it back (then nothing is written: no storm of held events)."""
-    rows = conn.execute("""SELECT id, rule_id, entity, device_id, device_kind, ward_code, value, flapping,
-                                  last_notified_at FROM alarms WHERE state = 'open' AND last_notified_at IS NOT NULL
-                           FOR UPDATE""").fetchall()
+    rows = conn.execute("""
+        SELECT a.id, a.rule_id, a.entity, a.device_id, a.device_kind, a.ward_code, a.value, a.flapping,
+               a.last_notified_at
+        FROM alarms a JOIN alarm_rules r ON r.id = a.rule_id
+        WHERE a.state = 'open' AND a.last_notified_at IS NOT NULL
+          AND a.last_notified_at <= %s - make_interval(secs => (r.definition->>'renotify')::float8)
+        FOR UPDATE OF a""", [now]).fetchall()
     sent = 0
     for alarm_id, rule_id, entity, device, kind, ward, value, flapping, notified in rows:
         rule = rules.get(rule_id)

@@ -24,7 +24,9 @@ from pipelines.alarms.sources import Obs, health, observe
 
 log = logging.getLogger(__name__)
 LOCK_ID = 0x10C_A1A7          # one evaluator at a time across processes
-OVERLAP = timedelta(seconds=10)   # rows stamped before a cycle but committed after it are read by the next one
+# received_at is stamped by the ingester when a message arrives, before its batch commits: rows stamped before a cycle
+# but committed after it are read by the next one (re-reading a newest value is harmless: evaluation is idempotent)
+OVERLAP = timedelta(seconds=30)
 FIRST_LOOK = timedelta(minutes=10)
 DEVICE_KINDS = ("missing_data", "device_offline")
 

@@ -73,6 +73,15 @@ def test_an_acknowledged_alarm_stays_acknowledged_while_firing_and_reopens_after
     assert rows(db, "SELECT id, state, count FROM alarms") == [(alarm, "open", 2)]
 
 
+def test_resolving_by_hand_while_the_condition_holds_raises_it_again(db: psycopg.Connection) -> None:
+    alarm = raised(db)
+    users.add(db, "lan", "operator", actor="test")
+    actions.act(db, alarm, "resolve", "lan", "tưởng đã xong")
+    pm25(db, "env-1", 140, NOW + timedelta(minutes=1))
+    cycle(db, NOW + timedelta(minutes=1))
+    assert rows(db, "SELECT id, state, count FROM alarms") == [(alarm, "open", 2)]
+
+
 def test_a_silenced_alarm_is_recorded_but_nobody_is_told(db: psycopg.Connection) -> None:
     install(db, rule())
     device(db, "env-1")
