@@ -123,3 +123,22 @@ def test_ingestion_health_dead_letters_and_spool(db: psycopg.Connection) -> None
     assert live(db) == [("ingest-dead-letters", "system"), ("ingest-spool", "system")]
     rate = rows(db, "SELECT value FROM alarms WHERE rule_id = 'ingest-dead-letters'")[0][0]
     assert rate == pytest.approx(100 * 2 / 12)      # percent of the window's messages
+
+
+def test_rate_of_change_per_minute_over_the_window(db: psycopg.Connection) -> None:
+    install(db, rules.Rule.model_validate({
+        "id": "water-rising", "name": {"vi": "Nước dâng nhanh", "en": "Water rising fast"}, "kind": "rate_of_change",
+        "metric": "water_level", "severity": "critical", "owner": "drainage", "window": "10m",
+        "raise": {"op": ">=", "value": 2}, "clear": {"op": "<", "value": 0.5}}))
+    heartbeat(db, NOW)
+    device(db, "env-river")
+    insert = "INSERT INTO env_telemetry (ts, device_id, received_at, water_level) VALUES (%s, 'env-river', %s, %s)"
+    for minute, level in enumerate([10.0, 11.0, 12.0]):          # 1 cm a minute: not yet
+        at = NOW - timedelta(minutes=10) + timedelta(minutes=minute * 4)
+        db.execute(insert, [at, at, level])
+    cycle(db, NOW)
+    assert live(db) == []
+    db.execute(insert, [NOW + timedelta(minutes=1), NOW + timedelta(minutes=1), 40.0])   # +29 cm in 7 minutes
+    cycle(db, NOW + timedelta(minutes=1))
+    assert live(db) == [("water-rising", "env-river")]
+    assert rows(db, "SELECT round(value::numeric, 2)::float8 FROM alarms") == [(round(29 / 7, 2),)]  # 11 cm 6 min ago, the oldest in the window
