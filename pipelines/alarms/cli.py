@@ -96,6 +96,7 @@ def run(settings: Settings, interval: float, once: bool) -> None:
 @click.pass_obj
 def list_alarms(settings: Settings, states: tuple[str, ...], severity: str | None, rule: str | None,
                 ward: str | None, limit: int) -> None:
+    """Alarms, most severe and newest first (times in local time)."""
     where = actions.AlarmFilter(states or ("open", "acknowledged"), severity, rule, ward)
     with db.connect(_url(settings)) as conn:
         total, rows = actions.listing(conn, where, 0, limit)
@@ -136,6 +137,7 @@ for _action in actions.MOVES:
 @click.option("--note")
 @click.pass_obj
 def assign(settings: Settings, alarm_id: int, assignee: str, actor: str, note: str | None) -> None:
+    """Give an alarm to someone (kept in the audit trail)."""
     with db.connect(_url(settings)) as conn:
         actions.assign(conn, alarm_id, assignee, actor, note)
     click.echo(f"alarm {alarm_id}: assigned to {assignee}")
@@ -166,3 +168,28 @@ def silence(settings: Settings, matches: tuple[str, ...], reason: str, created_b
                                 expires_at=expires.replace(tzinfo=settings.tz), starts_at=datetime.now(UTC),
                                 windows=windows, weekdays=weekdays)
     click.echo(f"silence {sid} until {fmt_local(expires.replace(tzinfo=settings.tz), settings.tz)}")
+
+
+@alarms.command("silences")
+@click.pass_obj
+def list_silences(settings: Settings) -> None:
+    """Silences and maintenance windows in force or to come."""
+    with db.connect(_url(settings)) as conn:
+        found = store.silence_rows(conn)
+    for s in found:   # one line each: a silence is read whole, and grep finds it
+        matcher = " ".join(f"{k}={v if isinstance(v, str) else ','.join(v)}" for k, v in s["matcher"].items())
+        windows = " ".join(f"{w['start']}-{w['end']}" for w in s["windows"] or [])
+        days = f" days {','.join(map(str, s['weekdays']))}" if s["weekdays"] else ""
+        click.echo(f"{s['id']}  {matcher}  {windows or 'always'}{days}  until "
+                   f"{fmt_local(s['expires_at'], settings.tz)}  by {s['created_by']}: {s['reason']}")
+
+
+@alarms.command("unsilence")
+@click.argument("silence_id", type=int)
+@click.option("--by", "actor", required=True, help="who ends the silence")
+@click.pass_obj
+def unsilence(settings: Settings, silence_id: int, actor: str) -> None:
+    """End a silence now."""
+    with db.connect(_url(settings)) as conn:
+        store.revoke_silence(conn, silence_id, actor)
+    click.echo(f"silence {silence_id} ended")

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from pipelines.alarms.evaluate import State
@@ -118,3 +119,18 @@ def silences(conn: psycopg.Connection, now: datetime) -> list[Silence]:
     return [Silence(sid, matcher, start, end,
                     tuple(parse_window(f"{w['start']}-{w['end']}") for w in windows or ()),
                     frozenset(days or ())) for sid, matcher, start, end, windows, days in rows]
+
+
+def silence_rows(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("""SELECT id, matcher, windows, weekdays, starts_at, expires_at, created_by, reason
+                              FROM alarm_silences WHERE revoked_at IS NULL AND expires_at > now()
+                              ORDER BY expires_at""").fetchall()
+
+
+def revoke_silence(conn: psycopg.Connection, silence_id: int, actor: str) -> None:
+    """Ended, not deleted: who silenced what, and who ended it, stays on record."""
+    done = conn.execute("""UPDATE alarm_silences SET revoked_at = now(), reason = reason || ' [ended by ' || %s || ']'
+                           WHERE id = %s AND revoked_at IS NULL""", [actor, silence_id]).rowcount
+    if not done:
+        raise RulesError(f"silence {silence_id} does not exist or has already ended")

@@ -141,3 +141,13 @@ def test_the_cli_loads_lists_runs_acknowledges_and_silences(db: psycopg.Connecti
     assert rows(db, "SELECT matcher, windows, weekdays FROM alarm_silences") == [(
         {"rule": "camera-offline", "ward": ["26734", "26737"]},
         [{"start": "02:00", "end": "04:00"}, {"start": "13:00", "end": "13:30"}], [6])]
+    capsys.readouterr()
+    assert main([*base, "silences"]) == 0
+    listed = capsys.readouterr().out
+    assert "rule=camera-offline ward=26734,26737  02:00-04:00 13:00-13:30 days 6  until 01/01/2099 00:00  by lan: " \
+           "bảo trì camera" in listed
+    sid = rows(db, "SELECT id FROM alarm_silences")[0][0]
+    assert main([*base, "unsilence", str(sid), "--by", "lan"]) == 0
+    assert main([*base, "unsilence", str(sid), "--by", "lan"]) == 2
+    assert rows(db, "SELECT revoked_at IS NOT NULL, reason FROM alarm_silences") == [
+        (True, "bảo trì camera [ended by lan]")]

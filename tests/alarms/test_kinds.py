@@ -141,4 +141,5 @@ def test_rate_of_change_per_minute_over_the_window(db: psycopg.Connection) -> No
     db.execute(insert, [NOW + timedelta(minutes=1), NOW + timedelta(minutes=1), 40.0])   # +29 cm in 7 minutes
     cycle(db, NOW + timedelta(minutes=1))
     assert live(db) == [("water-rising", "env-river")]
-    assert rows(db, "SELECT round(value::numeric, 2)::float8 FROM alarms") == [(round(29 / 7, 2),)]  # 11 cm 6 min ago, the oldest in the window
+    # from 11 cm six minutes ago, the oldest reading inside the window, to 40 cm now
+    assert rows(db, "SELECT round(value::numeric, 2)::float8 FROM alarms") == [(round(29 / 7, 2),)]
