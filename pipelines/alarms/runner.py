@@ -20,7 +20,7 @@ from pipelines.alarms import lifecycle, store
 from pipelines.alarms.evaluate import OK, State, step
 from pipelines.alarms.policy import Silence
 from pipelines.alarms.rules import Rule
-from pipelines.alarms.sources import Obs, health, observe
+from pipelines.alarms.sources import SYSTEM, Obs, health, observe
 
 log = logging.getLogger(__name__)
 LOCK_ID = 0x10C_A1A7          # one evaluator at a time across processes
@@ -74,7 +74,8 @@ def _evaluate(conn: psycopg.Connection, rule: Rule, since: datetime, now: dateti
               tz: ZoneInfo) -> tuple[int, int]:
     observed = observe(conn, rule, since, now)
     before = store.states(conn, rule.id)
-    items = {o.entity: o for o in observed.items if rule.scope.admits(o.kind, o.ward, o.device)}
+    # a system measure (ingest health) applied its scope in the query; everything else is a device's or a report's
+    items = {o.entity: o for o in observed.items if o.entity == SYSTEM or rule.scope.admits(o.kind, o.ward, o.device)}
     for entity, state in before.items():
         if entity not in items and observed.complete:
             items[entity] = Obs(entity, 0.0)           # absent from a snapshot: the condition no longer holds

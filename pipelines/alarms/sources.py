@@ -60,7 +60,7 @@ def observe(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime
         case "report_overdue":
             return Observed(_overdue(conn, now), True)
         case _:
-            return Observed([Obs(SYSTEM, health(conn, str(rule.metric), rule.window, now))], True)
+            return Observed([Obs(SYSTEM, health(conn, str(rule.metric), rule.window, now, rule))], True)
 
 
 def _devices(rows: list[tuple[str, str | None, str | None, float | None]]) -> list[Obs]:
@@ -156,8 +156,10 @@ def _overdue(conn: psycopg.Connection, now: datetime) -> list[Obs]:
     return [Obs(f"report:{rid}", 1.0, None, ward) for rid, ward in rows]
 
 
-def health(conn: psycopg.Connection, metric: str, window_s: float, now: datetime) -> float | None:
-    """The ingestion's own health as one number; None when there is nothing to judge by."""
+def health(conn: psycopg.Connection, metric: str, window_s: float, now: datetime, rule: Rule | None = None
+           ) -> float | None:
+    """The ingestion's own health as one number; None when there is nothing to judge by. Completeness counts the
+    devices in the rule's scope (kinds, wards, devices); the other measures are the whole pipeline's."""
     start = now - timedelta(seconds=window_s)
     if metric == "seconds_since_commit":
         row = conn.execute("SELECT extract(epoch FROM %s - max(last_commit_at)) FROM ingest_heartbeat",
@@ -166,8 +168,14 @@ def health(conn: psycopg.Connection, metric: str, window_s: float, now: datetime
         row = conn.execute("""SELECT sum((counters->>'spool_messages')::bigint) FROM ingest_heartbeat
                               WHERE updated_at > %s""", [now - timedelta(seconds=60)]).fetchone()
     elif metric == "completeness":
+        scope = rule.scope if rule else None
         row = conn.execute("""SELECT 100.0 * count(*) FILTER (WHERE state = 'online') / nullif(count(*), 0)
-                              FROM device_state WHERE registered""").fetchone()
+                              FROM device_state WHERE registered
+                                AND (cardinality(%(kinds)s::text[]) = 0 OR kind = ANY(%(kinds)s))
+                                AND (cardinality(%(wards)s::text[]) = 0 OR ward_code = ANY(%(wards)s))
+                                AND (cardinality(%(devs)s::text[]) = 0 OR device_id = ANY(%(devs)s))""",
+                           {"kinds": list(scope.kinds) if scope else [], "wards": list(scope.wards) if scope else [],
+                            "devs": list(scope.devices) if scope else []}).fetchone()
     else:
         row = conn.execute(_DEAD_LETTER_RATE, {"start": start, "oldest": start - MAX_READING_AGE}).fetchone()
     return None if row is None or row[0] is None else float(row[0])

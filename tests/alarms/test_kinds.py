@@ -143,3 +143,18 @@ def test_rate_of_change_per_minute_over_the_window(db: psycopg.Connection) -> No
     assert live(db) == [("water-rising", "env-river")]
     # from 11 cm six minutes ago, the oldest reading inside the window, to 40 cm now
     assert rows(db, "SELECT round(value::numeric, 2)::float8 FROM alarms") == [(round(29 / 7, 2),)]
+
+
+def test_completeness_counts_the_devices_in_scope(db: psycopg.Connection) -> None:
+    install(db, rules.Rule.model_validate({
+        "id": "cameras-incomplete", "name": {"vi": "Thiếu dữ liệu camera", "en": "Cameras incomplete"},
+        "kind": "ingest_health", "metric": "completeness", "severity": "minor", "owner": "it_ops",
+        "scope": {"kinds": ["camera"]}, "raise": {"op": "<", "value": 80}, "clear": {"op": ">=", "value": 90}}))
+    heartbeat(db, NOW)
+    for i in range(10):
+        device(db, f"env-{i}", last_data_at=NOW)                              # all fine, but out of scope
+    device(db, "cam-1", kind="camera", last_data_at=NOW)
+    device(db, "cam-2", kind="camera", last_data_at=NOW - timedelta(hours=1))
+    cycle(db, NOW)
+    assert live(db) == [("cameras-incomplete", "system")]
+    assert rows(db, "SELECT value FROM alarms") == [(50.0,)]
