@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ioc.errors import IocError
+from pipelines.rollup import METRICS
 
 KINDS = ("threshold", "rate_of_change", "vn_aqi", "missing_data", "device_offline", "camera_event",
          "report_overdue", "ingest_health")
@@ -22,6 +23,8 @@ SEVERITIES = ("critical", "major", "minor", "warning")
 HEALTH_METRICS = ("dead_letter_rate", "spool_messages", "completeness", "seconds_since_commit")
 # kinds whose value is 1 while the condition holds and 0 when it does not: raise/clear are implied
 BOOLEAN_KINDS = ("device_offline", "camera_event", "report_overdue")
+# what threshold and rate rules can read: every measured column of the raw tables (not counts of messages)
+MEASUREMENTS = tuple(m for table, pairs in METRICS.items() if table.endswith("_telemetry") for m, col in pairs if col)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -132,8 +135,8 @@ class Rule(_Strict):
 
 
 def _check_kind(rule: Rule) -> None:
-    if rule.kind in ("threshold", "rate_of_change") and not rule.metric:
-        raise ValueError(f"metric: a {rule.kind} rule names the measurement (pm25, clients, vehicles, …)")
+    if rule.kind in ("threshold", "rate_of_change") and rule.metric not in MEASUREMENTS:
+        raise ValueError(f"metric: a {rule.kind} rule names a stored measurement: {', '.join(MEASUREMENTS)}")
     if rule.kind == "ingest_health" and rule.metric not in HEALTH_METRICS:
         raise ValueError(f"metric: an ingest_health rule measures one of {', '.join(HEALTH_METRICS)}")
     if rule.kind in ("threshold", "rate_of_change", "vn_aqi", "ingest_health") and rule.raise_ is None:

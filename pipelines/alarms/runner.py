@@ -39,6 +39,7 @@ class CycleStats:
     renotified: int = 0
     closed: int = 0
     skipped: list[str] = field(default_factory=list)   # rules held back while the whole pipeline is stale
+    failed: list[str] = field(default_factory=list)    # rules whose evaluation raised (logged with the rule id)
 
 
 def cycle(conn: psycopg.Connection, tz: ZoneInfo, stale_ingest_s: float, now: datetime | None = None) -> CycleStats:
@@ -54,8 +55,15 @@ def cycle(conn: psycopg.Connection, tz: ZoneInfo, stale_ingest_s: float, now: da
             # one system alarm says the pipeline is down; a thousand device alarms would only bury it
             stats.skipped.append(rule.id)
             continue
-        with conn.transaction():
-            raised, resolved = _evaluate(conn, rule, since, clock, silences, tz)
+        try:
+            with conn.transaction():
+                raised, resolved = _evaluate(conn, rule, since, clock, silences, tz)
+        except psycopg.OperationalError:
+            raise                       # the connection is gone: the loop reconnects
+        except Exception:               # one broken rule must not blind the others: rolled back, logged, next
+            log.exception("alarm rule %r failed this cycle", rule.id)
+            stats.failed.append(rule.id)
+            continue
         stats.rules, stats.raised, stats.resolved = stats.rules + 1, stats.raised + raised, stats.resolved + resolved
     with conn.transaction():
         stats.renotified = lifecycle.renotify(conn, {r.id: r for r in rules}, clock, silences, tz)

@@ -48,7 +48,8 @@ def test_durations_and_implied_conditions() -> None:
     (("for: 5m", "for: soon"), "f.yaml:10: rules[0].for: 'soon' is not a duration"),
     (('clear: {op: "<", value: 35}', 'clear: {op: "<", value: 60}'), "f.yaml:9: rules[0].clear: < 60 overlaps raise"),
     (('clear: {op: "<", value: 35}', 'clear: {op: ">", value: 35}'), "f.yaml:9: rules[0].clear: > 35 points the same"),
-    (("    metric: pm25\n", ""), "f.yaml:3: rules[0].metric: a threshold rule names the measurement"),
+    (("    metric: pm25\n", ""), "f.yaml:3: rules[0].metric: a threshold rule names a stored measurement: pm25"),
+    (("metric: pm25", "metric: pm2.5"), "f.yaml:6: rules[0].metric: a threshold rule names a stored measurement"),
     (("owner: environment", "owner: environment\n    colour: red"), "f.yaml:12: rules[0].colour: Extra inputs"),
     (('name: {vi: "Bụi mịn cao", en: "High PM2.5"}', 'name: {vi: "Bụi mịn cao"}'), "f.yaml:4: rules[0].name.en:"),
 ])
