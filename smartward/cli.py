@@ -32,6 +32,7 @@ LAZY: dict[str, str] = {
     "users": "ioc.security.cli:users",
     "keys": "ioc.security.cli:keys",
     "devices": "ioc.security.cli:devices",
+    "alarms": "pipelines.alarms.cli:alarms",
 }
 
 

@@ -1,0 +1,190 @@
+"""What each rule kind looks at: one query per rule, giving each entity's newest value.
+
+``complete`` says whether an entity absent from the answer is known to be fine (value 0: the snapshot kinds such as
+"offline now" or "overdue now") or simply has nothing new (threshold on fresh readings: keep its state).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import psycopg
+from psycopg import sql
+
+from layers.vn_aqi import hourly_aqi
+from pipelines.alarms.rules import Rule
+from pipelines.rollup import METRICS
+
+RAW_KIND = {"env_telemetry": "env", "camera_telemetry": "camera", "wifi_telemetry": "wifi"}
+MAX_READING_AGE = timedelta(hours=1)   # a replayed spool of last week's readings does not raise alarms today
+SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Obs:
+    entity: str
+    value: float | None
+    device: str | None = None
+    ward: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    items: list[Obs]
+    complete: bool
+
+
+def table_of(metric: str) -> str:
+    for table, pairs in METRICS.items():
+        if table in RAW_KIND and any(m == metric and col for m, col in pairs):
+            return table
+    raise LookupError(f"no raw table stores the metric {metric!r}")
+
+
+def observe(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime) -> Observed:
+    match rule.kind:
+        case "threshold":
+            return Observed(_threshold(conn, rule, since, now), False)
+        case "rate_of_change":
+            return Observed(_rate(conn, rule, since, now), False)
+        case "vn_aqi":
+            return Observed(_vn_aqi(conn, now), False)
+        case "missing_data":
+            return Observed(_missing(conn, now), True)
+        case "device_offline":
+            return Observed(_offline(conn), True)
+        case "camera_event":
+            return Observed(_camera(conn, rule, now), True)
+        case "report_overdue":
+            return Observed(_overdue(conn, now), True)
+        case _:
+            return Observed([Obs(SYSTEM, health(conn, str(rule.metric), rule.window, now, rule))], True)
+
+
+def _devices(rows: list[tuple[str, str | None, str | None, float | None]]) -> list[Obs]:
+    return [Obs(dev, None if v is None else float(v), dev, ward, kind) for dev, kind, ward, v in rows]
+
+
+def _threshold(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime) -> list[Obs]:
+    table = table_of(str(rule.metric))
+    col = sql.Identifier(str(rule.metric))
+    rows = conn.execute(sql.SQL("""
+        SELECT DISTINCT ON (s.device_id) s.device_id, {kind}, d.ward_code, s.{col}::float8
+        FROM {t} s LEFT JOIN devices d USING (device_id)
+        WHERE s.received_at > %(since)s AND s.ts > %(oldest)s AND s.{col} IS NOT NULL
+        ORDER BY s.device_id, s.ts DESC""").format(t=sql.Identifier(table), col=col,
+                                                     kind=sql.Literal(RAW_KIND[table])),
+        {"since": since, "oldest": now - MAX_READING_AGE}).fetchall()
+    return _devices(rows)
+
+
+def _rate(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime) -> list[Obs]:
+    """Change per minute between the first and the newest reading inside the window, for devices with news."""
+    table = table_of(str(rule.metric))
+    rows = conn.execute(sql.SQL("""
+        WITH fresh AS (SELECT DISTINCT device_id FROM {t} WHERE received_at > %(since)s AND ts > %(oldest)s)
+        SELECT s.device_id, {kind}, d.ward_code,
+               CASE WHEN max(s.ts) > min(s.ts) THEN
+                 ((array_agg(s.{col} ORDER BY s.ts DESC))[1] - (array_agg(s.{col} ORDER BY s.ts))[1])
+                 / (extract(epoch FROM max(s.ts) - min(s.ts)) / 60) END
+        FROM {t} s JOIN fresh USING (device_id) LEFT JOIN devices d USING (device_id)
+        WHERE s.ts > %(start)s AND s.{col} IS NOT NULL
+        GROUP BY s.device_id, d.ward_code""").format(
+        t=sql.Identifier(table), col=sql.Identifier(str(rule.metric)), kind=sql.Literal(RAW_KIND[table])),
+        {"since": since, "oldest": now - MAX_READING_AGE, "start": now - timedelta(seconds=rule.window)}).fetchall()
+    return _devices(rows)
+
+
+def _vn_aqi(conn: psycopg.Connection, now: datetime) -> list[Obs]:
+    """AQIh (NowCast of the last 12 hourly PM means) for stations with a 1-hour rollup in the last two hours."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    rows = conn.execute("""
+        SELECT r.device_id, d.ward_code, r.metric, r.bucket, r.sum / r.n
+        FROM rollup_1h r LEFT JOIN devices d USING (device_id)
+        WHERE r.metric IN ('pm25', 'pm10') AND r.bucket > %(first)s AND r.bucket <= %(hour)s AND r.n > 0
+          AND r.device_id IN (SELECT device_id FROM rollup_1h WHERE metric IN ('pm25', 'pm10')
+                              AND bucket >= %(hour)s - interval '1 hour')""",
+                        {"first": hour - timedelta(hours=12), "hour": hour}).fetchall()
+    series: dict[str, dict[str, dict[datetime, float]]] = {}
+    wards: dict[str, str | None] = {}
+    for dev, ward, metric, bucket, mean in rows:
+        series.setdefault(dev, {}).setdefault(metric, {})[bucket] = float(mean)
+        wards[dev] = ward
+    hours = [hour - timedelta(hours=i) for i in range(12)]
+    out = []
+    for dev, by_metric in series.items():
+        last12 = {m: [by_metric.get(m, {}).get(h) for h in hours] for m in ("pm25", "pm10")}
+        aqi = hourly_aqi(pm25_last12=last12["pm25"], pm10_last12=last12["pm10"])
+        out.append(Obs(dev, None if aqi is None else float(aqi.value), dev, wards[dev], "env"))
+    return out
+
+
+def _missing(conn: psycopg.Connection, now: datetime) -> list[Obs]:
+    """Silence measured in expected intervals; a device that never sent counts from its registration. A device that
+    said it went offline is the offline rule's (one cause, one alarm), as in device_state's 'offline' vs 'stale'."""
+    rows = conn.execute("""
+        SELECT device_id, kind, ward_code,
+               extract(epoch FROM %(now)s - coalesce(last_data_at, registered_at)) / interval_s
+        FROM device_state
+        WHERE registered AND online IS NOT FALSE AND coalesce(last_data_at, registered_at) IS NOT NULL""",
+                        {"now": now}).fetchall()
+    return _devices(rows)
+
+
+def _offline(conn: psycopg.Connection) -> list[Obs]:
+    rows = conn.execute("""SELECT device_id, kind, ward_code, CASE WHEN online THEN 0 ELSE 1 END
+                           FROM devices WHERE registered AND online IS NOT NULL""").fetchall()
+    return _devices(rows)
+
+
+def _camera(conn: psycopg.Connection, rule: Rule, now: datetime) -> list[Obs]:
+    rows = conn.execute("""
+        SELECT e.device_id, e.type, d.ward_code FROM camera_events e LEFT JOIN devices d USING (device_id)
+        WHERE e.type = ANY(%(types)s) AND e.confidence >= %(conf)s AND e.ts > %(start)s
+        GROUP BY e.device_id, e.type, d.ward_code""",
+                        {"types": list(rule.event_types), "conf": rule.min_confidence,
+                         "start": now - timedelta(seconds=rule.hold)}).fetchall()
+    return [Obs(f"{dev}:{typ}", 1.0, dev, ward, "camera") for dev, typ, ward in rows]
+
+
+def _overdue(conn: psycopg.Connection, now: datetime) -> list[Obs]:
+    rows = conn.execute("""SELECT id, ward_code FROM reports
+                           WHERE status IN ('received', 'assigned', 'in_progress') AND paused_since IS NULL
+                             AND due_at < %s""", [now]).fetchall()
+    return [Obs(f"report:{rid}", 1.0, None, ward) for rid, ward in rows]
+
+
+def health(conn: psycopg.Connection, metric: str, window_s: float, now: datetime, rule: Rule | None = None
+           ) -> float | None:
+    """The ingestion's own health as one number; None when there is nothing to judge by. Completeness counts the
+    devices in the rule's scope (kinds, wards, devices); the other measures are the whole pipeline's."""
+    start = now - timedelta(seconds=window_s)
+    if metric == "seconds_since_commit":
+        row = conn.execute("SELECT extract(epoch FROM %s - max(last_commit_at)) FROM ingest_heartbeat",
+                           [now]).fetchone()
+    elif metric == "spool_messages":
+        row = conn.execute("""SELECT sum((counters->>'spool_messages')::bigint) FROM ingest_heartbeat
+                              WHERE updated_at > %s""", [now - timedelta(seconds=60)]).fetchone()
+    elif metric == "completeness":
+        scope = rule.scope if rule else None
+        row = conn.execute("""SELECT 100.0 * count(*) FILTER (WHERE state = 'online') / nullif(count(*), 0)
+                              FROM device_state WHERE registered
+                                AND (cardinality(%(kinds)s::text[]) = 0 OR kind = ANY(%(kinds)s))
+                                AND (cardinality(%(wards)s::text[]) = 0 OR ward_code = ANY(%(wards)s))
+                                AND (cardinality(%(devs)s::text[]) = 0 OR device_id = ANY(%(devs)s))""",
+                           {"kinds": list(scope.kinds) if scope else [], "wards": list(scope.wards) if scope else [],
+                            "devs": list(scope.devices) if scope else []}).fetchone()
+    else:
+        row = conn.execute(_DEAD_LETTER_RATE, {"start": start, "oldest": start - MAX_READING_AGE}).fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
+# percent of the messages of the window that were dead-lettered; raw rows are found by received_at, bounded by ts
+_STORED = sql.SQL(" + ").join(
+    sql.SQL("(SELECT count(*) FROM {} WHERE received_at > %(start)s AND ts > %(oldest)s)").format(sql.Identifier(t))
+    for t in (*RAW_KIND, "camera_events", "device_status"))
+_DEAD_LETTER_RATE = sql.SQL("""WITH dl AS (SELECT count(*) AS n FROM dead_letters WHERE received_at > %(start)s),
+                                    ok AS (SELECT {} AS n)
+                               SELECT 100.0 * dl.n / nullif(dl.n + ok.n, 0) FROM dl, ok""").format(_STORED)
