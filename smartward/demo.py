@@ -56,12 +56,14 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
            "IOC_STATE_DIR": str(settings.state_dir.resolve()), "IOC_HTTP_HOST": settings.http_host,
            "IOC_HTTP_PORT": str(settings.http_port), "IOC_LANG": settings.lang, "IOC_TIMEZONE": settings.timezone}
     _run_cli("procedure KPIs", ["kpis", "demo-data"], env)
+    _run_cli("alarm rules", ["alarms", "rules", "load", str(data_path("alarms/default_rules.yaml"))], env)
     # least privilege on the broker: the ingester only reads, the simulators (a gateway) only write
     ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
     gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}
     children: list[Child] = []
     try:
         children.append(_spawn("ingester", ["ingest"], ingester_env))
+        children.append(_spawn("alarms", ["alarms", "run"], env))
         # listening at once: a port chosen free may be taken by another program while history loads
         children.append(_spawn("dashboard", ["serve"], env))
         for fleet in map(data_path, FLEETS):
@@ -188,11 +190,12 @@ def _watch(children: list[Child]) -> None:
 
 
 def _stop(children: list[Child]) -> None:
-    """Simulators first, then the ingester (it drains and commits), then the dashboard. A second Ctrl-C (or a
+    """Simulators, the report ticker and the alarm evaluator first, then the ingester (it drains and commits), then
+    the dashboard. A second Ctrl-C (or a
     supervisor that signals the whole process group) must not abandon children half-way: signals are ignored here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports"))],
+    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports", "alarms"))],
               [c for c in children if c.name == "ingester"],
               [c for c in children if c.name == "dashboard"]]
     for stage in stages:

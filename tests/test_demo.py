@@ -67,12 +67,16 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
         assert 0 < count(db_url, "SELECT count(*) FROM reports WHERE status IN ('received', 'assigned', "
                                  "'in_progress') AND due_at < coalesce(paused_since, now())") < 25
         assert count(db_url, "SELECT count(*) FROM report_history WHERE at > now()") == 0
+        # the default alarm rules are loaded and their evaluator keeps up with what is stored
+        assert count(db_url, "SELECT count(*) FROM alarm_rules WHERE enabled") >= 5
+        wait_until(lambda: count(db_url, "SELECT count(*) FROM alarm_watermarks WHERE updated_at > now() - "
+                                         "interval '30 seconds'") > 0, timeout=60, what="the alarm evaluator")
     finally:
         proc.send_signal(stop)
         out = "".join(printed) + proc.communicate(timeout=120)[0]
     assert proc.returncode == 0, out[-3000:]
     children = [int(pid) for pid in re.findall(r"started \w[\w ]* \(pid (\d+)\)", out)]
-    assert len(children) >= 5, out[-3000:]     # ingester, dashboard, two simulators, the reports' ticker
+    assert len(children) >= 6, out[-3000:]     # ingester, alarms, dashboard, two simulators, reports' ticker
     assert not [pid for pid in children if _alive(pid)], out[-3000:]
 
 
