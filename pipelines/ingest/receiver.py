@@ -95,10 +95,12 @@ class Receiver:
         # subscription from its persistence file dead after a broker restart (it delivers nothing until renewed).
         log.info("connected to %s:%d as %s (session present: %s); subscribing %s", self.target.host,
                  self.target.port, self.client_id, flags.session_present, self.subscription)
-        if self.unsubscribe:
-            client.unsubscribe(list(self.unsubscribe))
+        # Subscribe before unsubscribing the strays: in between a message may match both (stored once by dedup)
+        # rather than neither (lost).
         if self.subscription is not None:
             client.subscribe(self.subscription, options=SubscribeOptions(qos=1))
+        if self.unsubscribe:
+            client.unsubscribe(list(self.unsubscribe))
 
     def _on_unsubscribe(self, client: mqtt.Client, userdata: Any, mid: int, codes: list[mqtt.ReasonCode],
                         props: Properties | None = None) -> None:

@@ -88,6 +88,7 @@ def replay_file(path: Path, connect_sink: SinkFactory, options: WriterOptions, s
         spool.close()
         if left == 0:
             _remove(path)
+        if left == 0 and counters.stored + counters.duplicates + counters.dead_lettered:
             log.info("spool %s replayed and removed (%d stored, %d duplicates)", path.name, counters.stored,
                      counters.duplicates)
     finally:
