@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 @click.option("--batch-ms", type=click.IntRange(1, 5000), default=50, show_default=True)
 @click.option("--spool-mb", type=click.IntRange(1, 100000), default=512, show_default=True,
               help="local spool bound while the database is down")
+@click.option("--queue-messages", type=click.IntRange(100, 10_000_000), default=20_000, show_default=True,
+              help="in-memory queue bound in messages; when full, reading from the broker pauses")
+@click.option("--queue-mb", type=click.IntRange(1, 100_000), default=64, show_default=True,
+              help="in-memory queue bound in MB")
 @click.option("--metrics-port", type=int, default=None, help="serve Prometheus /metrics on 127.0.0.1:PORT (+index)")
 @click.option("--stats", is_flag=True, help="print every worker's counters and the group's broker sessions, then exit")
 @click.option("--reclaim", "reclaim_only", is_flag=True,
@@ -40,7 +44,8 @@ if TYPE_CHECKING:
                    "this continuously)")
 @click.pass_obj
 def ingest(settings: Settings, workers: int, worker_index: int | None, client_id: str, share_group: str,
-           batch_size: int, batch_ms: int, spool_mb: int, metrics_port: int | None, stats: bool,
+           batch_size: int, batch_ms: int, spool_mb: int, queue_messages: int, queue_mb: int,
+           metrics_port: int | None, stats: bool,
            reclaim_only: bool) -> None:
     """Store every valid device message once; dead-letter every invalid one; lose nothing."""
     from pipelines.ingest.members import Membership, member_id
@@ -70,7 +75,8 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
         client_id=member_id(client_id, index), share_group=share_group if workers > 1 else None,
         membership=group, reclaim=index == 0,
         batch_size=batch_size, batch_seconds=batch_ms / 1000,
-        spool_max_bytes=spool_mb * 1024 * 1024, metrics_port=metrics_port + index if metrics_port else None,
+        spool_max_bytes=spool_mb * 1024 * 1024, queue_messages=queue_messages, queue_bytes=queue_mb * 1024 * 1024,
+        metrics_port=metrics_port + index if metrics_port else None,
         timezone=settings.timezone,
         retention=RetentionPolicy(settings.raw_retention_days, settings.rollup_retention_days,
                                   settings.dead_letter_retention_days, tuple(days_by_table(settings).items())),
