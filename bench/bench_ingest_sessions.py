@@ -121,13 +121,12 @@ def stalled_flood(urls: stack.Endpoints, state: Path, n: int, hold_s: float, *qu
     proc = ingest(urls, state, "--client-id", f"bench-flood-{time.monotonic_ns()}", *queue_args)
     wait(lambda: _one(urls.database_url, "SELECT count(*) FROM ingest_heartbeat WHERE worker LIKE 'bench-flood%' "
                       "AND (counters->>'running')::boolean") >= 1, 60, "the worker")
-    peak, samples, done = [0], [], threading.Event()
+    peak, done = [0], threading.Event()
 
     def sample() -> None:
         while not done.is_set():
             kb = _rss_kb(proc.pid)
             peak[0] = max(peak[0], kb)
-            samples.append(kb)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -149,25 +148,26 @@ def stalled_flood(urls: stack.Endpoints, state: Path, n: int, hold_s: float, *qu
         drain = str(exc)
     done.set()
     sampler.join()
+    hwm = _status_kb(proc.pid, "VmHWM:")
     stop(proc)
     stored = rows(urls.database_url, "device_id LIKE 'flood%'")[0]
     print(f"   {' '.join(queue_args) or 'default queue bound'}: {n} QoS 0 messages in {flooded:.1f} s, database "
-          f"stalled {stalled:.0f} s; worker peak RSS {peak[0] / 1024:.0f} MB (VmHWM {_hwm(samples):.0f} MB of "
-          f"samples); after unlocking: stored {stored} in {drain}")
+          f"stalled {stalled:.0f} s; worker RSS peak {peak[0] / 1024:.0f} MB sampled every 0.2 s, VmHWM "
+          f"{hwm / 1024:.0f} MB; after unlocking: stored {stored} in {drain}")
 
 
 def _rss_kb(pid: int) -> int:
+    return _status_kb(pid, "VmRSS:")
+
+
+def _status_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
-
-
-def _hwm(samples: list[int]) -> float:
-    return max(samples, default=0) / 1024
 
 
 def main() -> None:

@@ -61,32 +61,36 @@ class MemberLock:
         self.database_url, self.member = database_url, member
         self.conn: psycopg.Connection | None = None
 
-    def try_acquire(self) -> bool:
-        """True when held (now or already); False when another process holds it or the database is unreachable."""
+    def try_acquire(self) -> bool | None:
+        """True when held (now or already), False when another process holds it, None when the database is
+        unreachable (then nobody can reclaim this member either: reclaim needs the lock)."""
         if self.conn is not None and not self.conn.closed and not self.conn.broken:
             return True
         self.release()
         try:
             conn = psycopg.connect(self.database_url, autocommit=True, connect_timeout=3)
+            got = try_lock(conn, self.member)
         except psycopg.Error:
-            return False
-        got = try_lock(conn, self.member)
+            return None
         if got:
             self.conn = conn
         else:
             conn.close()
         return got
 
-    def acquire(self, stop: threading.Event, timeout: float) -> bool:
-        """Wait (up to ``timeout``) while another process holds this member; log once why we wait."""
+    def acquire(self, stop: threading.Event) -> bool:
+        """Wait while another process holds this member (log once why); False only when stopped meanwhile."""
         waited = False
-        while not self.try_acquire():
+        while (got := self.try_acquire()) is False:
             if not waited:
                 log.warning("member %s is held by another process (a live worker, or a reclaim draining it): "
                             "waiting rather than kicking it off the broker", self.member)
                 waited = True
-            if stop.wait(1.0) or (timeout := timeout - 1.0) <= 0:
+            if stop.wait(1.0):
                 return False
+        if got is None:
+            log.warning("database unreachable: starting %s without its member lock (retried every heartbeat)",
+                        self.member)
         return True
 
     def release(self) -> None:
@@ -110,12 +114,6 @@ def known(conn: psycopg.Connection, prefix: str) -> list[tuple[str, float, bool]
         "SELECT worker, extract(epoch FROM now() - updated_at), coalesce((counters->>'running')::boolean, true) "
         "FROM ingest_heartbeat WHERE starts_with(worker, %s) ORDER BY worker", [f"{prefix}-"]).fetchall()
     return [(str(w), float(age), bool(running)) for w, age, running in rows]
-
-
-def ghosts(conn: psycopg.Connection, members: Membership) -> list[str]:
-    """Members that reported once and are no longer configured."""
-    configured = set(members.ids())
-    return [w for w, _, _ in known(conn, members.prefix) if w not in configured]
 
 
 def forget(conn: psycopg.Connection, member: str) -> None:

@@ -93,8 +93,9 @@ class Ingester:
             registry = CollectorRegistry()
             registry.register(CountersCollector(self.counters, self.opt.client_id))
             start_http_server(self.opt.metrics_port, addr="127.0.0.1", registry=registry)
-        if not self.member.acquire(self.stopped, timeout=120):
-            log.error("member %s stayed held by another process: not connecting with its id", self.opt.client_id)
+        if not self.member.acquire(self.stopping):
+            self._close()   # stopped while another process held this member: never connected
+            return
         threads = [threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True),
                    threading.Thread(target=self._replay_others, name="spools", daemon=True)]
         if self.opt.maintenance:
@@ -110,10 +111,13 @@ class Ingester:
         self.stopped.set()
         for t in threads[:2]:
             t.join(30)   # the last heartbeat carries the final counters; a replay in hand finishes its batch
+        self._close()
+        log.info("stopped: %s", json.dumps(self.counters.snapshot()))
+
+    def _close(self) -> None:
         self.spool.close()
         self._spool_lock.release()
         self.member.release()
-        log.info("stopped: %s", json.dumps(self.counters.snapshot()))
 
     def stop(self) -> None:
         self.receiver.pause()

@@ -3,6 +3,7 @@ nowhere (every broker session left is a configured member's, with an empty queue
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -122,3 +123,31 @@ def test_a_shared_group_survives_a_broker_restart(own_stack: tuple[StackHandle, 
         time.sleep(0.5)
     assert stored(urls.database_url) == distinct_readings(urls.database_url) == 6000
     assert one.counters.stored > 1000 and two.counters.stored > 1000   # both members get their share again
+
+
+def test_a_live_member_is_never_taken_over(db_url: str, mqtt_url: str, tmp_path: Path) -> None:
+    """Neither a second process with the same id nor a reclaim (it is not configured there) kicks a running worker."""
+    from pipelines.ingest import reclaim
+    from pipelines.ingest.sink import PgSink
+
+    prefix = f"lv-{uuid.uuid4().hex[:6]}"
+    live = options(db_url, mqtt_url, tmp_path / "a", client_id=member_id(prefix, 1))
+    try:
+        with running(live) as first:
+            time.sleep(2.5)   # it has beaten: it is a known member under the prefix
+            twin = Ingester(options(db_url, mqtt_url, tmp_path / "b", client_id=member_id(prefix, 1)))
+            thread = threading.Thread(target=twin.run, daemon=True)
+            thread.start()
+            time.sleep(3)
+            assert not twin.receiver.connected.is_set()   # it waits for the member lock
+            drain = reclaim.Drain(MqttTarget.parse(mqtt_url), lambda: PgSink(psycopg.connect(db_url)),
+                                  tmp_path / "c", 1 << 20)
+            assert reclaim.reclaim_ghosts(db_url, Membership(prefix, 1, "x"), drain) == []
+            publish_all(mqtt_url, valid_messages(100, prefix="lv"))
+            wait_stored(db_url, 100, timeout=30)
+            assert first.receiver.gen == 1 and first.receiver.connected.is_set()
+            twin.stop()
+            thread.join(10)
+            assert not thread.is_alive()
+    finally:
+        end_sessions(mqtt_url, [member_id(prefix, 1)])
