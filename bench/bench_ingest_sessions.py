@@ -7,6 +7,7 @@
      process floods QoS 0. Samples the worker's resident memory; then unlocks and times the drain. ``--compare`` runs
      the same flood with the queue bound lifted (the behaviour before the bound) for contrast.
 Rerun:  .venv/bin/python bench/bench_ingest_sessions.py [--n 60000] [--rate 3000] [--flood 300000] [--compare]
+        [--flood-runs-only]
 It starts its own private PostgreSQL+TimescaleDB and Mosquitto (or uses IOC_TEST_DATABASE_URL / IOC_TEST_MQTT_URL).
 """
 
@@ -177,6 +178,7 @@ def main() -> None:
     ap.add_argument("--flood", type=int, default=300_000, help="QoS 0 messages in the stalled-database run")
     ap.add_argument("--hold", type=float, default=30, help="seconds the database stays stalled after the flood")
     ap.add_argument("--compare", action="store_true", help="also flood with the queue bound lifted")
+    ap.add_argument("--flood-runs-only", action="store_true", help="skip the scale-down run")
     ap.add_argument("--publish", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--flood-only", dest="flood_args", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -196,8 +198,9 @@ def main() -> None:
         with psycopg.connect(urls.database_url) as conn:
             migrate.apply(conn)
         print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
-        print("1. scale down 2 → 1 workers under load")
-        scale_down(urls, state, args.n, args.rate)
+        if not args.flood_runs_only:
+            print("1. scale down 2 → 1 workers under load")
+            scale_down(urls, state, args.n, args.rate)
         print("2. stalled database, QoS 0 flood")
         stalled_flood(urls, state, args.flood, args.hold)
         if args.compare:

@@ -13,6 +13,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from pathlib import Path
 
 from pipelines.ingest.counters import Counters
@@ -32,6 +33,8 @@ class FileLock:
         self.fd: int | None = None
 
     def try_acquire(self) -> bool:
+        # Lock files are never deleted, so every process locks the same inode (deleting one lets two processes each
+        # hold a lock on a different file of the same name).
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -40,6 +43,15 @@ class FileLock:
             os.close(fd)
             return False
         self.fd = fd
+        return True
+
+    def acquire(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` s: another worker may be replaying this file (a short, bounded job)."""
+        deadline = time.monotonic() + timeout
+        while not self.try_acquire():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
         return True
 
     def release(self) -> None:
@@ -56,7 +68,7 @@ def open_own(folder: Path, client_id: str, max_bytes: int) -> tuple[Spool, FileL
     """This worker's spool, locked for the life of the process. Raises if another process holds it."""
     path = spool_path(folder, client_id)
     lock = FileLock(path)
-    if not lock.try_acquire():
+    if not lock.acquire(timeout=120):
         raise RuntimeError(f"spool {path} is locked by another process: is a second worker running as {client_id}?")
     return Spool(path, max_bytes), lock
 
@@ -109,6 +121,5 @@ def _drain(spool: Spool, connect_sink: SinkFactory, options: WriterOptions, coun
 
 
 def _remove(path: Path) -> None:
-    for extra in ("", "-wal", "-shm"):
+    for extra in ("", "-wal", "-shm"):   # the .lock file stays (see FileLock)
         Path(f"{path}{extra}").unlink(missing_ok=True)
-    path.with_suffix(".lock").unlink(missing_ok=True)

@@ -95,3 +95,18 @@ def test_a_restored_session_keeps_only_its_own_subscription(db_url: str, mqtt_ur
         time.sleep(1.0)
     assert ing.counters.received == 1000 and ing.counters.duplicates == 0, ing.counters
     assert alone.counters.received == 1000 and alone.counters.duplicates == 0, alone.counters
+
+
+def test_a_worker_waits_for_its_spool_while_another_replays_it(db_url: str, mqtt_url: str, tmp_path: Path,
+                                                                prefix: str) -> None:
+    """Worker 1 restarts while worker 0 is replaying the file it left: it waits for the file, it does not fail."""
+    import threading
+
+    path = spools.spool_path(tmp_path / "spool", f"{prefix}-1")
+    replayer = spools.FileLock(path)
+    assert replayer.try_acquire()
+    threading.Timer(1.5, replayer.release).start()
+    started = time.monotonic()
+    with running(options(db_url, mqtt_url, tmp_path, client_id=f"{prefix}-1")) as ing:
+        assert time.monotonic() - started >= 1.4
+        assert ing.spool.path == path
