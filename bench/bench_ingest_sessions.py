@@ -62,7 +62,10 @@ def ingest(urls: stack.Endpoints, state: Path, *args: str) -> subprocess.Popen[b
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
     cmd = [sys.executable, "-m", "ioc.cli", "--database-url", urls.database_url, "--mqtt-url", urls.mqtt_url,
            "--state-dir", str(state), "ingest", *args]
-    return subprocess.Popen(cmd, env=env, cwd=REPO, stderr=subprocess.DEVNULL)
+    log = state / f"ingest-{time.monotonic_ns()}.log"   # kept: the worker's own account of pauses and reconnects
+    print(f"   (ingester log: {log})")
+    with log.open("wb") as err:
+        return subprocess.Popen(cmd, env=env, cwd=REPO, stderr=err)
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -116,7 +119,8 @@ def _one(db: str, query: str) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def stalled_flood(urls: stack.Endpoints, state: Path, n: int, hold_s: float, *queue_args: str) -> None:
+def stalled_flood(urls: stack.Endpoints, state: Path, n: int, hold_s: float, *queue_args: str,
+                  drain_timeout: float = 600) -> None:
     with psycopg.connect(urls.database_url) as conn:
         conn.execute("DELETE FROM env_telemetry WHERE device_id LIKE 'flood%'")
     proc = ingest(urls, state, "--client-id", f"bench-flood-{time.monotonic_ns()}", *queue_args)
@@ -143,7 +147,7 @@ def stalled_flood(urls: stack.Endpoints, state: Path, n: int, hold_s: float, *qu
     blocker.close()
     t1 = time.monotonic()
     try:
-        wait(lambda: rows(urls.database_url, "device_id LIKE 'flood%'")[0] >= n, 300, "the flood stored")
+        wait(lambda: rows(urls.database_url, "device_id LIKE 'flood%'")[0] >= n, drain_timeout, "the flood stored")
         drain = f"{time.monotonic() - t1:.1f} s"
     except SystemExit as exc:
         drain = str(exc)
