@@ -55,10 +55,10 @@ def test_the_queue_refuses_past_its_message_and_byte_bounds() -> None:
 
 def test_a_stalled_database_under_a_qos0_flood_bounds_the_queue_and_keeps_the_connection(
         db_url: str, mqtt_url: str, tmp_path: Path) -> None:
-    n, bound = 6000, 500
+    n, bound = 40_000, 500   # a backlog that takes longer than the keepalive to drain after the stall
     peak = [0]
     with psycopg.connect(db_url) as blocker, running(options(db_url, mqtt_url, tmp_path, queue_messages=bound,
-                                                             keepalive_s=4)) as ing:
+                                                             keepalive_s=2)) as ing:
         blocker.execute(f"LOCK TABLE {TABLES} IN ACCESS EXCLUSIVE MODE")   # every insert now waits: a stall
         watching = threading.Event()
 
@@ -75,7 +75,7 @@ def test_a_stalled_database_under_a_qos0_flood_bounds_the_queue_and_keeps_the_co
         assert ing.counters.received < n   # reading really paused
         assert ing.receiver.gen == 1 and ing.receiver.connected.is_set()
         blocker.rollback()   # the database comes back
-        wait_stored(db_url, n, timeout=60)
+        wait_stored(db_url, n, timeout=120)
         watching.set()
         watcher.join()
     assert peak[0] <= bound, peak[0]
