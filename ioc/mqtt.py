@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
+from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from ioc.errors import ConfigError
@@ -34,6 +35,14 @@ class MqttTarget:
 
     def with_account(self, username: str, password: str) -> MqttTarget:
         return MqttTarget(self.host, self.port, username, password, self.tls)
+
+
+def properties(packet_type: int, **values: int) -> Properties:
+    """MQTT v5 properties of a packet (``PacketTypes.CONNECT`` …), e.g. ``SessionExpiryInterval=0``."""
+    props = Properties(packet_type)  # type: ignore[no-untyped-call]  # paho leaves its constructor unannotated
+    for name, value in values.items():
+        setattr(props, name, value)
+    return props
 
 
 def make_client(target: MqttTarget, client_id: str = "", *, clean_start: bool = True, manual_ack: bool = False,

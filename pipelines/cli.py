@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -17,29 +17,48 @@ from rich.table import Table
 from ioc import db, stack
 from ioc.config import Settings, log_settings
 
+if TYPE_CHECKING:
+    from pipelines.ingest.members import Membership
+
 
 @click.command()
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="processes sharing the MQTT subscription ($share group)")
 @click.option("--worker-index", type=int, default=None, hidden=True)
-@click.option("--client-id", default=None, help="fixed MQTT client id prefix [ioc-ingest-<host>]")
-@click.option("--share-group", default=None,
-              help="MQTT v5 shared-subscription group [ioc-ingest when --workers > 1; none for one worker]")
+@click.option("--client-id", default="ioc-ingest", show_default=True,
+              help="MQTT client id prefix: worker i is <prefix>-i (stable; never the hostname)")
+@click.option("--share-group", default="ioc-ingest", show_default=True,
+              help="MQTT v5 shared-subscription group when --workers > 1 (one worker subscribes plainly)")
 @click.option("--batch-size", type=click.IntRange(1, 20000), default=2000, show_default=True)
 @click.option("--batch-ms", type=click.IntRange(1, 5000), default=50, show_default=True)
 @click.option("--spool-mb", type=click.IntRange(1, 100000), default=512, show_default=True,
               help="local spool bound while the database is down")
+@click.option("--queue-messages", type=click.IntRange(100, 10_000_000), default=20_000, show_default=True,
+              help="in-memory queue bound in messages; when full, reading from the broker pauses")
+@click.option("--queue-mb", type=click.IntRange(1, 100_000), default=64, show_default=True,
+              help="in-memory queue bound in MB")
 @click.option("--metrics-port", type=int, default=None, help="serve Prometheus /metrics on 127.0.0.1:PORT (+index)")
-@click.option("--stats", is_flag=True, help="print every worker's counters from the database and exit")
+@click.option("--stats", is_flag=True, help="print every worker's counters and the group's broker sessions, then exit")
+@click.option("--reclaim", "reclaim_only", is_flag=True,
+              help="drain and end the broker sessions of members beyond --workers, then exit (worker 0 also does "
+                   "this continuously)")
 @click.pass_obj
-def ingest(settings: Settings, workers: int, worker_index: int | None, client_id: str | None, share_group: str,
-           batch_size: int, batch_ms: int, spool_mb: int, metrics_port: int | None, stats: bool) -> None:
+def ingest(settings: Settings, workers: int, worker_index: int | None, client_id: str, share_group: str,
+           batch_size: int, batch_ms: int, spool_mb: int, queue_messages: int, queue_mb: int,
+           metrics_port: int | None, stats: bool,
+           reclaim_only: bool) -> None:
     """Store every valid device message once; dead-letter every invalid one; lose nothing."""
+    from pipelines.ingest.members import Membership, member_id
+
     urls = stack.endpoints(settings)
+    group = Membership(client_id, workers, share_group)
     if stats:
         _print_stats(urls.database_url)
+        _print_sessions(urls.database_url, urls.mqtt_url, group)
         return
-    prefix = client_id or f"ioc-ingest-{socket.gethostname()}"
+    if reclaim_only:
+        _reclaim_once(settings, urls.database_url, urls.mqtt_url, group, spool_mb)
+        return
     if workers > 1 and worker_index is None:
         _supervise(workers)
         return
@@ -53,9 +72,11 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
     index = worker_index or 0
     opt = IngestOptions(
         database_url=urls.database_url, mqtt_url=urls.mqtt_url, state_dir=settings.state_dir,
-        client_id=f"{prefix}-{index}", share_group=share_group or (None if worker_index is None else "ioc-ingest"),
+        client_id=member_id(client_id, index), share_group=share_group if workers > 1 else None,
+        membership=group, reclaim=index == 0,
         batch_size=batch_size, batch_seconds=batch_ms / 1000,
-        spool_max_bytes=spool_mb * 1024 * 1024, metrics_port=metrics_port + index if metrics_port else None,
+        spool_max_bytes=spool_mb * 1024 * 1024, queue_messages=queue_messages, queue_bytes=queue_mb * 1024 * 1024,
+        metrics_port=metrics_port + index if metrics_port else None,
         timezone=settings.timezone, max_age_days=settings.ingest_max_age_days,
         retention=RetentionPolicy.from_settings(settings),
         purge=lambda conn: purge(conn, settings))
@@ -64,7 +85,7 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
 
 def _supervise(workers: int) -> None:
     """Run N worker processes of this same command; forward SIGINT/SIGTERM; wait for all."""
-    args = _without_workers(sys.argv[1:])
+    args = [*_without_workers(sys.argv[1:]), "--workers", str(workers)]   # each worker knows the configured set
     procs = [subprocess.Popen([sys.executable, "-m", "smartward", *args, "--worker-index", str(i)])
              for i in range(workers)]
 
@@ -106,6 +127,40 @@ def _print_stats(url: str) -> None:
     Console().print(table if rows else "no ingester has reported yet")
     if os.environ.get("IOC_STATS_JSON"):
         click.echo(json.dumps([{"worker": r[0], **r[3]} for r in rows]))
+
+
+def _print_sessions(database_url: str, mqtt_url: str, group: Membership) -> None:
+    from ioc.mqtt import MqttTarget
+    from pipelines.ingest.sessions import sessions
+
+    rows = sessions(database_url, MqttTarget.parse(mqtt_url), group)
+    table = Table("member", "configured", "session", "queued", title=f"broker sessions of {group.prefix}-*")
+    for r in rows:
+        queued = "" if r.queued is None else f"{'≥' if r.capped else ''}{r.queued}"
+        where = " (in the worker)" if r.state == "running" and r.queued is not None else ""
+        table.add_row(r.member, "yes" if r.configured else "GHOST" if r.ghost else "no", r.state, queued + where)
+    Console().print(table)
+    if os.environ.get("IOC_STATS_JSON"):
+        click.echo(json.dumps([{"member": r.member, "configured": r.configured, "state": r.state,
+                                "queued": r.queued} for r in rows]))
+
+
+def _reclaim_once(settings: Settings, database_url: str, mqtt_url: str, group: Membership, spool_mb: int) -> None:
+    import psycopg
+
+    from ioc.mqtt import MqttTarget
+    from pipelines.ingest import reclaim
+    from pipelines.ingest.sink import PgSink
+
+    def connect_sink() -> PgSink:
+        return PgSink(psycopg.connect(database_url, connect_timeout=3))
+
+    drain = reclaim.Drain(MqttTarget.parse(mqtt_url), connect_sink, settings.state_dir / "spool",
+                          spool_mb * 1024 * 1024)
+    done = reclaim.reclaim_ghosts(database_url, group, drain)
+    for member, n in done:
+        click.echo(f"reclaimed {member}: {n} queued message(s) stored, session ended")
+    click.echo(f"{len(done)} ghost member(s) reclaimed")
 
 
 @click.command()

@@ -1,7 +1,13 @@
 """The MQTT side: a persistent paho v2 session with manual acknowledgement and a shared subscription.
 
 The paho callback only decodes, validates (the contract's ``parse``) and enqueues; it never touches the database.
-Receive Maximum bounds what the broker sends before we acknowledge, so memory stays bounded under any backlog.
+Receive Maximum bounds what the broker sends before we acknowledge; the bounded queue bounds QoS 0 as well: when
+it is full the callback stops reading the socket (back-pressure) while still sending acknowledgements and pings, so
+the connection survives a long database stall and memory stays bounded whatever arrives.
+
+A session holds exactly one subscription: on every connect the receiver unsubscribes the others it may have kept
+from an earlier configuration (``unsubscribe``) and subscribes again (which also repairs a shared subscription that
+Mosquitto 2.0 restored broken from its persistence file after a broker restart; see docs/ingestion.md).
 """
 
 from __future__ import annotations
@@ -9,15 +15,18 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-from ioc.mqtt import MqttTarget, make_client
+from ioc.mqtt import MqttTarget, make_client, properties
+from pipelines.ingest.bounded import BoundedQueue
 from pipelines.ingest.counters import Counters
 from pipelines.ingest.message import Message
 from sensors.contract import ParseResult, Rejection, parse
@@ -26,27 +35,35 @@ log = logging.getLogger(__name__)
 SESSION_EXPIRY_S = 7 * 24 * 3600
 
 
+KEEPALIVE_S = 30
+_WAIT_SLICE_S = 0.5
+
+
 class Receiver:
-    def __init__(self, target: MqttTarget, client_id: str, subscription: str, q: queue.Queue[Message],
-                 counters: Counters, receive_maximum: int = 5000) -> None:
+    def __init__(self, target: MqttTarget, client_id: str, subscription: str | None, q: queue.Queue[Message],
+                 counters: Counters, receive_maximum: int = 5000, unsubscribe: tuple[str, ...] = (),
+                 keepalive: int = KEEPALIVE_S) -> None:
         self.target, self.subscription, self.q, self.counters = target, subscription, q, counters
-        self.receive_maximum = receive_maximum
+        self.receive_maximum, self.client_id, self.keepalive = receive_maximum, client_id, keepalive
+        self.unsubscribe = tuple(u for u in unsubscribe if u != subscription)
+        self.stalled_s = 0.0   # time spent with reading paused because the queue was full
         self.gen = 0
         self.accepting = threading.Event()
         self.accepting.set()
         self.connected = threading.Event()
         self.client = make_client(target, client_id, manual_ack=True)
-        self.client.reconnect_delay_set(0.5, 10)  # type: ignore[arg-type]  # paho takes seconds as float; stub says int
+        # Short: until this session subscribes again after a broker restart, its shared subscription is dead.
+        self.client.reconnect_delay_set(0.2, 2)  # type: ignore[arg-type]  # seconds as float; stub says int
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self.client.on_subscribe = self._on_subscribe
+        self.client.on_unsubscribe = self._on_unsubscribe
 
     def start(self) -> None:
-        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho has no annotation here
-        props.SessionExpiryInterval = SESSION_EXPIRY_S
-        props.ReceiveMaximum = self.receive_maximum
-        self.client.connect_async(self.target.host, self.target.port, keepalive=30, clean_start=False,
+        props = properties(PacketTypes.CONNECT, SessionExpiryInterval=SESSION_EXPIRY_S,
+                           ReceiveMaximum=self.receive_maximum)
+        self.client.connect_async(self.target.host, self.target.port, keepalive=self.keepalive, clean_start=False,
                                   properties=props)
         self.client.loop_start()
 
@@ -54,8 +71,12 @@ class Receiver:
         """Stop taking messages: what arrives from now on stays unacknowledged and is redelivered next session."""
         self.accepting.clear()
 
-    def stop(self) -> None:
-        self.client.disconnect()
+    def stop(self, end_session: bool = False) -> None:
+        """Disconnect; ``end_session`` also ends the broker's session (session expiry 0 in DISCONNECT)."""
+        props = None
+        if end_session:
+            props = properties(PacketTypes.DISCONNECT, SessionExpiryInterval=0)
+        self.client.disconnect(properties=props)
         self.client.loop_stop()
 
     def ack(self, msg: Message) -> None:
@@ -63,28 +84,36 @@ class Receiver:
         if msg.qos and msg.gen == self.gen:
             self.client.ack(msg.mid, msg.qos)
 
-    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: mqtt.ConnectFlags, rc: mqtt.ReasonCode,
+    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: mqtt.ConnectFlags, rc: ReasonCode,
                     props: Properties | None = None) -> None:
         if rc.is_failure:
             log.error("broker %s:%d refused the connection: %s", self.target.host, self.target.port, rc)
             return
         self.gen += 1
-        # Subscribing again with a session present is harmless and covers a broker that lost it. Known broker bug:
-        # Mosquitto 2.0 restores a *shared* subscription from its persistence file broken after a broker restart
-        # (half the group's messages go to a ghost member; dropping and renewing it instead loses the session's
-        # queue). One worker therefore subscribes plainly; see docs/ingestion.md.
-        log.info("connected to %s:%d (session present: %s); subscribing %s", self.target.host, self.target.port,
-                 flags.session_present, self.subscription)
-        client.subscribe(self.subscription, options=SubscribeOptions(qos=1))
+        # Subscribing again with a session present is required, not just harmless: Mosquitto 2.0.11 restores a shared
+        # subscription from its persistence file dead after a broker restart (it delivers nothing until renewed).
+        log.info("connected to %s:%d as %s (session present: %s); subscribing %s", self.target.host,
+                 self.target.port, self.client_id, flags.session_present, self.subscription)
+        # Subscribe before unsubscribing the strays: in between a message may match both (stored once by dedup)
+        # rather than neither (lost).
+        if self.subscription is not None:
+            client.subscribe(self.subscription, options=SubscribeOptions(qos=1))
+        if self.unsubscribe:
+            client.unsubscribe(list(self.unsubscribe))
 
-    def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, codes: list[mqtt.ReasonCode],
+    def _on_unsubscribe(self, client: mqtt.Client, userdata: Any, mid: int, codes: list[ReasonCode],
+                        props: Properties | None = None) -> None:
+        if self.subscription is None:
+            self.connected.set()   # a draining session: the stray subscriptions are gone, only its queue is left
+
+    def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, codes: list[ReasonCode],
                       props: Properties | None = None) -> None:
         if any(rc.is_failure for rc in codes):
             log.error("the broker refused the subscription %s: %s", self.subscription, codes)
             return
         self.connected.set()   # subscribed: from now on nothing published is missed
 
-    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: mqtt.DisconnectFlags, rc: mqtt.ReasonCode,
+    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: mqtt.DisconnectFlags, rc: ReasonCode,
                        props: Properties | None = None) -> None:
         self.connected.clear()
         if self.accepting.is_set():
@@ -102,4 +131,36 @@ class Receiver:
             log.exception("contract parse raised on %s", topic)
             result = ParseResult(None, (), (Rejection("internal", f"the ingester could not parse this: {exc!r}"),))
         self.counters.received += 1
-        self.q.put(Message(m.mid, m.qos, topic, payload, received_at, result, self.gen))
+        # A message from the broker proves the connection alive. paho otherwise drops the connection when its PINGRESP
+        # is late, and after a pause the PINGRESP waits behind the whole backlog the broker queued meanwhile (seen:
+        # a reconnect 30 s into draining 600,000 QoS 0 messages, which lost the rest of them).
+        client._ping_t = 0
+        self._enqueue(client, Message(m.mid, m.qos, topic, payload, received_at, result, self.gen))
+
+    def _enqueue(self, client: mqtt.Client, msg: Message) -> None:
+        """Wait while the queue is full. This is paho's network thread, so nothing more is read from the socket
+        meanwhile (the broker holds QoS 1 in the session and applies its own limits to QoS 0); acknowledgements
+        queued by the writer and a PINGREQ are still written so the broker keeps the connection."""
+        if not isinstance(self.q, BoundedQueue):
+            self.q.put(msg)
+            return
+        started = last_ping = time.monotonic()
+        while not self.q.offer(msg, _WAIT_SLICE_S):
+            if not self.accepting.is_set():
+                return   # stopping: a QoS 1 message stays unacknowledged and is redelivered next session
+            now = time.monotonic()
+            if now - last_ping >= self.keepalive / 3:
+                _ping(client)
+                last_ping = now
+            client.loop_write()
+        if (waited := time.monotonic() - started) > _WAIT_SLICE_S:
+            self.stalled_s += waited
+            log.warning("the ingest queue was full for %.1f s (%d messages, %d bytes): reading was paused",
+                        waited, self.q.qsize(), self.q.bytes)
+
+
+def _ping(client: mqtt.Client) -> None:
+    # paho sends PINGREQ only from its loop, which is blocked here. Its PINGRESP is read once reading resumes, so the
+    # timer is cleared: paho must not count the unread reply as a dead connection.
+    client._send_pingreq()
+    client._ping_t = 0

@@ -1,12 +1,11 @@
-"""One ingester worker: receiver → queue → writer, plus heartbeat, metrics and (when leader) rollups and retention."""
+"""One ingester worker: receiver → bounded queue → writer, plus heartbeat, metrics, the replay of spool files other
+client ids left behind, the reclaim of ghost members (when asked) and, when leader, rollups and retention."""
 
 from __future__ import annotations
 
 import json
 import logging
-import queue
 import signal
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -20,13 +19,12 @@ from prometheus_client import CollectorRegistry, start_http_server
 
 from ioc.mqtt import MqttTarget
 from pipelines import retention, rollup
+from pipelines.ingest import members, reclaim, spools
+from pipelines.ingest.bounded import BoundedQueue
 from pipelines.ingest.counters import Counters, CountersCollector
-from pipelines.ingest.message import Message
 from pipelines.ingest.receiver import Receiver
 from pipelines.ingest.sink import PgSink
-from pipelines.ingest.spool import Spool
 from pipelines.ingest.writer import Writer, WriterOptions
-from sensors.contract import subscription
 
 log = logging.getLogger(__name__)
 LEADER_LOCK = 0x10C_0002
@@ -37,10 +35,16 @@ class IngestOptions:
     database_url: str
     mqtt_url: str
     state_dir: Path
-    client_id: str = field(default_factory=lambda: f"ioc-ingest-{socket.gethostname()}-0")
-    # One worker subscribes plainly; N workers share a group. (Mosquitto 2.0 mishandles shared subscriptions it
-    # restores after a restart; see receiver.py.)
+    client_id: str = members.member_id(members.DEFAULT_PREFIX, 0)   # from configuration, never the hostname
+    # One worker subscribes plainly; N workers share a group.
     share_group: str | None = None
+    # The configured workers (``ioc ingest --workers N``); with ``reclaim`` this worker drains the sessions of
+    # members that are no longer configured.
+    membership: members.Membership | None = None
+    reclaim: bool = False
+    queue_messages: int = 20_000
+    queue_bytes: int = 64 * 1024 * 1024
+    keepalive_s: int = 30
     batch_size: int = 2000
     batch_seconds: float = 0.05
     receive_maximum: int = 5000
@@ -52,18 +56,31 @@ class IngestOptions:
     max_age_days: int | None = None   # readings dated further back are dead-lettered; None: retention.raw_days
     purge: Callable[[psycopg.Connection], object] | None = None   # plain-table retention (personal data, logs)
 
+    def members(self) -> members.Membership:
+        if self.membership is not None:
+            return self.membership
+        return members.Membership(count=2 if self.share_group else 1, group=self.share_group or members.DEFAULT_GROUP)
+
+    def spool_folder(self) -> Path:
+        return self.state_dir / "spool"
+
 
 class Ingester:
     def __init__(self, opt: IngestOptions) -> None:
         self.opt = opt
         self.counters = Counters()
-        self.q: queue.Queue[Message] = queue.Queue()
-        self.spool = Spool(opt.state_dir / "spool" / f"{opt.client_id}.sqlite", opt.spool_max_bytes)
-        self.receiver = Receiver(MqttTarget.parse(opt.mqtt_url), opt.client_id, subscription(opt.share_group),
-                                 self.q, self.counters, opt.receive_maximum)
+        self.q = BoundedQueue(opt.queue_messages, opt.queue_bytes)
+        self.spool, self._spool_lock = spools.open_own(opt.spool_folder(), opt.client_id, opt.spool_max_bytes)
+        group = opt.members()
+        self.subscription = group.subscription()
+        self.receiver = Receiver(MqttTarget.parse(opt.mqtt_url), opt.client_id, self.subscription, self.q,
+                                 self.counters, opt.receive_maximum, unsubscribe=group.strays(),
+                                 keepalive=opt.keepalive_s)
+        self.member = members.MemberLock(opt.database_url, opt.client_id)
         self.writer = Writer(self.q, self._connect_sink, self.receiver.ack, self.spool, self.counters,
                              WriterOptions(opt.batch_size, opt.batch_seconds, max_age=self._max_age(opt)))
         self.stopped = threading.Event()
+        self.stopping = threading.Event()
         self.last_commit: float | None = None
 
     @staticmethod
@@ -83,23 +100,36 @@ class Ingester:
             registry = CollectorRegistry()
             registry.register(CountersCollector(self.counters, self.opt.client_id))
             start_http_server(self.opt.metrics_port, addr="127.0.0.1", registry=registry)
-        threads = [threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True)]
+        if not self.member.acquire(self.stopping):
+            self._close()   # stopped while another process held this member: never connected
+            return
+        threads = [threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True),
+                   threading.Thread(target=self._replay_others, name="spools", daemon=True)]
         if self.opt.maintenance:
             threads.append(threading.Thread(target=self._maintain, name="maintenance", daemon=True))
+        if self.opt.reclaim:
+            threads.append(threading.Thread(target=self._reclaim, name="reclaim", daemon=True))
         for t in threads:
             t.start()
         self.receiver.start()
-        log.info("ingesting %s as %s", subscription(self.opt.share_group), self.opt.client_id)
+        log.info("ingesting %s as %s", self.subscription, self.opt.client_id)
         self.writer.run()   # returns after stop(): the queue drained and committed
         self.receiver.stop()
         self.stopped.set()
-        threads[0].join(10)   # the last heartbeat carries the final counters
-        self.spool.close()
+        for t in threads[:2]:
+            t.join(30)   # the last heartbeat carries the final counters; a replay in hand finishes its batch
+        self._close()
         log.info("stopped: %s", json.dumps(self.counters.snapshot()))
+
+    def _close(self) -> None:
+        self.spool.close()
+        self._spool_lock.release()
+        self.member.release()
 
     def stop(self) -> None:
         self.receiver.pause()
         self.writer.stop()
+        self.stopping.set()   # replay and reclaim stop now; the writer still drains what it holds
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         log.info("signal %d: finishing the batch in hand, then stopping", signum)
@@ -124,7 +154,12 @@ class Ingester:
         rate = (c.stored - before[0]) / max(now - before[1], 1e-6)
         if c.stored != before[0]:
             self.last_commit = time.time()
-        snap = c.snapshot() | {"rate_stored": round(rate, 1)}
+        if not self.stopped.is_set():
+            self.member.try_acquire()   # again after a database outage dropped the lock's connection
+        # "running": false on the way out tells a reclaimer this member stopped on purpose (no need to wait it out)
+        snap = c.snapshot() | {"rate_stored": round(rate, 1), "running": not self.stopped.is_set(),
+                               "queue_bytes": self.q.bytes, "stalled_s": round(self.receiver.stalled_s, 1),
+                               "subscription": self.subscription}
         try:
             conn = conn or psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3)
             conn.execute(
@@ -138,6 +173,31 @@ class Ingester:
                 conn.close()
             conn = None
         return conn, (c.stored, now)
+
+    def _replay_others(self) -> None:
+        """Every 10 s: replay spool files other client ids left in the folder (those nobody holds)."""
+        while not self.stopping.is_set():
+            for path in spools.others(self.opt.spool_folder(), self.spool.path):
+                done = spools.replay_file(path, self._connect_sink, self.writer.opt, self.stopping,
+                                          self.opt.spool_max_bytes)
+                if done is not None:
+                    self.counters.stored += done.stored
+                    self.counters.duplicates += done.duplicates
+                    self.counters.dead_lettered += done.dead_lettered
+            self.stopping.wait(10.0)
+
+    def _reclaim(self) -> None:
+        """Every 10 s: drain and end the broker sessions of members no longer configured (see reclaim.py)."""
+        drain = reclaim.Drain(self.receiver.target, self._connect_sink, self.opt.spool_folder(),
+                              self.opt.spool_max_bytes, self.writer.opt)
+        self.receiver.connected.wait(30)
+        while not self.stopping.is_set():
+            try:
+                reclaim.reclaim_ghosts(self.opt.database_url, self.opt.members(), drain,
+                                       live=lambda: not self.stopping.is_set())
+            except (psycopg.Error, OSError, TimeoutError, RuntimeError) as exc:
+                log.warning("reclaiming ghost members paused: %s", exc)
+            self.stopping.wait(10.0)
 
     def _maintain(self) -> None:
         """Leader only (advisory lock): refresh rollups every few seconds, apply retention hourly."""

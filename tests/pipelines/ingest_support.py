@@ -68,3 +68,17 @@ def running(opt: IngestOptions) -> Iterator[Ingester]:
 
 def wait_stored(db_url: str, n: int, timeout: float = 120) -> None:
     wait_until(lambda: stored(db_url) >= n, timeout, interval=0.3, what=f"{n} stored rows")
+
+
+def end_sessions(mqtt_url: str, client_ids: list[str]) -> None:
+    """End the broker sessions a test created, so they do not queue the traffic of later tests (a clean start with
+    session expiry 0 discards them)."""
+    from ioc.mqtt import MqttTarget, make_client
+
+    target = MqttTarget.parse(mqtt_url)
+    for cid in client_ids:
+        client = make_client(target, cid)
+        client.connect(target.host, target.port, clean_start=True)
+        client.loop_start()
+        client.disconnect()
+        client.loop_stop()
