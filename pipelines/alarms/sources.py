@@ -169,12 +169,16 @@ def health(conn: psycopg.Connection, metric: str, window_s: float, now: datetime
                               WHERE updated_at > %s""", [now - timedelta(seconds=60)]).fetchone()
     elif metric == "completeness":
         scope = rule.scope if rule else None
-        row = conn.execute("""SELECT 100.0 * count(*) FILTER (WHERE state = 'online') / nullif(count(*), 0)
-                              FROM device_state WHERE registered
+        # device_state's 'online', judged at the cycle's ``now`` (as every other rule is), not the server's clock
+        row = conn.execute("""SELECT 100.0 * count(*) FILTER (WHERE online IS NOT FALSE AND last_data_at IS NOT NULL
+                                  AND %(now)s - last_data_at <= make_interval(secs => stale_factor * interval_s))
+                                  / nullif(count(*), 0)
+                              FROM device_state JOIN device_kinds k USING (kind) WHERE registered
                                 AND (cardinality(%(kinds)s::text[]) = 0 OR kind = ANY(%(kinds)s))
                                 AND (cardinality(%(wards)s::text[]) = 0 OR ward_code = ANY(%(wards)s))
                                 AND (cardinality(%(devs)s::text[]) = 0 OR device_id = ANY(%(devs)s))""",
-                           {"kinds": list(scope.kinds) if scope else [], "wards": list(scope.wards) if scope else [],
+                           {"now": now, "kinds": list(scope.kinds) if scope else [],
+                            "wards": list(scope.wards) if scope else [],
                             "devs": list(scope.devices) if scope else []}).fetchone()
     else:
         row = conn.execute(_DEAD_LETTER_RATE, {"start": start, "oldest": start - MAX_READING_AGE}).fetchone()
