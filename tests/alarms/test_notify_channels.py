@@ -30,7 +30,8 @@ def test_email_arrives_at_the_smtp_server_in_vietnamese() -> None:
     assert len(mails) == 1
     assert str(make_header(decode_header(mails[0]["Subject"]))) == MSG.subject
     assert mails[0]["To"] == "noc@phuong.vn"
-    assert "Camera mất kết nối" in mails[0].get_payload(decode=True).decode()
+    text = mails[0].get_payload(decode=True)
+    assert isinstance(text, bytes) and "Camera mất kết nối" in text.decode()
 
 
 def test_email_to_a_closed_port_is_transient() -> None:
