@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
 
+from ioc.config import Settings
 from ioc.security import users
 from pipelines.alarms import actions
 from pipelines.alarms.notify import routes
@@ -17,6 +19,7 @@ from pipelines.alarms.notify.dispatcher import Dispatcher
 from pipelines.alarms.notify.smtp import EmailChannel
 from pipelines.alarms.notify.telegram import TelegramChannel
 from pipelines.alarms.notify.webhook import WebhookChannel
+from smartward.cli import main
 from tests.alarms.receivers import TOKEN, Http, free_port, http_server, smtp_server
 from tests.alarms.support import NOW, VN, cycle, device, heartbeat, install, rows, rule
 
@@ -144,3 +147,27 @@ def test_silenced_events_never_reach_anyone(db: psycopg.Connection, http: Http) 
     cycle(db, NOW)
     assert dispatcher(http).cycle(db, NOW + timedelta(minutes=1)).queued == 0
     assert http.requests == []
+
+
+def test_the_cli_checks_routes_runs_once_and_lists_deliveries(db: psycopg.Connection, http: Http, settings: Settings,
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    routes_file = tmp_path / "routes.yaml"
+    routes_file.write_text(ROUTES % {"url": http.url})
+    monkeypatch.setenv("IOC_ALARM_ROUTES", str(routes_file))
+    monkeypatch.setenv("IOC_ALARM_WEBHOOK_KEY", "k")
+    base = ["--database-url", str(settings.database_url), "alarms"]
+    assert main([*base, "notify", "check"]) == 0
+    assert "1 routes (1 enabled); not configured: telegram" in capsys.readouterr().out
+    install(db, rule(OFFLINE, **{"for": 0}))
+    device(db, "cam-cli", kind="camera", online=False, last_data_at=NOW)
+    heartbeat(db, NOW)
+    cycle(db, NOW - timedelta(minutes=1))                  # raised a minute ago: past the group wait
+    assert main([*base, "notify", "run", "--once"]) == 0
+    assert "1 groups, 0 escalations: 2 messages queued; 1 sent, 0 to retry, 1 failed" in capsys.readouterr().out
+    assert main([*base, "deliveries", "--status", "failed"]) == 0
+    listed = capsys.readouterr().out
+    assert "telegram" in listed and "1 deliveries" in listed
+    routes_file.write_text("version: 1\nroutes:\n  - name: a\n    notify: [{channel: fax, to: x}]\n")
+    assert main([*base, "notify", "check"]) == 2
+    assert "routes.yaml:4: routes[0].notify[0].channel" in capsys.readouterr().err
