@@ -98,10 +98,13 @@ def storm(url: str, minutes: float, step_s: float) -> None:
             notifier.cycle(conn, at)
             evaluating, notifying = evaluating + t1 - t0, notifying + time.perf_counter() - t1
         report(conn, len(receiver.requests), time.perf_counter() - began, evaluating, notifying, steps)
-        for key, minute, events in conn.execute("""
-                SELECT group_key, extract(epoch FROM created_at - %s) / 60, cardinality(event_ids)
-                FROM alarm_deliveries ORDER BY id""", [start]):
-            print(f"  message at minute {minute:4.1f}: {key}, {events} events")
+        for key, minute, kinds in conn.execute("""
+                SELECT d.group_key, extract(epoch FROM d.created_at - %s) / 60,
+                       (SELECT string_agg(event || ' ' || n, ', ') FROM (
+                            SELECT e.event, count(*) AS n FROM alarm_events e WHERE e.id = ANY(d.event_ids)
+                            GROUP BY 1 ORDER BY 1) k)
+                FROM alarm_deliveries d ORDER BY d.id""", [start]):
+            print(f"  message at minute {minute:4.1f}: {key}: {kinds}")
 
 
 def report(conn: psycopg.Connection, received: int, wall: float, evaluating: float, notifying: float,
