@@ -40,6 +40,13 @@ def test_email_to_a_closed_port_is_transient() -> None:
     assert err.value.transient
 
 
+def test_email_without_the_servers_starttls_is_a_permanent_configuration_error() -> None:
+    with smtp_server() as (port, mails), pytest.raises(DeliveryError) as err:
+        EmailChannel("127.0.0.1", port, "ioc@phuong.vn", starttls=True).send("noc@phuong.vn", MSG)
+    assert not err.value.transient and "STARTTLS" in str(err.value)
+    assert mails == []
+
+
 def test_webhook_posts_json_signed_with_hmac(http: Http) -> None:
     WebhookChannel("s3cret").send(f"{http.url}/hooks/ioc", MSG)
     [req] = http.requests

@@ -27,6 +27,10 @@ class EmailChannel:
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 smtp.send_message(mail)
+        except smtplib.SMTPNotSupportedError:
+            # the next try meets the same server: a setting to fix, not a moment to wait for
+            raise DeliveryError(f"SMTP {self.host}:{self.port} offers no STARTTLS; set IOC_ALARM_SMTP_STARTTLS=false "
+                                "only for a local relay", transient=False) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(f"recipient refused: {target} {_first(exc.recipients)}", transient=False) from None
         except smtplib.SMTPResponseException as exc:
