@@ -3,6 +3,7 @@ retried with back-off, fail visibly, and escalate unacknowledged critical alarms
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,13 +16,14 @@ from ioc.security import users
 from pipelines.alarms import actions
 from pipelines.alarms.notify import routes
 from pipelines.alarms.notify.channels import Channel
-from pipelines.alarms.notify.dispatcher import Dispatcher
+from pipelines.alarms.notify.dispatcher import Dispatcher, run
 from pipelines.alarms.notify.smtp import EmailChannel
 from pipelines.alarms.notify.telegram import TelegramChannel
 from pipelines.alarms.notify.webhook import WebhookChannel
 from smartward.cli import main
 from tests.alarms.receivers import TOKEN, Http, free_port, http_server, smtp_server
 from tests.alarms.support import NOW, VN, cycle, device, heartbeat, install, rows, rule
+from tests.support import count, wait_until
 
 OFFLINE = {"id": "camera-offline", "name": {"vi": "Camera mất kết nối", "en": "Camera offline"},
            "kind": "device_offline", "severity": "major", "owner": "it_ops", "scope": {"kinds": ["camera"]}}
@@ -171,3 +173,25 @@ def test_the_cli_checks_routes_runs_once_and_lists_deliveries(db: psycopg.Connec
     routes_file.write_text("version: 1\nroutes:\n  - name: a\n    notify: [{channel: fax, to: x}]\n")
     assert main([*base, "notify", "check"]) == 2
     assert "routes.yaml:4: routes[0].notify[0].channel" in capsys.readouterr().err
+
+
+def test_the_loop_delivers_and_a_second_notifier_stands_by(db: psycopg.Connection, db_url: str, http: Http,
+                                                            settings: Settings) -> None:
+    cameras_offline(db, 3)
+    db.execute("UPDATE alarm_events SET at = at - interval '1 minute'")     # past the group wait already
+    first, second = threading.Event(), threading.Event()
+    loops = [threading.Thread(target=run, args=(db_url, dispatcher(http), stop, 0.5), daemon=True)
+             for stop in (first, second)]
+    for loop in loops:
+        loop.start()
+    try:
+        wait_until(lambda: count(db_url, "SELECT count(*) FROM alarm_deliveries WHERE status = 'sent'") == 2, 15,
+                   what="both messages sent")
+        assert main(["--database-url", str(settings.database_url), "alarms", "notify", "run", "--once"]) == 1
+    finally:
+        first.set()
+        second.set()
+        for loop in loops:
+            loop.join(10)
+    assert not any(loop.is_alive() for loop in loops), "a notifier did not stop"
+    assert len([r for r in http.requests if r.path == "/hook"]) == 1       # sent once, not once per notifier

@@ -54,6 +54,8 @@ def run(settings: Settings, interval: float, once: bool) -> None:
     if once:
         with db.connect(url) as conn:
             conn.autocommit = True
+            if not dispatcher.try_lock(conn):
+                raise click.ClickException("another notifier is running (ioc alarms notify run); nothing done")
             s = notifier.cycle(conn)
         click.echo(f"{s.groups} groups, {s.escalated} escalations: {s.queued} messages queued; {s.sent} sent, "
                    f"{s.retrying} to retry, {s.failed} failed" + (f"; {s.unrouted} groups without a route"

@@ -123,7 +123,7 @@ def run(database_url: str, dispatcher: Dispatcher, stop: threading.Event, interv
     while not stop.is_set():
         try:
             with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
-                while not stop.is_set() and not _locked(conn):
+                while not stop.is_set() and not try_lock(conn):
                     stop.wait(2.0)      # another notifier runs; stand by and take over if it goes away
                 wait = 1.0
                 while not stop.is_set():
@@ -137,6 +137,7 @@ def run(database_url: str, dispatcher: Dispatcher, stop: threading.Event, interv
             wait = min(wait * 2, 30.0)
 
 
-def _locked(conn: psycopg.Connection) -> bool:
+def try_lock(conn: psycopg.Connection) -> bool:
+    """The notifier's session lock: two notifiers would try the same due deliveries and send them twice."""
     row = conn.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_ID]).fetchone()
     return bool(row and row[0])
