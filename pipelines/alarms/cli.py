@@ -32,7 +32,7 @@ def _url(settings: Settings) -> str:
 
 @click.group()
 def alarms() -> None:
-    """Alarms (cảnh báo): rules, evaluation, handling and silences. See docs/alarms.md."""
+    """Alarms (cảnh báo): rules, evaluation, handling, silences and notifications. See docs/alarms.md."""
 
 
 alarms.add_command(notify_cli.notify)        # ioc alarms notify run|check
