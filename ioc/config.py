@@ -60,6 +60,21 @@ class Settings(BaseSettings):
                                                "consented (Law 91/2025/QH15)")
     access_log_retention_days: int = Field(730, ge=1, description="days of the personal-data access log and the "
                                            "security audit log kept")
+    # alarm notifications (docs/alarms.md): secrets and endpoints here, never in data/alarms/routes.yaml
+    alarm_routes: Path | None = Field(None, description="alarm routing file; unset: data/alarms/routes.yaml")
+    alarm_smtp_host: str | None = Field(None, description="SMTP server for alarm e-mail; unset: e-mail off")
+    alarm_smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port")
+    alarm_smtp_user: str | None = Field(None, description="SMTP login; unset: no login")
+    alarm_smtp_password: SecretStr | None = Field(None, description="SMTP password")
+    alarm_smtp_from: str = Field("ioc@localhost", description="From address of alarm e-mail")
+    alarm_smtp_starttls: bool = Field(True, description="STARTTLS before login (off only for a local relay)")
+    alarm_webhook_key: SecretStr | None = Field(None, description="HMAC-SHA256 key signing alarm webhooks")
+    alarm_telegram_token: SecretStr | None = Field(None, description="Telegram bot token; unset: Telegram off")
+    alarm_telegram_url: str = Field("https://api.telegram.org", description="Telegram Bot API base URL")
+    alarm_zalo_token: SecretStr | None = Field(None, description="Zalo OA access token; unset: Zalo off")
+    alarm_zalo_oa_url: str = Field("https://openapi.zalo.me", description="Zalo OA API base URL")
+    alarm_zalo_zns_url: str = Field("https://business.openapi.zalo.me", description="Zalo ZNS API base URL")
+    alarm_zalo_zns_template: str | None = Field(None, description="approved ZNS template id for alarms")
 
     @field_validator("database_url")
     @classmethod

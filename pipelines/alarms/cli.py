@@ -15,6 +15,7 @@ from rich.table import Column, Table
 from ioc import db, stack
 from ioc.config import Settings
 from pipelines.alarms import actions, rules, runner, store
+from pipelines.alarms.notify import cli as notify_cli
 from pipelines.alarms.policy import MATCH_KEYS
 
 _out = Console()
@@ -31,7 +32,11 @@ def _url(settings: Settings) -> str:
 
 @click.group()
 def alarms() -> None:
-    """Alarms (cảnh báo): rules, evaluation, handling and silences. See docs/alarms.md."""
+    """Alarms (cảnh báo): rules, evaluation, handling, silences and notifications. See docs/alarms.md."""
+
+
+alarms.add_command(notify_cli.notify)        # ioc alarms notify run|check
+alarms.add_command(notify_cli.deliveries)    # ioc alarms deliveries
 
 
 @alarms.group("rules")
