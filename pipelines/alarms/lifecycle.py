@@ -69,8 +69,12 @@ def raise_alarm(conn: psycopg.Connection, rule: Rule, obs: Obs, now: datetime, s
                         value = %s, raise_times = %s, flapping = %s, resolved_at = NULL, severity = %s
                     WHERE id = %s""", [new_state, now, now, obs.value, list(raises), flapping, rule.severity, alarm_id])
     transition(conn, alarm_id, now, SYSTEM, "reopened" if state == "resolved" else "reraised", state, new_state)
-    verdict = on_raise(silence=silence, was_flapping=was_flapping, flapping=flapping, folded=True,
-                       last_notified_at=notified, renotify_s=rule.renotify, now=now)
+    # Folded into what people were last told only if that was not "resolved": else they believe all is well.
+    told = conn.execute("""SELECT event FROM alarm_events WHERE alarm_id = %s AND notify ORDER BY at DESC, id DESC
+                           LIMIT 1""", [alarm_id]).fetchone()
+    verdict = on_raise(silence=silence, was_flapping=was_flapping, flapping=flapping,
+                       folded=told is None or told[0] != "resolved", last_notified_at=notified,
+                       renotify_s=rule.renotify, now=now)
     name = "flapping" if flapping and not was_flapping else "reraised"
     event(conn, alarm_id, now, name, rule.severity, verdict, _payload(rule, obs.entity, obs.value) | {
         "raises_in_window": len(raises)})

@@ -39,6 +39,9 @@ def test_hysteresis_resolves_below_the_clear_level_and_a_new_raise_reopens_the_s
     assert [r[0] for r in rows(db, "SELECT action FROM alarm_transitions ORDER BY id")] == [
         "raised", "resolved", "reopened"]
     assert [r[0] for r in rows(db, "SELECT event FROM alarm_events ORDER BY id")] == ["raised", "resolved", "reraised"]
+    # people were last told "resolved": the raise that reopens it is told too, however soon it comes
+    assert rows(db, "SELECT event, notify FROM alarm_events ORDER BY id") == [
+        ("raised", True), ("resolved", True), ("reraised", True)]
 
 
 def test_the_database_refuses_a_second_live_alarm(db: psycopg.Connection) -> None:
