@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from dashboards import context
+from dashboards import context, maps
 from dashboards.queries import alarms as alarm_q
 from dashboards.views import alarm_actions, wall_alarms
 from dashboards.views import alarms as view
@@ -121,3 +121,17 @@ def test_viewers_see_the_page_kiosks_only_the_wall(role: str, kind: str, verdict
     who = Principal(kind, "x", role, perms)  # type: ignore[arg-type]
     assert policy.decide(policy.page_requirement("/alarms"), who) == verdict
     assert policy.decide(policy.page_requirement("/wall"), who) == "allow"
+
+
+def test_the_wall_map_rings_an_alarmed_device_in_its_severity_colour(db: psycopg.Connection,
+                                                                     pool: ConnectionPool) -> None:
+    _two_alarms(db)
+    db.execute("UPDATE devices SET location = ST_SetSRID(ST_MakePoint(109.19, 12.24), 4326) WHERE device_id = 'env-2'")
+    found = wall_alarms.map_points(alarm_q.located(pool, None), "vi")
+    assert sorted(p["severity"] for p in found) == ["critical", "major"]  # env-1 has no location: not on the map
+    traces = maps.alarm_traces(found, "vi")
+    assert [t["name"] for t in traces] == ["⚠ Nghiêm trọng (1)", "⚠ Cao (1)"]
+    assert traces[0]["lon"] == [109.19] and traces[0]["marker"]["color"] == wall_alarms.SEVERITY_HEX["critical"]
+    assert "Bụi mịn cao · env-2" in traces[1]["hovertext"][0]
+    assert maps.alarm_traces([], "vi") == []
+    assert alarm_q.located(pool, ["26734"]) == []     # env-2 is in 26737

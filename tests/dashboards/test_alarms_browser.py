@@ -21,7 +21,7 @@ from pipelines.alarms import runner
 from sensors.contract import EnvTelemetry, encode
 from tests.alarms.support import PM25_HIGH, VN, install, rule
 from tests.dashboards import access, seed
-from tests.dashboards.test_browser import TILE, errors, shot, text, wall_size
+from tests.dashboards.test_browser import TILE, errors, legend, shot, text, wall_size
 from tests.pipelines.ingest_support import options, running
 from tests.support import count, publish_all, wait_until
 
@@ -83,6 +83,7 @@ def test_a_published_reading_is_an_alarm_on_the_wall_and_on_alarms_acknowledged_
         assert {"ioc-alarm-critical", "ioc-alarm-pulse"} <= set(tile_class(dash_duo).split())
         wait_until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#wall-map .maplibregl-canvas"), 20,
                    what="the map")
+        wait_until(lambda: "⚠ Nghiêm trọng (1)" in legend(dash_duo, "#wall-map"), 20, what="the alarm on the map")
         assert text(dash_duo, f"{TILE.format('devices')} .ioc-tile-value") == "36 / 36"   # the other tiles still there
         shot(dash_duo, "wall-alarm")
 
@@ -110,4 +111,6 @@ def test_a_published_reading_is_an_alarm_on_the_wall_and_on_alarms_acknowledged_
     dash_duo.driver.get(wall)
     dash_duo.wait_for_text_to_equal(f"{TILE.format('alarms')} .ioc-tile-value", "0", timeout=20)
     assert "ioc-alarm-pulse" not in tile_class(dash_duo)
+    wait_until(lambda: "Trực tuyến (36)" in legend(dash_duo, "#wall-map"), 20, what="the map")
+    assert "⚠" not in legend(dash_duo, "#wall-map")
     assert not (found := errors(dash_duo)), found
