@@ -17,6 +17,7 @@ from dashboards.i18n import norm_lang, t
 from dashboards.queries import alarms as q
 from dashboards.theme import theme_for
 from dashboards.views import alarm_actions as act
+from dashboards.views import alarm_rules
 from dashboards.views import alarms as view
 from ioc.security import roles
 from pipelines.alarms.actions import AlarmFilter
@@ -76,7 +77,8 @@ def load_options(opts: dict[str, Any]) -> tuple[Any, Any]:
     who = auth.current_principal()
     if who is not None and not who.may(roles.ADMIN):
         return found, []
-    return found, view.rules_section(q.rules(ioc.pool), ioc.settings.tz, lang)
+    return found, [*view.rules_section(q.rules(ioc.pool), ioc.settings.tz, lang),
+                   *alarm_rules.editor(alarm_rules.current(ioc), lang)]
 
 
 @callback(Output("alarms-table", "children"), Output("alarms-pager", "max_value"),
@@ -132,3 +134,16 @@ def handle(clicks: list[int | None], alarm_id: int | None, note: str | None, ass
     ok, message = act.handle(context.current(), alarm_id, ctx.triggered_id["action"], form, act.actor(),
                              norm_lang(opts.get("lang")))
     return dbc.Alert(message, color="success" if ok else "danger", duration=8000 if ok else None), version + 1
+
+
+@callback(Output({"type": "alarms-rules-result", "index": ALL}, "children"),
+          Input({"type": "alarms-rules-do", "action": ALL}, "n_clicks"),
+          State({"type": "alarms-rules-yaml", "index": ALL}, "value"), State("alarms-opts", "data"),
+          prevent_initial_call=True)
+@require(roles.ADMIN)
+def edit_rules(clicks: list[int | None], texts: list[str | None], opts: dict[str, Any]) -> list[Any]:
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks) or not texts:
+        return [dash.no_update] * len(texts)
+    ok, lines = alarm_rules.apply(context.current(), ctx.triggered_id["action"], texts[0] or "",
+                                  act.actor() or "admin", norm_lang(opts.get("lang")))
+    return [alarm_rules.result(ok, lines)]

@@ -13,7 +13,7 @@ from psycopg_pool import ConnectionPool
 
 from dashboards import context, maps
 from dashboards.queries import alarms as alarm_q
-from dashboards.views import alarm_actions, wall_alarms
+from dashboards.views import alarm_actions, alarm_rules, wall_alarms
 from dashboards.views import alarms as view
 from ioc.config import Settings
 from ioc.security import policy, roles, users
@@ -135,3 +135,24 @@ def test_the_wall_map_rings_an_alarmed_device_in_its_severity_colour(db: psycopg
     assert "Bụi mịn cao · env-2" in traces[1]["hovertext"][0]
     assert maps.alarm_traces([], "vi") == []
     assert alarm_q.located(pool, ["26734"]) == []     # env-2 is in 26737
+
+
+def test_the_rules_editor_checks_with_line_and_field_and_saves_through_the_loader(
+        db: psycopg.Connection, ioc: context.IocContext) -> None:
+    install(db, rule(), rule(**CRITICAL))
+    text = alarm_rules.current(ioc)
+    assert alarm_rules.apply(ioc, "check", text, "an", "vi") == (True, ["Hợp lệ: 2 quy tắc"])
+    broken = text.replace("severity: critical", "severity: dire")
+    ok, lines = alarm_rules.apply(ioc, "save", broken, "an", "en")
+    line = 1 + next(i for i, s in enumerate(broken.splitlines()) if "dire" in s)
+    assert not ok and lines[0].startswith("Not saved: 1 errors")
+    assert lines[1].startswith(f"yaml:{line}: rules[") and ".severity: Input should be 'critical'" in lines[1]
+    assert rows(db, "SELECT severity FROM alarm_rules WHERE id = 'pm25-critical'") == [("critical",)]  # unchanged
+    # one rule left, another's severity changed: saved, and the missing rule disabled (its alarms keep history)
+    only = alarm_rules.as_yaml([rule(**(CRITICAL | {"severity": "major"})).as_json()])
+    ok, lines = alarm_rules.apply(ioc, "save", only, "an", "vi")
+    assert ok and lines == ["Đã áp dụng 1 quy tắc; 1 quy tắc không còn trong văn bản đã bị tắt"]
+    assert rows(db, "SELECT id, severity, enabled, source FROM alarm_rules ORDER BY id") == [
+        ("pm25-critical", "major", True, "/alarms by an"), ("pm25-high", "major", False, "test")]
+    assert alarm_rules.apply(ioc, "check", "version: 2", "an", "vi")[1][1] == (
+        "yaml:1: expected a mapping with 'version: 1' and a list 'rules'")

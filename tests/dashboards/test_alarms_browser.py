@@ -114,3 +114,31 @@ def test_a_published_reading_is_an_alarm_on_the_wall_and_on_alarms_acknowledged_
     wait_until(lambda: "Trực tuyến (36)" in legend(dash_duo, "#wall-map"), 20, what="the map")
     assert "⚠" not in legend(dash_duo, "#wall-map")
     assert not (found := errors(dash_duo)), found
+
+
+def test_an_admin_edits_the_rules_as_yaml_and_sees_errors_by_line_and_field(
+        dash_duo: Any, db: psycopg.Connection, settings: Settings, pool: ConnectionPool) -> None:
+    install(db, CRITICAL)
+    otp = users.add(db, "quan-tri", "admin", actor="test")
+    users.change_password(db, users.get(db, "quan-tri").id, otp, access.PASSWORD)
+    dash_duo.start_server(create_app(settings, pool), navigate=False)
+    wall_size(dash_duo.driver)
+    base = dash_duo.server.url.rstrip("/")
+    access.sign_in(dash_duo.driver, base, "quan-tri")
+    dash_duo.driver.get(f"{base}/alarms")
+    area = '[id*="\\"type\\":\\"alarms-rules-yaml\\""]'
+    dash_duo.wait_for_contains_text(".alarms-rules", "pm25-hazardous", timeout=20)
+    box = dash_duo.find_element(area)
+    assert "severity: critical" in box.get_attribute("value")
+    text_now = box.get_attribute("value").replace("severity: critical", "severity: dire")
+    dash_duo.driver.execute_script(   # React owns the value: set it the way a typing user would
+        "const el = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype,"
+        " 'value').set; set.call(el, arguments[1]); el.dispatchEvent(new Event('input', {bubbles: true}));",
+        box, text_now)
+    save = dash_duo.find_element('[id*="\\"action\\":\\"save\\""]')
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", save)
+    save.click()
+    dash_duo.wait_for_contains_text(".alarms-rules-result", "Không lưu: 1 lỗi", timeout=20)
+    assert ".severity: Input should be 'critical'" in text(dash_duo, ".alarms-rules-result")
+    assert count(str(settings.database_url), "SELECT count(*) FROM alarm_rules WHERE severity = 'critical'") == 1
+    assert not (found := errors(dash_duo)), found
