@@ -54,6 +54,9 @@ def test_the_summary_counts_live_alarms_by_severity_and_those_a_silence_holds(db
     # one ward's scene: that ward's alarms only (26737 holds env-2)
     assert alarm_q.summary(pool, NOW, VN, ["26737"]).total == 2
     assert alarm_q.summary(pool, NOW, VN, ["99999"]).total == 0
+    # an alarm of no ward (the pipeline, the system) is on every ward's scene
+    db.execute("UPDATE alarms SET ward_code = NULL WHERE entity = 'env-1'")
+    assert alarm_q.summary(pool, NOW, VN, ["99999"]).total == 1
 
 
 def test_the_tile_is_red_and_pulses_only_while_a_critical_alarm_is_unacknowledged(
