@@ -82,17 +82,17 @@ def load_options(opts: dict[str, Any]) -> tuple[Any, Any]:
 
 
 @callback(Output("alarms-table", "children"), Output("alarms-pager", "max_value"),
-          Output("alarms-total", "children"),
+          Output("alarms-pager", "active_page"), Output("alarms-total", "children"),
           *(Input(f, "value") for f in FILTERS), Input("alarms-pager", "active_page"),
           Input("alarms-tick", "n_intervals"), Input("alarms-version", "data"), State("alarms-selected", "data"),
           State("alarms-opts", "data"))
 def refresh_table(state: str | None, severity: str | None, ward: str | None, page_no: int | None, _n: int | None,
-                  _v: int, selected: int | None, opts: dict[str, Any]) -> tuple[Any, int, str]:
+                  _v: int, selected: int | None, opts: dict[str, Any]) -> tuple[Any, int, int, str]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
     states = q.LIVE if state in (None, "live") else (str(state),)
-    page = 0 if ctx.triggered_id in FILTERS else max(0, (page_no or 1) - 1)
-    total, found = q.listing(ioc.pool, AlarmFilter(states, severity, None, ward), page * PAGE_SIZE, PAGE_SIZE)
-    return (view.table(found, selected, ioc.settings.tz, lang), max(1, -(-total // PAGE_SIZE)),
+    asked = 0 if ctx.triggered_id in FILTERS else max(0, (page_no or 1) - 1)
+    page, total, found = q.page_of(ioc.pool, AlarmFilter(states, severity, None, ward), asked, PAGE_SIZE)
+    return (view.table(found, selected, ioc.settings.tz, lang), max(1, -(-total // PAGE_SIZE)), page + 1,
             t("alarms.total", lang, n=total))
 
 

@@ -96,6 +96,17 @@ def listing(pool: ConnectionPool, where: actions.AlarmFilter, offset: int, limit
     return total, with_names(pool, found)
 
 
+def page_of(pool: ConnectionPool, where: actions.AlarmFilter, page: int, size: int
+            ) -> tuple[int, int, list[dict[str, Any]]]:
+    """(page shown, total, rows): the page asked for, or the last one when the list shrank under it."""
+    total, found = listing(pool, where, page * size, size)
+    last = max(0, -(-total // size) - 1)
+    if page > last:
+        page = last
+        total, found = listing(pool, where, page * size, size)
+    return page, total, found
+
+
 def with_names(pool: ConnectionPool, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not found:
         return found

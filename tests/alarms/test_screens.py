@@ -18,7 +18,7 @@ from dashboards.views import alarms as view
 from ioc.config import Settings
 from ioc.security import policy, roles, users
 from ioc.security.principal import Principal
-from pipelines.alarms import store
+from pipelines.alarms import actions, store
 from tests.alarms.support import NOW, VN, cycle, device, install, pm25, rows, rule
 
 CRITICAL = {"id": "pm25-critical", "severity": "critical"}
@@ -159,3 +159,13 @@ def test_the_rules_editor_checks_with_line_and_field_and_saves_through_the_loade
         ("pm25-critical", "major", True, "/alarms by an"), ("pm25-high", "major", False, "test")]
     assert alarm_rules.apply(ioc, "check", "version: 2", "an", "vi")[1][1] == (
         "yaml:1: expected a mapping with 'version: 1' and a list 'rules'")
+
+
+def test_a_page_past_the_end_of_a_shrunk_list_shows_the_last_one(db: psycopg.Connection,
+                                                                 pool: ConnectionPool) -> None:
+    _two_alarms(db)
+    live = actions.AlarmFilter(alarm_q.LIVE)
+    page, total, found = alarm_q.page_of(pool, live, 5, 2)
+    assert (page, total, [a["entity"] for a in found]) == (1, 3, ["env-1"])
+    assert found[0]["device_name"] is None and found[0]["ward_name"] is None   # names where the registry has them
+    assert alarm_q.page_of(pool, actions.AlarmFilter(("closed",)), 3, 2) == (0, 0, [])
