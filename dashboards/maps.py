@@ -29,6 +29,8 @@ from layers.style import theme as map_theme
 # was refused by MapLibre ("missing required property sources" → "Map error." in the console). An empty GeoJSON
 # source fetches nothing and keeps the style stable, so updates never reload it.
 WALL_DOT_PX, WALL_REPORT_PX, WALL_LABEL_PX = 12, 18, 16
+ALARM_PX = 44
+ALARM_ORDER = ("critical", "major", "minor", "warning")
 _NO_SOURCE = {"ioc-none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}}
 
 
@@ -39,6 +41,7 @@ class MapSources:
     stations: gpd.GeoDataFrame           # queries.aqi.station_aqi as points (aqi <NA>: no index)
     wifi: gpd.GeoDataFrame               # layers.sources.load_wifi_load (clients <NA>: no recent data)
     reports: gpd.GeoDataFrame | None     # queries.reports.open_reports; None: field reports are not available
+    alarms: list[dict[str, Any]] | None = None   # views.wall_alarms.map_points: live alarms at their devices
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,24 @@ def figure(src: MapSources, theme: Theme, lang: str, tiles_url: str | None, view
     layout["map"] = {**layout["map"], "style": offline_style(theme, tiles_url), "center": center, "zoom": zoom}
     layout["uirevision"] = view.revision
     layout["paper_bgcolor"] = theme.panel
+    out["data"] = [*out["data"], *alarm_traces(src.alarms or [], lang)]
     if view.wall:
         wall_type(out)
+    return out
+
+
+def alarm_traces(points: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """A wide translucent disc of the severity's colour under each alarmed device, one trace per severity (most
+    severe first), drawn last so no layer hides it; the device's own state dot still shows through."""
+    out = []
+    for severity in ALARM_ORDER:
+        mine = [p for p in points if p["severity"] == severity]
+        if mine:
+            out.append({"type": "scattermap", "mode": "markers", "uid": f"alarms-{severity}",
+                        "legendgroup": f"alarm-{severity}", "name": f"⚠ {mine[0]['label']} ({len(mine)})",
+                        "lon": [p["lon"] for p in mine], "lat": [p["lat"] for p in mine],
+                        "marker": {"size": ALARM_PX, "color": mine[0]["color"], "opacity": 0.55},
+                        "hovertext": [p["hover"] for p in mine], "hoverinfo": "text"})
     return out
 
 

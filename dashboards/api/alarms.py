@@ -1,5 +1,5 @@
 """The read API's alarm endpoints: ``/alarms`` and ``/alarms/<id>`` (with its audit trail). Viewers see alarms
-(the ``read`` scope); handling them is an operator's, through ``ioc alarms`` (and later the /alarms page)."""
+(the ``read`` scope); handling them is an operator's, through ``ioc alarms`` and the /alarms page."""
 
 from __future__ import annotations
 

@@ -17,11 +17,13 @@ from psycopg_pool import ConnectionPool
 from dashboards import context, fmt
 from dashboards.components import Tile, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
+from dashboards.queries import alarms as alarm_q
 from dashboards.queries import aqi, devices, events, health, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
+from dashboards.views import wall_alarms
 from layers.vn_aqi import BANDS
 
-TILE_KEYS = ("devices", "aqi", "wifi", "events", "reports", "system")
+TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "events", "reports", "system")
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
 WIFI_FRESH_S = 5 * 60
@@ -40,6 +42,8 @@ class WallSnapshot:
     ingest: health.IngestStatus
     reports: report_counts.ReportCounts
     backlog: int = 0                            # minutes of history not rolled up yet (a backfill is loading)
+    alarms: alarm_q.AlarmSummary = alarm_q.AlarmSummary()   # live alarms of the scene (and the system-wide ones)
+    tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
@@ -48,7 +52,8 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         now=now, counts=devices.state_counts(pool, scope), kinds=devices.kinds(pool),
         stations=aqi.station_aqi(pool, now, scope), wifi=rollups.wifi_compare(pool, now, scope),
         events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
-        reports=report_counts.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now))
+        reports=report_counts.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now),
+        alarms=alarm_q.summary(pool, now, tz, scope), tz=tz)
 
 
 def _age(now: datetime, then: datetime | None) -> float | None:
@@ -136,7 +141,8 @@ def system_tile(snap: WallSnapshot, lang: str, stale_after_s: int) -> Tile:
 
 
 def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> dict[str, Tile]:
-    made = [devices_tile(snap, lang, theme), aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
+    made = [wall_alarms.tile(snap.alarms, snap.now, snap.tz, lang), devices_tile(snap, lang, theme),
+            aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
             reports_tile(snap, lang), system_tile(snap, lang, stale_after_s)]
     return {tile.key: tile for tile in made}
 
@@ -179,7 +185,9 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     feed = feed_items(events.newest(pool, 8, scope, now=now), devices.state_changes(pool, 8, scope, now=now), now,
                       settings.tz, lang)
     name = scene_name(pool, shown_scene, lang)
-    return ([tile_body(made[k]) for k in TILE_KEYS], [tile_class(made[k]) for k in TILE_KEYS],
+    classes = [tile_class(made[k]) for k in TILE_KEYS]
+    classes[TILE_KEYS.index(wall_alarms.KEY)] = wall_alarms.css_class(made[wall_alarms.KEY], snap.alarms)
+    return ([tile_body(made[k]) for k in TILE_KEYS], classes,
             text, "ioc-banner ioc-banner-on" if shown else "ioc-banner", feed, name, now.timestamp())
 
 

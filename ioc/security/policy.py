@@ -66,6 +66,7 @@ RULES: Final = (
     Rule("/404", SIGNED_IN, GET),
     Rule("/api/v1", roles.READ, GET),
     Rule("/reports", roles.REPORTS_HANDLE),
+    Rule("/alarms", roles.READ),                 # viewers see alarms; handling them checks the role (actions)
     Rule("/kpi", roles.KPI),
     Rule("/kpis", roles.KPI),
     Rule("/adoption", roles.KPI),

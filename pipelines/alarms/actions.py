@@ -7,7 +7,7 @@ made here, at the one place every front end (CLI now, pages later) goes through.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -15,8 +15,10 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from ioc.errors import IocError
+from pipelines.alarms import store
 from pipelines.alarms.lifecycle import event, transition
 from pipelines.alarms.policy import Verdict
+from pipelines.alarms.rules import RulesError
 
 HANDLERS = ("operator", "admin")
 STATES = ("open", "acknowledged", "resolved", "closed")
@@ -77,6 +79,29 @@ def assign(conn: psycopg.Connection, alarm_id: int, assignee: str, actor: str, n
         conn.execute("UPDATE alarms SET assignee = %s WHERE id = %s", [assignee, alarm_id])
         transition(conn, alarm_id, datetime.now(UTC), actor, "assigned", row[0], row[0],
                    f"→ {assignee}" + (f": {note}" if note else ""))
+
+
+def silence(conn: psycopg.Connection, alarm_id: int, actor: str, reason: str, hours: float,
+            now: datetime | None = None) -> int:
+    """Silence this alarm's rule on its entity for ``hours`` (the /alarms page's "silence"); returns the silence.
+    Same rules as ``ioc alarms silence`` (a reason, a creator, an expiry), and the alarm's history says who did it."""
+    if not 0 < hours <= 24 * 7:
+        raise AlarmActionError("a silence from an alarm lasts more than 0 and at most 168 hours")
+    at = now or datetime.now(UTC)
+    with conn.transaction():
+        check_handler(conn, actor)
+        row = conn.execute("SELECT state, rule_id, entity FROM alarms WHERE id = %s FOR UPDATE", [alarm_id]).fetchone()
+        if row is None or row[0] in ("resolved", "closed"):
+            raise AlarmActionError(f"alarm {alarm_id} does not exist or is no longer live")
+        state, rule_id, entity = row
+        try:
+            sid = store.add_silence(conn, matcher={"rule": rule_id, "entity": entity}, reason=reason,
+                                    created_by=actor, expires_at=at + timedelta(hours=hours), starts_at=at)
+        except RulesError as exc:
+            raise AlarmActionError(str(exc)) from None
+        transition(conn, alarm_id, at, actor, "silenced", state, state,
+                   f"#{sid} {hours:g} h: {reason.strip()}")
+    return sid
 
 
 @dataclass(frozen=True)

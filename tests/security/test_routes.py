@@ -29,6 +29,7 @@ PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout"
 # who may open each page (path prefix) besides admin: written from the issue, not read from the policy
 PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"viewer", "operator", "leader"},
               "/devices": {"viewer", "operator", "leader"}, "/reports": {"operator"}, "/kpis": {"leader"},
+              "/alarms": {"viewer", "operator", "leader"},
               "/adoption": {"leader"}, "/404": {"viewer", "operator", "leader", "kiosk"},
               "/": {"viewer", "operator", "leader"}}
 
@@ -109,7 +110,7 @@ def _page_allowed(path: str, who: str) -> bool:
 
 
 def test_each_caller_reaches_exactly_its_pages(server: Flask, callers: dict[str, Any]) -> None:
-    paths = ["/", "/wall", "/ward/22333", "/devices", "/reports", "/kpis", "/kpis/ward/22333", "/adoption",
+    paths = ["/", "/wall", "/ward/22333", "/devices", "/reports", "/alarms", "/kpis", "/kpis/ward/22333", "/adoption",
              "/admin/users", "/settings", "/account/password"]
     for who, (client, headers) in callers.items():
         for path in paths:
