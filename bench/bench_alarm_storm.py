@@ -18,7 +18,6 @@ import math
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +27,8 @@ import psycopg
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ioc import config, migrate, stack  # noqa: E402
+from bench._stack import private_stack  # noqa: E402
+from ioc import config  # noqa: E402
 from pipelines.alarms import runner, store  # noqa: E402
 from pipelines.alarms.notify import routes  # noqa: E402
 from pipelines.alarms.notify.dispatcher import Dispatcher  # noqa: E402
@@ -138,16 +138,9 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=30)
     ap.add_argument("--step", type=float, default=20, help="simulated seconds per evaluation cycle")
     args = ap.parse_args()
-    state = Path(tempfile.mkdtemp(prefix="ioc-bench-"))
-    state.chmod(0o755)
-    settings = config.load(state_dir=state, database_url=os.environ.get("IOC_TEST_DATABASE_URL"))
-    urls = stack.up(settings)
-    try:
-        with psycopg.connect(urls.database_url) as conn:
-            migrate.apply(conn)
+    with private_stack() as bench:
+        urls = bench.urls
         storm(urls.database_url, args.minutes, args.step)
-    finally:
-        stack.down(settings)
 
 
 if __name__ == "__main__":

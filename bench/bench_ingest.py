@@ -14,7 +14,6 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,7 +29,7 @@ from paho.mqtt import __version__ as paho_version
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ioc import config, migrate, stack  # noqa: E402
+from bench._stack import private_stack  # noqa: E402
 from ioc.mqtt import MqttTarget, make_client  # noqa: E402
 
 if TYPE_CHECKING:
@@ -248,14 +247,8 @@ def main() -> None:
         url, n, rate, prefix = args.publish
         publish(url, int(n), float(rate), prefix, f"bench-pub-{os.getpid()}")
         return
-    state = Path(tempfile.mkdtemp(prefix="ioc-bench-"))
-    state.chmod(0o755)
-    db, mq = os.environ.get("IOC_TEST_DATABASE_URL"), os.environ.get("IOC_TEST_MQTT_URL")
-    settings = config.load(state_dir=state, database_url=db, mqtt_url=mq)
-    urls = stack.up(settings)
-    try:
-        with psycopg.connect(urls.database_url) as conn:
-            migrate.apply(conn)
+    with private_stack() as bench:
+        urls, state = bench.urls, bench.state
         print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; paho {paho_version}")
         a = bare_counter(urls.mqtt_url, args.n)
         print(f"(a) bare paho counter, QoS 1:          {a:9.0f} msg/s")
@@ -272,8 +265,6 @@ def main() -> None:
         print(f"ours, draining a 1-minute backlog ({int(args.rate * 60)} msgs): peak RSS {rss} MB, {drain:.0f} msg/s")
         a_drain = bare_drain(urls.mqtt_url, int(args.rate * 60))
         print(f"(a) draining the same backlog:          {a_drain:9.0f} msg/s; ours = {drain / a_drain:.0%} of (a)")
-    finally:
-        stack.down(settings)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -30,8 +29,9 @@ import psycopg
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench._stack import private_stack  # noqa: E402
 from bench.bench_ingest import publish  # noqa: E402
-from ioc import config, migrate, stack  # noqa: E402
+from ioc import stack  # noqa: E402
 from ioc.mqtt import MqttTarget, make_client  # noqa: E402
 from pipelines.ingest.members import Membership  # noqa: E402
 from pipelines.ingest.sessions import sessions  # noqa: E402
@@ -193,14 +193,8 @@ def main() -> None:
     if args.flood_args:
         flood(args.flood_args[0], int(args.flood_args[1]))
         return
-    state = Path(tempfile.mkdtemp(prefix="ioc-bench-"))
-    state.chmod(0o755)
-    db, mq = os.environ.get("IOC_TEST_DATABASE_URL"), os.environ.get("IOC_TEST_MQTT_URL")
-    settings = config.load(state_dir=state, database_url=db, mqtt_url=mq)
-    urls = stack.up(settings)
-    try:
-        with psycopg.connect(urls.database_url) as conn:
-            migrate.apply(conn)
+    with private_stack() as bench:
+        urls, state = bench.urls, bench.state
         print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
         if not args.flood_runs_only:
             print("1. scale down 2 → 1 workers under load")
@@ -210,8 +204,6 @@ def main() -> None:
         if args.compare:
             stalled_flood(urls, state, args.flood, args.hold, "--queue-messages", "10000000", "--queue-mb", "100000")
         print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
-    finally:
-        stack.down(settings)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,36 @@
+"""The private stack a benchmark runs on: its own PostgreSQL+TimescaleDB and Mosquitto in a fresh state folder (or the
+services of ``IOC_TEST_DATABASE_URL`` / ``IOC_TEST_MQTT_URL``), migrated, stopped again on the way out."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from ioc import config, migrate, stack
+
+
+@dataclass(frozen=True)
+class BenchStack:
+    urls: stack.Endpoints
+    state: Path            # the stack's state folder; benchmarks put spools and logs beside it
+
+
+@contextmanager
+def private_stack() -> Iterator[BenchStack]:
+    state = Path(tempfile.mkdtemp(prefix="ioc-bench-"))
+    state.chmod(0o755)     # the postgres and mosquitto accounts must traverse it
+    db, mq = os.environ.get("IOC_TEST_DATABASE_URL"), os.environ.get("IOC_TEST_MQTT_URL")
+    settings = config.load(state_dir=state, database_url=db, mqtt_url=mq)
+    urls = stack.up(settings)
+    try:
+        with psycopg.connect(urls.database_url) as conn:
+            migrate.apply(conn)
+        yield BenchStack(urls, state)
+    finally:
+        stack.down(settings)
