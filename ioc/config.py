@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     report_contact_retention_days: int = Field(365, ge=1, description="days a reporter's contact is kept after "
                                                "the report is closed or last active, unless the reporter "
                                                "consented (Law 91/2025/QH15)")
+    alarm_retention_days: int = Field(730, ge=1, description="days a closed alarm is kept, with its history and "
+                                      "events (the operators' audit trail)")
+    alarm_delivery_retention_days: int = Field(90, ge=1, description="days alarm notifications are kept: their "
+                                               "targets are staff e-mail addresses and phone numbers")
     access_log_retention_days: int = Field(730, ge=1, description="days of the personal-data access log and the "
                                            "security audit log kept")
     # alarm notifications (docs/alarms.md): secrets and endpoints here, never in data/alarms/routes.yaml

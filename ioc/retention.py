@@ -41,6 +41,9 @@ DATA_CLASSES = (
     DataClass("camera_events", ("camera_events",), "camera_event_retention_days", "drop_chunks", personal=True),
     DataClass("report_contacts", ("report_contacts",), "report_contact_retention_days", "delete", personal=True),
     DataClass("access_logs", ("personal_data_access", "security_events"), "access_log_retention_days", "delete"),
+    # a closed alarm goes with its transitions, events and escalations (ON DELETE CASCADE)
+    DataClass("alarms", ("alarms",), "alarm_retention_days", "delete"),
+    DataClass("alarm_deliveries", ("alarm_deliveries",), "alarm_delivery_retention_days", "delete", personal=True),
 )
 
 

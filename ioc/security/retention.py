@@ -35,6 +35,13 @@ def purge(conn: psycopg.Connection, settings: Settings) -> dict[str, int]:
     if conn.execute("SELECT to_regclass('open311_readers') IS NOT NULL").fetchone() == (True,):
         done["open311_readers"] = conn.execute(
             "DELETE FROM open311_readers WHERE window_start < now() - interval '1 hour'").rowcount
+    if conn.execute("SELECT to_regclass('alarm_deliveries') IS NOT NULL").fetchone() == (True,):
+        done["alarm_deliveries"] = conn.execute(
+            "DELETE FROM alarm_deliveries WHERE status IN ('sent', 'failed') AND created_at < now() - %s",
+            [timedelta(days=rules["alarm_deliveries"].days(settings))]).rowcount
+    if conn.execute("SELECT to_regclass('alarms') IS NOT NULL").fetchone() == (True,):
+        done["alarms"] = conn.execute("DELETE FROM alarms WHERE state = 'closed' AND closed_at < now() - %s",
+                                      [timedelta(days=rules["alarms"].days(settings))]).rowcount
     if conn.execute("SELECT to_regclass('report_contacts') IS NOT NULL").fetchone() == (True,):
         done.update(purge_reports(conn, timedelta(days=rules["report_contacts"].days(settings))))
     return done

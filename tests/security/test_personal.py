@@ -64,7 +64,8 @@ def test_retention_comes_from_the_settings(settings: Settings) -> None:
     changed = settings.model_copy(update={"camera_event_retention_days": 30, "report_contact_retention_days": 180})
     rules = data_classes.by_name()
     assert set(rules) == {"raw_telemetry", "rollups", "dead_letters", "camera_events", "report_contacts",
-                          "access_logs"}
+                          "access_logs", "alarms", "alarm_deliveries"}
+    assert rules["alarm_deliveries"].personal and rules["alarm_deliveries"].how == "delete"
     assert rules["report_contacts"].days(changed) == 180 and rules["report_contacts"].personal
     tables = dict(data_classes.chunk_plan(changed))
     assert tables["camera_events"] == 30 and tables["dead_letter_messages"] == 90 and tables["env_telemetry"] == 30
@@ -141,3 +142,30 @@ def test_the_migration_moves_earlier_contact_views_into_the_access_log(services:
     finally:
         with psycopg.connect(base, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def test_purge_deletes_old_notifications_and_old_closed_alarms_only(db: psycopg.Connection,
+                                                                     settings: Settings) -> None:
+    """Alarm notifications name staff e-mails and phones (personal data): kept 90 days once sent or failed; a closed
+    alarm goes after 730 days with its history (cascade); live alarms and pending messages are never purged."""
+    db.execute("""INSERT INTO alarm_rules (id, kind, severity, name_vi, name_en, owner, definition, source)
+                  VALUES ('r1', 'threshold', 'major', 'Bụi', 'Dust', 'environment', '{}'::jsonb, 'test')""")
+    old, live = (db.execute(
+        """INSERT INTO alarms (rule_id, entity, severity, owner, raised_at, last_raised_at, last_seen_at, state,
+                               closed_at)
+           VALUES ('r1', %s, 'major', 'environment', %s, %s, %s, %s, %s) RETURNING id""",
+        [entity, at, at, at, state, closed]).fetchone()[0]  # type: ignore[index]
+        for entity, at, state, closed in (("env-1", "2020-01-01T00:00Z", "closed", "2020-01-02T00:00Z"),
+                                          ("env-2", "2020-01-01T00:00Z", "open", None)))
+    db.execute("""INSERT INTO alarm_transitions (alarm_id, at, actor, action, from_state, to_state)
+                  VALUES (%s, '2020-01-01T00:00Z', 'system', 'raised', NULL, 'open')""", [old])
+    for status, age in (("sent", "2000 days"), ("pending", "2000 days"), ("sent", "1 day")):
+        db.execute("""INSERT INTO alarm_deliveries (group_key, channel, target, severity, subject, body, status,
+                                                    created_at)
+                      VALUES ('r1|26734|major', 'email', 'lan@phuong.gov.vn', 'major', 's', 'b', %s,
+                              now() - %s::interval)""", [status, age])
+    done = retention.purge(db, settings)
+    assert done["alarm_deliveries"] == 1 and done["alarms"] == 1
+    assert db.execute("SELECT id FROM alarms").fetchall() == [(live,)]
+    assert db.execute("SELECT count(*) FROM alarm_transitions WHERE alarm_id = %s", [old]).fetchone() == (0,)
+    assert db.execute("SELECT status FROM alarm_deliveries ORDER BY id").fetchall() == [("pending",), ("sent",)]
