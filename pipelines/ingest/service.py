@@ -49,6 +49,7 @@ class IngestOptions:
     batch_seconds: float = 0.05
     receive_maximum: int = 5000
     spool_max_bytes: int = 512 * 1024 * 1024
+    statement_timeout_s: float = 60.0   # a batch COPY takes well under a second; a hung server is an outage
     metrics_port: int | None = None
     maintenance: bool = True
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -89,7 +90,11 @@ class Ingester:
         return timedelta(days=opt.max_age_days or opt.retention.days("env_telemetry"))
 
     def _connect_sink(self) -> PgSink:
-        return PgSink(psycopg.connect(self.opt.database_url, connect_timeout=3))
+        # A server that takes a statement and never answers must not hold the writer (nor stop()) forever: the
+        # cancelled statement is an outage like any other (spool, back off, retry).
+        timeout_ms = int(self.opt.statement_timeout_s * 1000)
+        return PgSink(psycopg.connect(self.opt.database_url, connect_timeout=3,
+                                      options=f"-c statement_timeout={timeout_ms}"))
 
     def run(self) -> None:
         """Run until stop() (or SIGTERM/SIGINT when called from the main thread)."""

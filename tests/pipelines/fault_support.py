@@ -1,7 +1,8 @@
 """Faults the database and the disk really produce, for the data-path tests (issue 14).
 
 A trigger on env_telemetry plays the database's part: in mode 'down' it raises disk_full (53100, a fault of the whole
-server) for every row; in any mode a reading with pm25 = 666 trips a site rule (P0001, that message's fault).
+server) for every row, in mode 'hang' it never answers; in any mode a reading with pm25 = 666 trips a site rule
+(P0001, that message's fault).
 A size-limited tmpfs plays a full local disk.
 """
 
@@ -26,6 +27,9 @@ CREATE TABLE test_fault (mode text NOT NULL);
 INSERT INTO test_fault VALUES ('ok');
 CREATE FUNCTION test_fault() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF (SELECT mode FROM test_fault) = 'hang' THEN
+        PERFORM pg_sleep(3600);   -- a server that accepts the statement and never answers
+    END IF;
     IF (SELECT mode FROM test_fault) = 'down' THEN
         RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
     END IF;

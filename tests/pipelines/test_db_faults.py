@@ -80,3 +80,20 @@ def test_stop_returns_while_neither_the_database_nor_the_spool_takes_messages(
     with started(Ingester(options(db_url, mqtt_url, tmp_path, spool_max_bytes=1,
                                   client_id=ing.opt.client_id))):
         wait_until(lambda: count(db_url, STORED) == 40, 30, what="the spooled and the held readings stored")
+
+
+def test_a_database_that_never_answers_times_out_spools_and_stop_still_returns(db_url: str, mqtt_url: str,
+                                                                               tmp_path: Path) -> None:
+    """A statement that hangs is cancelled by the sink's statement_timeout: the batch is spooled (an outage, not the
+    message's fault), stop() returns, and everything is stored once the database answers again."""
+    install_faults(db_url)
+    set_mode(db_url, "hang")
+    messages = env_messages(30, "fh")
+    with started(Ingester(options(db_url, mqtt_url, tmp_path, statement_timeout_s=1.0))) as ing:
+        publish_all(mqtt_url, messages)
+        wait_until(lambda: ing.spool.count == 30, 30, what="the hung batch cancelled and spooled")
+        assert not ing.counters.db_up
+    set_mode(db_url, "ok")
+    with started(Ingester(options(db_url, mqtt_url, tmp_path, statement_timeout_s=1.0))):
+        wait_until(lambda: count(db_url, STORED) == 30, 30, what="the spool replayed once the database answers")
+    assert count(db_url, "SELECT count(*) FROM dead_letters") == 0
