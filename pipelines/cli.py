@@ -16,9 +16,10 @@ from rich.table import Table
 
 from ioc import db, stack
 from ioc.config import Settings, log_settings
+from pipelines.audit_cli import audit
 
 
-@click.command()
+@click.group(invoke_without_command=True)   # `ioc ingest` runs the ingester; `ioc ingest audit` is a subcommand
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="processes sharing the MQTT subscription ($share group)")
 @click.option("--worker-index", type=int, default=None, hidden=True)
@@ -35,6 +36,8 @@ from ioc.config import Settings, log_settings
 def ingest(settings: Settings, workers: int, worker_index: int | None, client_id: str | None, share_group: str,
            batch_size: int, batch_ms: int, spool_mb: int, metrics_port: int | None, stats: bool) -> None:
     """Store every valid device message once; dead-letter every invalid one; lose nothing."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return
     urls = stack.endpoints(settings)
     if stats:
         _print_stats(urls.database_url)
@@ -106,6 +109,9 @@ def _print_stats(url: str) -> None:
     Console().print(table if rows else "no ingester has reported yet")
     if os.environ.get("IOC_STATS_JSON"):
         click.echo(json.dumps([{"worker": r[0], **r[3]} for r in rows]))
+
+
+ingest.add_command(audit)
 
 
 @click.command()
