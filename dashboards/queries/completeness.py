@@ -10,7 +10,7 @@ and so counts as missing. Windows are whole UTC hours back from now ("24h": sinc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -52,15 +52,19 @@ WHERE s.registered
   AND (%(device)s::text IS NULL OR s.device_id = %(device)s)
   AND (%(kind)s::text IS NULL OR s.kind = %(kind)s)
   AND (%(ward)s::text IS NULL OR s.ward_code = %(ward)s)
+  AND (%(ids)s::text[] IS NULL OR s.device_id = ANY(%(ids)s))
 ORDER BY s.device_id
 """
 
 
 def by_device(conn: psycopg.Connection, span: timedelta, *, device: str | None = None, kind: str | None = None,
-              ward: str | None = None) -> list[dict[str, Any]]:
-    """Registered devices' completeness over ``span``: device_id, kind, ward_code, stored, expected, ratio, flagged."""
+              ward: str | None = None, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Registered devices' completeness over ``span``: device_id, kind, ward_code, stored, expected, ratio, flagged.
+
+    Filters combine; ``ids`` limits to those devices (a page of /devices)."""
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(_BY_DEVICE, {"span": span, "device": device, "kind": kind, "ward": ward})
+        cur.execute(_BY_DEVICE, {"span": span, "device": device, "kind": kind, "ward": ward,
+                                 "ids": None if ids is None else list(ids)})
         found = cur.fetchall()
     for row in found:
         c = Completeness(str(row["device_id"]), int(row["stored"]), float(row["expected"]))
@@ -81,9 +85,10 @@ def grouped(rows: Iterable[dict[str, Any]], by: Group) -> list[Completeness]:
     return [Completeness(k, s, e) for k, (s, e) in sorted(sums.items())]
 
 
-def for_devices(pool: ConnectionPool, span: timedelta, **where: str | None) -> list[dict[str, Any]]:
+def for_devices(pool: ConnectionPool, span: timedelta, *, kind: str | None = None, ward: str | None = None,
+                ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
     with pool.connection() as conn:
-        return by_device(conn, span, **where)
+        return by_device(conn, span, kind=kind, ward=ward, ids=ids)
 
 
 _HOURLY = """

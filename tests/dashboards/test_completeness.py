@@ -5,6 +5,7 @@ Readings go through the real sink (so the accounting is the ingester's own), the
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -72,3 +73,16 @@ def test_the_read_api_serves_completeness(settings: Settings, pool: ConnectionPo
     timeline = client.get(f"{PREFIX}/devices/cm-half/completeness?span=24h").get_json()
     assert sum(h["stored"] for h in timeline["hours"]) == 60
     assert client.get(f"{PREFIX}/devices/nobody/completeness").status_code == 404
+
+
+def test_devices_table_shows_completeness_and_flags_the_low_one(settings: Settings, pool: ConnectionPool,
+                                                                fleet: None) -> None:
+    from dashboards import context
+    from dashboards.queries.devices import DeviceFilter
+    from dashboards.views import devices as devices_view
+
+    table, _, _ = devices_view.device_page(context.IocContext(settings, given=pool), DeviceFilter(search="cm-"),
+                                           {"col": "device_id", "desc": False}, 1, "vi")
+    text = json.dumps(table.to_plotly_json(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "Đủ dữ liệu 24h" in text
+    assert text.count("⚠") == 1 and "Dưới 90 % số bản tin mong đợi" in text   # cm-half only
