@@ -13,7 +13,6 @@ import pandas as pd
 from flask import Blueprint, Response, jsonify, request
 
 from dashboards import context
-from dashboards.api import completeness
 from dashboards.api.errors import ApiError, error_response
 from dashboards.api.openapi import PREFIX, document
 from dashboards.api.params import parse
@@ -59,7 +58,7 @@ def _view(ep: Endpoint) -> Callable[..., Response | tuple[Response, int]]:
 
 def api_blueprint() -> Blueprint:
     bp = Blueprint("api_v1", __name__, url_prefix=PREFIX)
-    eps = (*endpoints(), *completeness.endpoints())
+    eps = endpoints()
     for ep in eps:
         bp.add_url_rule(ep.path, ep.name, _view(ep), methods=["GET"])
     doc = document(eps)

@@ -8,6 +8,7 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
+from dashboards.api import completeness
 from dashboards.api.errors import ApiError
 from dashboards.api.spec import BOOL, INT, NUM, STR, TS, Endpoint, Param, nullable, obj, page_of
 from dashboards.auth import current_principal
@@ -122,4 +123,5 @@ def endpoints() -> tuple[Endpoint, ...]:
                                      "items": {"type": "array", "items": EVENT}}),
                  (*RANGE, Param("type", "string", "event type"), Param("device_id", "string", "device id"),
                   Param("ward", "string", "ward code"), *PAGING)),
+        *completeness.endpoints(),
     )

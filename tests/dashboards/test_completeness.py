@@ -21,14 +21,11 @@ from pipelines.ingest.sink import PgSink
 from sensors.contract import EnvTelemetry, encode, parse
 from tests.dashboards import access
 
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def send(db_url: str, device: str, minutes: range) -> None:
+def send(db_url: str, device: str, minutes: range, now: datetime) -> None:
     sink = PgSink(psycopg.connect(db_url))
     msgs = []
     for m in minutes:
-        ts = NOW - timedelta(minutes=m)
+        ts = now - timedelta(minutes=m)
         topic, payload = encode(EnvTelemetry(ts, device, m, 9.0, None, None, None, None, None, None, None, None, None,
                                              None))
         msgs.append(Message(0, 0, topic, payload, ts, parse(topic, payload, ts)))
@@ -39,12 +36,13 @@ def send(db_url: str, device: str, minutes: range) -> None:
 @pytest.fixture
 def fleet(db: psycopg.Connection, db_url: str) -> None:
     """Two env stations registered 2 h ago in ward W9 (60 s interval): one sent every minute, one every other."""
+    now = datetime.now(UTC).replace(microsecond=0)   # here, not at import: expected counts from registration
     db.execute("INSERT INTO devices (device_id, kind, registered, registered_at, ward_code) VALUES "
                "('cm-full', 'env', true, %(at)s, 'W9'), ('cm-half', 'env', true, %(at)s, 'W9')",
-               {"at": NOW - timedelta(hours=2)})
+               {"at": now - timedelta(hours=2)})
     db.commit()
-    send(db_url, "cm-full", range(0, 120))
-    send(db_url, "cm-half", range(0, 120, 2))
+    send(db_url, "cm-full", range(0, 120), now)
+    send(db_url, "cm-half", range(0, 120, 2), now)
 
 
 def test_completeness_per_device_ward_and_network(db: psycopg.Connection, fleet: None) -> None:
