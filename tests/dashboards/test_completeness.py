@@ -21,6 +21,7 @@ from pipelines.ingest.sink import PgSink
 from sensors.contract import EnvTelemetry, encode, parse
 from tests.dashboards import access
 
+
 def send(db_url: str, device: str, minutes: range, now: datetime) -> None:
     sink = PgSink(psycopg.connect(db_url))
     msgs = []
