@@ -85,3 +85,15 @@ def test_devices_table_shows_completeness_and_flags_the_low_one(settings: Settin
     text = json.dumps(table.to_plotly_json(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert "Đủ dữ liệu 24h" in text
     assert text.count("⚠") == 1 and "Dưới 90 % số bản tin mong đợi" in text   # cm-half only
+
+
+def test_the_wall_system_tile_carries_the_network_completeness(settings: Settings, pool: ConnectionPool,
+                                                               fleet: None) -> None:
+    from dashboards.views import wall
+
+    snap = wall.snapshot(pool, datetime.now(UTC), None, settings.tz)
+    assert snap.completeness is not None and 0.7 < snap.completeness < 0.76
+    tile = wall.system_tile(snap, "vi", settings.stale_ingest_s)
+    text = json.dumps(tile.detail, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "Đủ dữ liệu 24h: 7" in text and "text-warning" in text   # under 90 %: marked
+    assert wall.snapshot(pool, datetime.now(UTC), ["NOWHERE"], settings.tz).completeness is None
