@@ -104,3 +104,28 @@ def hourly(pool: ConnectionPool, device: str, span: timedelta) -> list[tuple[dat
     """(hour, stored, expected) for every hour of ``span``: the device's gap timeline, silent hours included."""
     with pool.connection() as conn:
         return [(h, int(s), float(e)) for h, s, e in conn.execute(_HOURLY, {"span": span, "device": device})]
+
+
+_WARD_DAILY = """
+WITH dev AS (SELECT device_id, interval_s, registered_at FROM device_state
+             WHERE registered AND ward_code = %(ward)s),
+     days AS (SELECT d AT TIME ZONE %(tz)s AS start, (d + interval '1 day') AT TIME ZONE %(tz)s AS stop
+              FROM generate_series(date_trunc('day', now() AT TIME ZONE %(tz)s) - make_interval(days => %(days)s - 1),
+                                   date_trunc('day', now() AT TIME ZONE %(tz)s), interval '1 day') AS g(d))
+SELECT days.start AS bucket,
+       (SELECT coalesce(sum(a.periodic), 0) FROM ingest_accounting a JOIN dev USING (device_id)
+        WHERE a.hour >= days.start AND a.hour < days.stop)::bigint AS stored,
+       (SELECT coalesce(sum(greatest(0, extract(epoch FROM least(now(), days.stop)
+                    - greatest(days.start, coalesce(dev.registered_at, days.start))) / dev.interval_s)), 0)
+        FROM dev)::float8 AS expected
+FROM days ORDER BY 1
+"""
+
+
+def ward_daily(pool: ConnectionPool, ward: str, tz: str, days: int = 30) -> list[tuple[datetime, int, float]]:
+    """(local midnight, stored, expected) per local day of the ward's registered devices, the last ``days`` days.
+
+    Whole-hour zones only (Asia/Ho_Chi_Minh): the accounting's UTC hours then fall inside one local day."""
+    with pool.connection() as conn:
+        found = conn.execute(_WARD_DAILY, {"ward": ward, "tz": tz, "days": days}).fetchall()
+    return [(b, int(s), float(e)) for b, s, e in found]

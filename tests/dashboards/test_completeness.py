@@ -97,3 +97,16 @@ def test_the_wall_system_tile_carries_the_network_completeness(settings: Setting
     text = json.dumps(tile.detail, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert "Đủ dữ liệu 24h: 7" in text and "text-warning" in text   # under 90 %: marked
     assert wall.snapshot(pool, datetime.now(UTC), ["NOWHERE"], settings.tz).completeness is None
+
+
+def test_the_ward_page_charts_completeness_per_day(settings: Settings, pool: ConnectionPool, fleet: None) -> None:
+    from dashboards.views import ward
+
+    ratio = ward.daily_completeness(pool, "W9", settings.tz)
+    assert len(ratio) == 30 and ratio.iloc[:-1].isna().sum() >= 27     # registered 2 h ago: earlier days expect nothing
+    days = completeness.ward_daily(pool, "W9", str(settings.tz))
+    assert sum(s for _, s, _ in days) == 180 and 239 < sum(e for _, _, e in days) < 245
+    fig = ward.completeness_chart(ratio, ward.theme_for("dark", "dark"), "vi")
+    assert fig["layout"]["title"]["text"] == "Đủ dữ liệu theo ngày (30 ngày)"
+    assert fig["data"][0]["type"] == "bar" and fig["layout"]["shapes"][0]["y0"] == 90
+    assert "#f59e0b" in fig["data"][0]["marker"]["color"]            # the day under 90 % is marked
