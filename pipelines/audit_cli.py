@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ioc import db, stack
 from ioc.config import Settings
-from pipelines.ingest.audit import Balance, Scope, balance, parse_span
+from pipelines.ingest.audit import Balance, Scope, balance, parse_span, stages
 
 
 def _span(_ctx: click.Context, _param: click.Parameter, value: str) -> object:
@@ -31,12 +31,15 @@ def audit(settings: Settings, since: object, device: str | None, ward: str | Non
     """Every reading received = stored + rejected + duplicates, and the tables hold it; exit 1 when not."""
     scope = Scope(since, device, ward)  # type: ignore[arg-type]
     with db.connect(stack.endpoints(settings).database_url) as conn:
-        result = balance(conn, scope)
+        result, counters = balance(conn, scope), stages(conn)
     problems = result.problems()
     if as_json:
-        click.echo(json.dumps(asdict(result) | {"problems": problems, "notes": result.notes()}, default=str))
+        click.echo(json.dumps(asdict(result) | {"problems": problems, "notes": result.notes(), "stages": counters},
+                              default=str))
     else:
         _print(result, problems)
+        Console().print("ingester (messages, since each worker started): "
+                        + ", ".join(f"{k} {v}" for k, v in counters.items()))
     if problems:
         raise click.exceptions.Exit(1)
 

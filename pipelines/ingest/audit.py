@@ -112,3 +112,17 @@ def _dead_letters(conn: psycopg.Connection, params: dict[str, object]) -> int:
         "+ (SELECT coalesce(sum(readings), 0) FROM dead_letter_overflow WHERE minute >= %(start)s AND {})").format(
         _filter("dead letter"), _filter()), params).fetchone()
     return int(row[0]) if row else 0
+
+
+STAGES = ("received", "spooled", "stored", "duplicates", "dead_lettered", "dead_letters_over_budget", "queue_depth",
+          "spool_messages")
+
+
+def stages(conn: psycopg.Connection) -> dict[str, int]:
+    """The ingester's own counters (messages, per stage), summed over every worker's last heartbeat.
+
+    Informational: each worker counts from its own start, so these are not windowed like the balance, and a worker
+    killed with -9 keeps its last report. They show where messages are now: queued, spooled, written, dead-lettered."""
+    row = conn.execute(sql.SQL("SELECT {} FROM ingest_heartbeat").format(sql.SQL(", ").join(
+        sql.SQL("coalesce(sum((counters->>{})::bigint), 0)").format(sql.Literal(k)) for k in STAGES))).fetchone()
+    return dict(zip(STAGES, (int(v) for v in row), strict=True)) if row else dict.fromkeys(STAGES, 0)

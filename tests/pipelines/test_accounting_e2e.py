@@ -105,6 +105,10 @@ def test_outage_traffic_is_counted_exactly_hour_by_hour(own_stack: tuple[StackHa
                                    "dead_letters")} == {
         "received": t.readings + 20 + 100, "stored": t.readings, "rejected": 20, "duplicates": 100, "late": 100,
         "rows_present": t.readings, "dead_letters": 20}
+    # the ingester's own per-stage counters (one reading per message here): every message received, the outage's spooled
+    assert {k: result["stages"][k] for k in ("received", "spooled", "stored", "duplicates", "queue_depth")} == {
+        "received": t.readings + 20 + 100, "spooled": len(second) + 100, "stored": t.readings, "duplicates": 100,
+        "queue_depth": 0}
     assert audit(urls, "--device", "ao1")[1]["stored"] == sum(n for (d, _), n in t.expected.items() if d == "ao1")
 
 
