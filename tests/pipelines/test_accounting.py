@@ -12,7 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 
+from ioc.config import Settings
+from pipelines.audit_cli import audit
 from pipelines.ingest.audit import Scope, balance
 from pipelines.ingest.message import Message
 from pipelines.ingest.sink import PgSink
@@ -99,3 +102,16 @@ def test_a_refused_batch_accounts_nothing(db: psycopg.Connection, sink: PgSink) 
         sink.write([env("acc-7", 1, H0), msg("ioc/v1/env/acc-7/telemetry", b"{oops", H0)])
     sink.conn.rollback()
     assert db.execute("SELECT count(*) FROM ingest_accounting").fetchone() == (0,)
+
+
+def test_audit_command_prints_the_balance_and_fails_on_a_loss(db: psycopg.Connection, sink: PgSink,
+                                                              settings: Settings) -> None:
+    sink.write([env("acc-9", 1, H0), env("acc-9", 2, H0 + timedelta(minutes=1))])
+    ok = CliRunner().invoke(audit, ["--since", "6h"], obj=settings)
+    assert ok.exit_code == 0 and "cân đối / balanced" in ok.output and "đã lưu / stored" in ok.output, ok.output
+    db.execute("DELETE FROM env_telemetry WHERE device_id = 'acc-9' AND seq = 2")
+    db.commit()
+    lost = CliRunner().invoke(audit, ["--since", "6h", "--device", "acc-9"], obj=settings)
+    assert lost.exit_code == 1 and "MẤT CÂN ĐỐI / UNBALANCED" in lost.output and "1 stored row(s) are missing" in \
+        lost.output
+    assert CliRunner().invoke(audit, ["--since", "soon"], obj=settings).exit_code == 2
