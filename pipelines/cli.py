@@ -16,12 +16,13 @@ from rich.table import Table
 
 from ioc import db, stack
 from ioc.config import Settings, log_settings
+from pipelines.audit_cli import audit
 
 if TYPE_CHECKING:
     from pipelines.ingest.members import Membership
 
 
-@click.command()
+@click.group(invoke_without_command=True)   # `ioc ingest` runs the ingester; `ioc ingest audit` is a subcommand
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="processes sharing the MQTT subscription ($share group)")
 @click.option("--worker-index", type=int, default=None, hidden=True)
@@ -48,6 +49,8 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
            metrics_port: int | None, stats: bool,
            reclaim_only: bool) -> None:
     """Store every valid device message once; dead-letter every invalid one; lose nothing."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return
     from pipelines.ingest.members import Membership, member_id
 
     urls = stack.endpoints(settings)
@@ -161,6 +164,9 @@ def _reclaim_once(settings: Settings, database_url: str, mqtt_url: str, group: M
     for member, n in done:
         click.echo(f"reclaimed {member}: {n} queued message(s) stored, session ended")
     click.echo(f"{len(done)} ghost member(s) reclaimed")
+
+
+ingest.add_command(audit)
 
 
 @click.command()

@@ -9,6 +9,7 @@ from typing import Any
 from psycopg_pool import ConnectionPool
 
 from dashboards.api.alarms import alarm_endpoints
+from dashboards.api import completeness
 from dashboards.api.errors import ApiError
 from dashboards.api.spec import BOOL, INT, NUM, STR, TS, Endpoint, Param, nullable, obj, page_of
 from dashboards.auth import current_principal
@@ -124,4 +125,5 @@ def endpoints() -> tuple[Endpoint, ...]:
                  (*RANGE, Param("type", "string", "event type"), Param("device_id", "string", "device id"),
                   Param("ward", "string", "ward code"), *PAGING)),
         *alarm_endpoints(),
+        *completeness.endpoints(),
     )

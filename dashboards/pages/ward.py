@@ -17,7 +17,7 @@ from dashboards.views import ward as view
 
 dash.register_page(__name__, path_template="/ward/<code>", title="IOC — ward", name="ward")
 
-CHARTS = ("pm25_24h", "aqi_24h", "pm25_30d", "aqi_30d", "wifi", "traffic")
+CHARTS = ("pm25_24h", "aqi_24h", "pm25_30d", "aqi_30d", "wifi", "traffic", "completeness")
 REFRESH_MS = 60_000
 
 

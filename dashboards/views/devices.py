@@ -14,10 +14,10 @@ from dash import html
 from dashboards import context, fmt
 from dashboards.components import Tile
 from dashboards.i18n import t
-from dashboards.queries import devices, health
+from dashboards.queries import completeness, devices, health
 
 COLUMNS = ("device_id", "kind", "name", "ward_code", "state", "last_seen_at", "data_age_s", "battery",
-           "msg_per_min", "dead_letters_24h")
+           "msg_per_min", "dead_letters_24h", "completeness_24h")
 PAGE_SIZE = 25
 
 
@@ -38,7 +38,17 @@ def _cell(col: str, value: Any, tz: ZoneInfo, lang: str) -> Any:
         return fmt.number(float(value), lang, 1)
     if col == "dead_letters_24h":
         return fmt.number(int(value), lang) if value else "0"
+    if col == "completeness_24h":
+        return _completeness(float(value), lang)
     return str(value)
+
+
+def _completeness(ratio: float, lang: str) -> Any:
+    """The share of expected readings stored in 24 h; under the flag line it is marked, with the reason on hover."""
+    text = f"{fmt.number(100 * ratio, lang, 1)} %"
+    if ratio >= completeness.FLAG_BELOW:
+        return text
+    return html.Span(f"⚠ {text}", className="text-warning fw-bold", title=t("devices.completeness.flag", lang))
 
 
 def header(sort: str, descending: bool, lang: str) -> html.Thead:
@@ -105,6 +115,9 @@ def toggle_sort(current: dict[str, Any], col: str) -> dict[str, Any]:
 def device_page(ioc: context.IocContext, where: devices.DeviceFilter, sort: dict[str, Any], page_no: int,
                 lang: str) -> tuple[Any, int, str]:
     page = devices.page(ioc.pool, where, sort["col"], sort["desc"], (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    ratios = {r["device_id"]: r["ratio"] for r in completeness.for_devices(
+        ioc.pool, completeness.SPANS["24h"], ids=list(page.rows.get("device_id", [])))}
+    page.rows["completeness_24h"] = [ratios.get(d) for d in page.rows.get("device_id", [])]
     pages = max(1, math.ceil(page.total / PAGE_SIZE))
     return (table(page, sort["col"], sort["desc"], ioc.settings.tz, lang), pages,
             t("devices.total", lang, n=f"{page.total:,}".replace(",", "." if lang == "vi" else ",")))

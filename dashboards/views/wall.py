@@ -18,7 +18,7 @@ from dashboards import context, fmt
 from dashboards.components import Tile, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import alarms as alarm_q
-from dashboards.queries import aqi, devices, events, health, report_counts, rollups, wards
+from dashboards.queries import aqi, completeness, devices, events, health, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
 from dashboards.views import wall_alarms
 from layers.vn_aqi import BANDS
@@ -44,6 +44,7 @@ class WallSnapshot:
     backlog: int = 0                            # minutes of history not rolled up yet (a backfill is loading)
     alarms: alarm_q.AlarmSummary = alarm_q.AlarmSummary()   # live alarms of the scene (and the system-wide ones)
     tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    completeness: float | None = None           # readings stored ÷ expected over 24 h (None: nothing expected)
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
@@ -53,7 +54,14 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         stations=aqi.station_aqi(pool, now, scope), wifi=rollups.wifi_compare(pool, now, scope),
         events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
         reports=report_counts.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now),
-        alarms=alarm_q.summary(pool, now, tz, scope), tz=tz)
+        alarms=alarm_q.summary(pool, now, tz, scope), tz=tz,
+        completeness=_completeness(pool, scope))
+
+
+def _completeness(pool: ConnectionPool, scope: Sequence[str] | None) -> float | None:
+    rows = completeness.for_devices(pool, completeness.SPANS["24h"])
+    rows = [r for r in rows if scope is None or r["ward_code"] in scope]
+    return completeness.grouped(rows, "network")[0].ratio if rows else None
 
 
 def _age(now: datetime, then: datetime | None) -> float | None:
@@ -134,6 +142,10 @@ def system_tile(snap: WallSnapshot, lang: str, stale_after_s: int) -> Tile:
     detail = [html.Div(t("wall.system.lag", lang, value=fmt.number(s.lag_s, lang, 1))),
               html.Div(t("wall.system.dead", lang, value=fmt.number(s.dead_letters_per_min, lang, 1))),
               html.Div(t("wall.system.workers", lang, n=fmt.number(s.workers, lang)))]
+    if snap.completeness is not None:   # the data-availability KPI: under the flag line it says so in the tile
+        low = snap.completeness < completeness.FLAG_BELOW
+        detail.append(html.Div(t("wall.system.completeness", lang, value=fmt.number(100 * snap.completeness, lang, 1)),
+                               className="text-warning fw-bold" if low else None))
     stale = s.stale(stale_after_s)
     caption = t("common.as_of", lang, age=fmt.age(s.commit_age_s, lang)) if stale else t("wall.system.caption", lang)
     return Tile("system", t("wall.tile.system", lang), fmt.number(s.rate_stored, lang, 1), detail, caption,

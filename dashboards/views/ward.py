@@ -3,7 +3,7 @@ against last week, traffic by hour."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from psycopg_pool import ConnectionPool
 
 from dashboards import charts, context, fmt, maps
 from dashboards.i18n import norm_lang, t
-from dashboards.queries import devices, maplayers, report_counts, rollups, wards
+from dashboards.queries import completeness, devices, maplayers, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
 from dashboards.views import figure_diff
 from layers.vn_aqi import daily_aqi, hourly_aqi_series
@@ -32,6 +32,7 @@ class WardSeries:
     clients_week_ago: pd.Series   # the same hours 7 days earlier, shifted onto the last 24 h
     vehicles: pd.Series
     people: pd.Series
+    completeness: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))   # stored ÷ expected per day
 
 
 def series(frame: pd.DataFrame, tz: ZoneInfo) -> pd.Series:
@@ -54,7 +55,31 @@ def load(pool: ConnectionPool, ward: str, now: datetime, tz: ZoneInfo) -> WardSe
     before.index = before.index + week
     return WardSeries(area("pm25", hour - day - timedelta(hours=NOWCAST_HOURS - 1), hour, "mean"),
                       area("pm25", first_day, now, "mean", "1d"), area("clients", hour - day, hour, "total"),
-                      before, area("vehicles", hour - day, hour, "sum"), area("people", hour - day, hour, "sum"))
+                      before, area("vehicles", hour - day, hour, "sum"), area("people", hour - day, hour, "sum"),
+                      daily_completeness(pool, ward, tz))
+
+
+def daily_completeness(pool: ConnectionPool, ward: str, tz: ZoneInfo) -> pd.Series:
+    """The ward's share of expected readings stored, per local day (NaN: nothing was expected)."""
+    days = completeness.ward_daily(pool, ward, str(tz))
+    index = pd.DatetimeIndex([pd.Timestamp(b) for b, _, _ in days]).tz_convert(tz) if days else \
+        pd.DatetimeIndex([], tz=tz)
+    return pd.Series([min(1.0, s / e) if e > 0 else float("nan") for _, s, e in days], index=index, dtype=float)
+
+
+def completeness_chart(ratio: pd.Series, theme: Theme, lang: str) -> charts.Figure:
+    """Bars per day in percent with the 90 % flag line: a gap in the data shows as a short bar, not as a calm line."""
+    fig = charts.base(t("ward.chart.completeness", lang), theme, charts.DAILY_TICKS)
+    if ratio.dropna().empty:
+        return charts._empty(fig, theme, lang)
+    low = [v < completeness.FLAG_BELOW for v in ratio.fillna(1.0)]
+    fig["data"] = [{"type": "bar", "x": charts.local_times(ratio.index), "y": [None if pd.isna(v) else 100 * v
+                                                                              for v in ratio],
+                    "marker": {"color": ["#f59e0b" if x else theme.accent for x in low]}, "name": "%"}]
+    fig["layout"]["yaxis"] = {**fig["layout"].get("yaxis", {}), "range": [0, 100], "ticksuffix": " %"}
+    fig["layout"]["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 90, "y1": 90,
+                                "line": {"color": "#f59e0b", "dash": "dash", "width": 2}}]
+    return fig
 
 
 def daily_index(pm25: pd.Series) -> pd.DataFrame:
@@ -65,7 +90,7 @@ def daily_index(pm25: pd.Series) -> pd.DataFrame:
 
 
 def figures(data: WardSeries, now: datetime, theme: Theme, lang: str) -> list[charts.Figure]:
-    """PM2.5 24 h, VN_AQI 24 h, PM2.5 30 days, VN_AQI 30 days, wifi vs last week, traffic by hour."""
+    """PM2.5 24 h, VN_AQI 24 h, PM2.5 30 days, VN_AQI 30 days, wifi vs last week, traffic by hour, completeness."""
     pm = data.pm25_hourly
     hourly = hourly_aqi_series(pm) if len(pm) else pd.DataFrame(columns=["pm25", "aqi"])
     last_day = hourly[hourly.index > pd.Timestamp(now) - pd.Timedelta(hours=24)] if len(hourly) else hourly
@@ -78,6 +103,7 @@ def figures(data: WardSeries, now: datetime, theme: Theme, lang: str) -> list[ch
         charts.compare_chart(data.clients, data.clients_week_ago, t("ward.chart.wifi", lang),
                              (t("ward.this_week", lang), t("ward.last_week", lang)), theme, lang),
         charts.traffic_chart(data.vehicles, data.people, t("ward.chart.traffic", lang), theme, lang),
+        completeness_chart(data.completeness, theme, lang),
     ]
 
 

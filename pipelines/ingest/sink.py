@@ -2,7 +2,8 @@
 
 Rows go through ``COPY … (FORMAT BINARY)`` into a temporary staging table, then ``INSERT … SELECT … ON CONFLICT DO
 NOTHING`` into the hypertable, so a redelivered message (same device, ts, seq) is stored once and counted as a
-duplicate. The registry, the rollups' dirty minutes and the dead letters change in the same transaction.
+duplicate. The registry, the rollups' dirty minutes, the dead letters and the per-(device, hour) accounting
+(accounting.py: the insert reports what it kept) change in the same transaction.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 from psycopg import sql
 
 from ioc.retention import TELEMETRY
-from pipelines.ingest import deadletters, registry
+from pipelines.ingest import accounting, deadletters, registry
 from pipelines.ingest.message import Message, WriteStats
 
 log = logging.getLogger(__name__)
@@ -28,8 +29,10 @@ _DEAD_TABLES = ("dead_letter_messages", "dead_letter_reasons")
 class PgSink:
     """Writes batches through one connection. Raises psycopg.OperationalError when the database is unreachable."""
 
-    def __init__(self, conn: psycopg.Connection, payload_cap: int = deadletters.PAYLOAD_CAP) -> None:
+    def __init__(self, conn: psycopg.Connection, payload_cap: int = deadletters.PAYLOAD_CAP,
+                 late_after: timedelta = accounting.LATE_AFTER) -> None:
         self.conn, self.payload_cap = conn, payload_cap
+        self.late_s = late_after.total_seconds()
         self.types: dict[str, list[str]] = {}
         self.columns: dict[str, tuple[str, ...]] = {}
         self._prepare()
@@ -62,23 +65,26 @@ class PgSink:
                 # received_at first, then the record's columns (ts second: _mark_dirty relies on it)
                 rows[rec.TABLE].append((msg.received_at, *rec.row()))
                 cols[rec.TABLE] = rec.COLUMNS
+        tallies = accounting.received(batch)
         with self.conn.transaction():
             for table, table_rows in rows.items():
-                inserted = self._insert(table, ("received_at", *cols[table]), table_rows)
+                kept = self._insert(table, ("received_at", *cols[table]), table_rows)
+                inserted = sum(k.stored for k in kept)
                 stats.stored += inserted
                 stats.duplicates += len(table_rows) - inserted
+                accounting.merge(tallies, kept)
             stats.dead_lettered = deadletters.write(self.conn, self._copy, batch, self.payload_cap)
             stats.dead_letters_over_budget = sum(1 for m in batch if m.over_budget and m.result.rejections)
             registry.update(self.conn, batch)
             _mark_dirty(self.conn, rows)
+            accounting.write(self.conn, tallies)
         return stats
 
-    def _insert(self, table: str, cols: tuple[str, ...], rows: list[tuple[object, ...]]) -> int:
+    def _insert(self, table: str, cols: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[accounting.Inserted]:
+        """Rows kept per (device, hour): ON CONFLICT DO NOTHING skipped the others (duplicates)."""
         self._copy("stage_" + table, cols, rows, self._types_for(table, cols))
-        ident = sql.SQL(", ").join(map(sql.Identifier, cols))
-        cur = self.conn.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT DO NOTHING").format(
-            sql.Identifier(table), ident, ident, sql.Identifier(f"stage_{table}")))
-        return cur.rowcount
+        rows_kept = self.conn.execute(accounting.insert_sql(table, cols), [self.late_s]).fetchall()
+        return [accounting.Inserted(table, *r) for r in rows_kept]
 
     def _types_for(self, table: str, cols: Iterable[str]) -> list[str]:
         by_name = dict(zip(self.columns[table], self.types[table], strict=True))

@@ -217,8 +217,8 @@ def test_device_table_pages_and_sorts(settings: Settings, pool: ConnectionPool, 
 def test_ward_charts_have_band_backgrounds_and_local_times(settings: Settings, pool: ConnectionPool,
                                                             seeded: list[seed.Device]) -> None:
     now = datetime.now(UTC)
-    figs = ward_view.ward_charts(_ctx(settings, pool), {"code": "22333", "lang": "en"}, now, 6)
-    assert len(figs) == 6
+    figs = ward_view.ward_charts(_ctx(settings, pool), {"code": "22333", "lang": "en"}, now, 7)
+    assert len(figs) == 7   # the 7th: data completeness per day (issue 16)
     pm24, aqi24, pm30, aqi30 = figs[:4]
     local = now.astimezone(settings.tz)
     # times are local wall-clock strings ending at the current hour; the days end today

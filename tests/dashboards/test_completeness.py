@@ -1,0 +1,112 @@
+"""Data completeness (issue 16): stored ÷ expected from the accounting and the registry, its flag, and the read API.
+
+Readings go through the real sink (so the accounting is the ingester's own), then the query and the API are read.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+from psycopg_pool import ConnectionPool
+
+from dashboards.api.openapi import PREFIX
+from dashboards.app import create_app
+from dashboards.queries import completeness
+from ioc.config import Settings
+from pipelines.ingest.message import Message
+from pipelines.ingest.sink import PgSink
+from sensors.contract import EnvTelemetry, encode, parse
+from tests.dashboards import access
+
+
+def send(db_url: str, device: str, minutes: range, now: datetime) -> None:
+    sink = PgSink(psycopg.connect(db_url))
+    msgs = []
+    for m in minutes:
+        ts = now - timedelta(minutes=m)
+        topic, payload = encode(EnvTelemetry(ts, device, m, 9.0, None, None, None, None, None, None, None, None, None,
+                                             None))
+        msgs.append(Message(0, 0, topic, payload, ts, parse(topic, payload, ts)))
+    sink.write(msgs)
+    sink.close()
+
+
+@pytest.fixture
+def fleet(db: psycopg.Connection, db_url: str) -> None:
+    """Two env stations registered 2 h ago in ward W9 (60 s interval): one sent every minute, one every other."""
+    now = datetime.now(UTC).replace(microsecond=0)   # here, not at import: expected counts from registration
+    db.execute("INSERT INTO devices (device_id, kind, registered, registered_at, ward_code) VALUES "
+               "('cm-full', 'env', true, %(at)s, 'W9'), ('cm-half', 'env', true, %(at)s, 'W9')",
+               {"at": now - timedelta(hours=2)})
+    db.commit()
+    send(db_url, "cm-full", range(0, 120), now)
+    send(db_url, "cm-half", range(0, 120, 2), now)
+
+
+def test_completeness_per_device_ward_and_network(db: psycopg.Connection, fleet: None) -> None:
+    rows = {r["device_id"]: r for r in completeness.by_device(db, timedelta(hours=24), ward="W9")}
+    assert rows["cm-full"]["stored"] == 120 and rows["cm-half"]["stored"] == 60
+    assert 119.9 < rows["cm-full"]["expected"] < 122     # 2 h of 60 s since registration (the test's own seconds)
+    assert rows["cm-full"]["ratio"] > 0.98 and not rows["cm-full"]["flagged"]
+    assert 0.45 < rows["cm-half"]["ratio"] < 0.51 and rows["cm-half"]["flagged"]
+    (ward,) = completeness.grouped(rows.values(), "ward")
+    assert (ward.key, ward.stored) == ("W9", 180) and 0.7 < (ward.ratio or 0) < 0.76
+
+
+def test_a_silent_hour_is_a_gap_in_the_timeline(pool: ConnectionPool, fleet: None) -> None:
+    hours = completeness.hourly(pool, "cm-half", timedelta(hours=24))
+    assert len(hours) in (25, 26) and hours[0][1] == 0 and all(e == 60.0 for _, _, e in hours)
+    assert sum(s for _, s, _ in hours) == 60
+
+
+def test_the_read_api_serves_completeness(settings: Settings, pool: ConnectionPool, db: psycopg.Connection,
+                                          fleet: None) -> None:
+    client = create_app(settings, pool).server.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = access.api_headers(db)["Authorization"]
+    got = client.get(f"{PREFIX}/completeness?by=device&ward=W9").get_json()
+    flags = {i["key"]: i["flagged"] for i in got["items"]}
+    assert flags == {"cm-full": False, "cm-half": True} and got["flag_below"] == 0.9
+    timeline = client.get(f"{PREFIX}/devices/cm-half/completeness?span=24h").get_json()
+    assert sum(h["stored"] for h in timeline["hours"]) == 60
+    assert client.get(f"{PREFIX}/devices/nobody/completeness").status_code == 404
+
+
+def test_devices_table_shows_completeness_and_flags_the_low_one(settings: Settings, pool: ConnectionPool,
+                                                                fleet: None) -> None:
+    from dashboards import context
+    from dashboards.queries.devices import DeviceFilter
+    from dashboards.views import devices as devices_view
+
+    table, _, _ = devices_view.device_page(context.IocContext(settings, given=pool), DeviceFilter(search="cm-"),
+                                           {"col": "device_id", "desc": False}, 1, "vi")
+    text = json.dumps(table.to_plotly_json(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "Đủ dữ liệu 24h" in text
+    assert text.count("⚠") == 1 and "Dưới 90 % số bản tin mong đợi" in text   # cm-half only
+
+
+def test_the_wall_system_tile_carries_the_network_completeness(settings: Settings, pool: ConnectionPool,
+                                                               fleet: None) -> None:
+    from dashboards.views import wall
+
+    snap = wall.snapshot(pool, datetime.now(UTC), None, settings.tz)
+    assert snap.completeness is not None and 0.7 < snap.completeness < 0.76
+    tile = wall.system_tile(snap, "vi", settings.stale_ingest_s)
+    text = json.dumps(tile.detail, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "Đủ dữ liệu 24h: 7" in text and "text-warning" in text   # under 90 %: marked
+    assert wall.snapshot(pool, datetime.now(UTC), ["NOWHERE"], settings.tz).completeness is None
+
+
+def test_the_ward_page_charts_completeness_per_day(settings: Settings, pool: ConnectionPool, fleet: None) -> None:
+    from dashboards.views import ward
+
+    ratio = ward.daily_completeness(pool, "W9", settings.tz)
+    assert len(ratio) == 30 and ratio.iloc[:-1].isna().sum() >= 27     # registered 2 h ago: earlier days expect nothing
+    days = completeness.ward_daily(pool, "W9", str(settings.tz))
+    assert sum(s for _, s, _ in days) == 180 and 239 < sum(e for _, _, e in days) < 245
+    fig = ward.completeness_chart(ratio, ward.theme_for("dark", "dark"), "vi")
+    assert fig["layout"]["title"]["text"] == "Đủ dữ liệu theo ngày (30 ngày)"
+    assert fig["data"][0]["type"] == "bar" and fig["layout"]["shapes"][0]["y0"] == 90
+    assert "#f59e0b" in fig["data"][0]["marker"]["color"]            # the day under 90 % is marked
