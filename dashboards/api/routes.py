@@ -8,8 +8,8 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from dashboards.api.alarms import alarm_endpoints
 from dashboards.api import completeness
+from dashboards.api.alarms import alarm_endpoints
 from dashboards.api.errors import ApiError
 from dashboards.api.spec import BOOL, INT, NUM, STR, TS, Endpoint, Param, nullable, obj, page_of
 from dashboards.auth import current_principal
