@@ -224,12 +224,12 @@ def _unknown(name: str, rows: list[tuple[int, Sequence[Any]]], kinds: list[Kind]
     tried = [_match(k, line, cells, profile) for k in kinds]
     best = max(tried, key=lambda lay: len(lay.where))
     wants = "; ".join(
-        f"a {lay.kind.title} needs {_fields(lay.kind, sorted(lay.kind.signature - set(lay.where)))}" for lay in tried
+        f"{lay.kind.name} {_fields(lay.kind, sorted(lay.kind.signature - set(lay.where)))}" for lay in tried
     )
     return (
         f"{name}: cannot tell which KPI file this is. Headers seen (line {line}): "
         f"{', '.join(repr(str(c).strip()) for c in cells if not v.blank(c))}; {_seen(best)}; "
-        f"missing: {wants}. {_hint()}"
+        f"fields missing for each kind of file: {wants}. {_hint()}"
     )
 
 

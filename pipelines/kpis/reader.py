@@ -134,7 +134,6 @@ def _data_rows(lines: Iterator[tuple[int, list[Any]]], lay: Layout, out: Parsed)
     """The rows below the header, without blank rows, a column-numbering row right under the header, totals rows
     and the lines below a totals row that have no key or hardly any cell (signatures, place and date); each skip is
     noted."""
-    key = lay.kind.columns[0].name
     keys = [lay.where[f] for f in lay.kind.signature if f in lay.where]
     rows: list[tuple[int, list[Any]]] = []
     footer: list[int] = []
@@ -145,7 +144,7 @@ def _data_rows(lines: Iterator[tuple[int, list[Any]]], lay: Layout, out: Parsed)
         if not rows and not after_total and _numbering(cells):
             out.notes.append(f"line {line}: column numbers under the header, skipped")
             continue
-        total = _total(cells, _cell(lay, cells, key))
+        total = _total(cells)
         if total is not None:
             out.notes.append(f"line {line}: a totals row ({total!r}), not imported")
             after_total = True
@@ -162,17 +161,15 @@ def _data_rows(lines: Iterator[tuple[int, list[Any]]], lay: Layout, out: Parsed)
     return rows
 
 
-_TOTAL = re.compile(r"^(tong cong|tong so|tong|cong|total)( |$)")
+_TOTAL = re.compile(r"^(tong cong|tong so|tong|total)( |$)|^cong( \d|$)")
 _NUMBER = re.compile(r"^\(?(\d+)\)?$")
 
 
-def _total(cells: Sequence[Any], key: Any) -> str | None:
-    """The text of a totals row ("Tổng cộng", "Tổng số: 12", "Cộng"): its first filled cell says so and the key
-    field is blank or holds that same word."""
+def _total(cells: Sequence[Any]) -> str | None:
+    """The text of a totals row: its first filled cell says "Tổng cộng", "Tổng số: 12", "Cộng" or "Total" (a data
+    row starts with its number or its id)."""
     first = next((c for c in cells if not v.blank(c)), None)
-    if not isinstance(first, str) or not _TOTAL.match(headers.fold(first)):
-        return None
-    return first.strip() if v.blank(key) or headers.fold(key) == headers.fold(first) else None
+    return first.strip() if isinstance(first, str) and _TOTAL.match(headers.fold(first)) else None
 
 
 def _numbering(cells: Sequence[Any]) -> bool:
