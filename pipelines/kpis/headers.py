@@ -220,7 +220,7 @@ def _complete(lay: Layout, profile: Profile | None) -> None:
 
 def _unknown(name: str, rows: list[tuple[int, Sequence[Any]]], kinds: list[Kind], profile: Profile | None) -> str:
     """Which headers were seen (on the row that matched most) and which fields each kind missed there."""
-    line, cells = max(rows, key=lambda r: (max(len(_match(k, *r, profile).where) for k in kinds), -r[0]))
+    line, cells = max(rows, key=lambda r: (max(len(_match(k, r[0], r[1], profile).where) for k in kinds), -r[0]))
     tried = [_match(k, line, cells, profile) for k in kinds]
     best = max(tried, key=lambda lay: len(lay.where))
     wants = "; ".join(
