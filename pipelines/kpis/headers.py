@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,7 @@ DERIVED: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+@lru_cache(maxsize=1 << 16)  # cell values repeat (x, Có, Đã trả kết quả): fold each once
 def fold(value: object) -> str:
     """Lower case, no diacritics (đ → d), punctuation as single spaces: "Nộp trực tuyến (Có/Không)" →
     "nop truc tuyen co khong"."""
@@ -91,20 +92,30 @@ def vocabulary() -> Vocabulary:
     )
 
 
-def convert(col: Column, cell: Any, tz: ZoneInfo, profile: Profile | None = None) -> Any:
-    """A cell's value for ``col``: the profile's values, then the known Vietnamese wordings, then the column's own
-    parser (which raises ValueError with a reason)."""
-    if isinstance(cell, str):
-        vocab = vocabulary()
-        key = fold(cell)
-        mapped = (profile.values.get(col.name, {}) if profile else {}).get(key) or vocab.values.get(col.name, {}).get(
-            key
-        )
-        if mapped is not None:
-            cell, key = mapped, fold(mapped)
-        if col.parse is YES_NO and (key in vocab.yes or key in vocab.no):
-            return key in vocab.yes
-    return col.parse(cell, tz)
+Convert = Callable[[Any, ZoneInfo], Any]
+
+
+def converter(col: Column, profile: Profile | None = None) -> Convert:
+    """How a cell becomes ``col``'s value: the profile's values, then the known Vietnamese wordings, then the
+    column's own parser (which raises ValueError with a reason). Built once per column, used for every row."""
+    vocab = vocabulary()
+    own = profile.values.get(col.name, {}) if profile else {}
+    known = vocab.values.get(col.name, {})
+    yes_no = col.parse is YES_NO
+    if not (own or known or yes_no):
+        return col.parse
+
+    def convert(cell: Any, tz: ZoneInfo) -> Any:
+        if isinstance(cell, str):
+            key = fold(cell)
+            mapped = own.get(key) or known.get(key)
+            if mapped is not None:
+                cell, key = mapped, fold(mapped)
+            if yes_no and (key in vocab.yes or key in vocab.no):
+                return key in vocab.yes
+        return col.parse(cell, tz)
+
+    return convert
 
 
 @dataclass

@@ -26,7 +26,7 @@ import yaml
 
 from ioc.errors import ImportDataError
 from pipelines.kpis import values as v
-from pipelines.kpis.headers import IGNORE, convert, fold
+from pipelines.kpis.headers import IGNORE, converter, fold
 from pipelines.kpis.schema import KINDS, Column
 
 _KEYS = ("kind", "header_row", "columns", "values", "defaults", "name", "description")
@@ -118,7 +118,7 @@ def _check(col: Column, raw: str | None) -> str | None:
     if raw is None or v.blank(raw):
         return "is empty"
     try:
-        convert(col, raw, _UTC)
+        converter(col)(raw, _UTC)
     except ValueError as exc:
         return str(exc)
     return None

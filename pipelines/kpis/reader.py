@@ -23,7 +23,7 @@ from pipelines.kpis import headers
 from pipelines.kpis import values as v
 from pipelines.kpis.headers import Layout
 from pipelines.kpis.profiles import Profile
-from pipelines.kpis.schema import YES_NO, Kind
+from pipelines.kpis.schema import YES_NO, Column, Kind
 
 Progress = Callable[[int], None]
 FOOTER_CELLS = 2     # below a totals row, a line with no more filled cells than this is a signature or a date
@@ -57,9 +57,10 @@ def read(path: Path, tz: ZoneInfo, progress: Progress | None = None, profile: Pr
     out = Parsed(lay.kind, notes=lay.describe())
     rows = _data_rows(chain((r for r in head if r[0] > lay.header_line), lines), lay, out)
     marks = _mark_columns(lay, rows, out)
+    plan = _plan(lay, profile)
     for line, cells in rows:
         out.total += 1
-        _row(lay, line, cells, tz, out, profile, marks)
+        _row(lay, plan, line, cells, tz, out, marks)
         if progress and out.total % 1000 == 0:
             progress(1000)
     if progress:
@@ -81,14 +82,21 @@ def count_rows(path: Path) -> int:
         return max(0, sum(1 for _ in fh) - 1)
 
 
-def _row(lay: Layout, line: int, cells: Sequence[Any], tz: ZoneInfo, out: Parsed, profile: Profile | None,
-         marks: set[str]) -> None:
+# per column: the column, its position in the row (None: not in the file), a profile default, how to read a cell
+Plan = list[tuple[Column, int | None, Any, headers.Convert]]
+
+
+def _plan(lay: Layout, profile: Profile | None) -> Plan:
+    return [(col, lay.where.get(col.name), lay.constants.get(col.name), headers.converter(col, profile))
+            for col in lay.kind.columns if col.name not in lay.derived]
+
+
+def _row(lay: Layout, plan: Plan, line: int, cells: Sequence[Any], tz: ZoneInfo, out: Parsed, marks: set[str]) -> None:
     row: dict[str, Any] = {"line": line}
     bad = False
-    for col in lay.kind.columns:
-        if col.name in lay.derived:
-            continue
-        cell = _cell(lay, cells, col.name)
+    width = len(cells)
+    for col, pos, constant, convert in plan:
+        cell = (cells[pos] if pos < width else None) if pos is not None else constant
         if v.blank(cell):
             if col.name in marks:
                 row[col.name] = False
@@ -99,7 +107,7 @@ def _row(lay: Layout, line: int, cells: Sequence[Any], tz: ZoneInfo, out: Parsed
             row[col.name] = col.default
             continue
         try:
-            row[col.name] = headers.convert(col, cell, tz, profile)
+            row[col.name] = convert(cell, tz)
         except ValueError as exc:
             out.errors.append(RowError(line, col.name, str(exc)))
             bad = True
@@ -109,13 +117,6 @@ def _row(lay: Layout, line: int, cells: Sequence[Any], tz: ZoneInfo, out: Parsed
         bad = bool(problems)
     if not bad:
         out.rows.append(row)
-
-
-def _cell(lay: Layout, cells: Sequence[Any], name: str) -> Any:
-    if name in lay.where:
-        pos = lay.where[name]
-        return cells[pos] if pos < len(cells) else None
-    return lay.constants.get(name)
 
 
 def _derive(lay: Layout, row: dict[str, Any]) -> list[tuple[str, str]]:
