@@ -127,9 +127,15 @@ class Layout:
     ignored: list[str] = field(default_factory=list)  # header as written (why)
     constants: dict[str, Any] = field(default_factory=dict)  # field -> a profile's default (raw)
     derived: dict[str, str] = field(default_factory=dict)  # field -> how
+    header_first: int = 0  # the first line of a two-row header (else header_line)
 
     def describe(self) -> list[str]:
-        out = [f"header on line {self.header_line}; columns: " + ", ".join(f"{h!r} → {f}" for h, f in self.matched)]
+        lines = (
+            f"lines {self.header_first}–{self.header_line}"
+            if 0 < self.header_first < self.header_line
+            else f"line {self.header_line}"
+        )
+        out = [f"header on {lines}; columns: " + ", ".join(f"{h!r} → {f}" for h, f in self.matched)]
         if self.ignored:
             out.append("ignored columns: " + ", ".join(self.ignored))
         for f, raw in self.constants.items():
@@ -148,23 +154,21 @@ def layout(name: str, head: Sequence[tuple[int, Sequence[Any]]], profile: Profil
     if profile and profile.header_row:
         rows = [r for r in rows if r[0] == profile.header_row]
         if not rows:
-            raise ImportDataError(
-                f"{name}: line {profile.header_row} (the profile's header_row) is empty "
-                f"or beyond the first {SCAN} lines"
-            )
+            raise ImportDataError(f"{name}: line {profile.header_row} (the profile's header_row) is empty")
     kinds = [k for k in KINDS if not profile or not profile.kind or k.name == profile.kind]
-    best: tuple[int, int, Layout] | None = None
-    for line, cells in rows:
+    best: tuple[tuple[int, bool, int], Layout] | None = None
+    for first, line, cells in _candidates(head, profile.header_row if profile else None):
         for kind in kinds:
             lay = _match(kind, line, cells, profile)
             if kind.signature <= set(lay.where):
-                score = (len(lay.where), -line)
-                if best is None or score > best[:2]:
-                    best = (*score, lay)
+                lay.header_first = first
+                score = (len(lay.where), first == line, -line)  # a two-row header must match more
+                if best is None or score > best[0]:
+                    best = (score, lay)
                 break
     if best is None:
         raise ImportDataError(_unknown(name, rows, kinds, profile))
-    lay = best[2]
+    lay = best[1]
     _complete(lay, profile)
     missing = [
         c.name
@@ -179,6 +183,44 @@ def layout(name: str, head: Sequence[tuple[int, Sequence[Any]]], profile: Profil
     return lay
 
 
+def _candidates(head: Sequence[tuple[int, Sequence[Any]]], only: int | None) -> list[tuple[int, int, list[Any]]]:
+    """(first line, last line, header cells): every filled row, and every two adjacent filled rows read as one
+    two-level header ("Ngày" over "Tiếp nhận | Hẹn trả"); ``only``: the header's (last) line."""
+    filled = [(line, list(cells)) for line, cells in head if any(not v.blank(c) for c in cells)]
+    out = [(line, line, cells) for line, cells in filled]
+    out += [
+        (a, b, _two_rows(upper, lower))
+        for (a, upper), (b, lower) in zip(filled, filled[1:], strict=False)
+        if b == a + 1
+    ]
+    return [c for c in out if only is None or c[1] == only]
+
+
+def _two_rows(upper: Sequence[Any], lower: Sequence[Any]) -> list[Any]:
+    """One header from two rows. An upper cell spans the blank cells to its right (a merged cell); a column's
+    header is tried as upper + lower ("Số hóa" "Đầu vào"), lower + upper ("Mã" "Thủ tục hành chính") and lower
+    alone; a column with nothing below its upper cell is that cell."""
+    out: list[Any] = []
+    carried: Any = None
+    for pos in range(max(len(upper), len(lower))):
+        up = upper[pos] if pos < len(upper) else None
+        low = lower[pos] if pos < len(lower) else None
+        if not v.blank(up):
+            carried = up
+        if v.blank(low):
+            out.append(up)
+        elif carried is None:
+            out.append(low)
+        else:
+            u, lo = str(carried).strip(), str(low).strip()
+            out.append((f"{u} / {lo}", f"{u} {lo}", f"{lo} {u}", lo))
+    return out
+
+
+def _written(cell: Any) -> str:
+    return str(cell[0] if isinstance(cell, tuple) else cell).strip()
+
+
 def _match(kind: Kind, line: int, cells: Sequence[Any], profile: Profile | None) -> Layout:
     vocab = vocabulary()
     table, ranks = vocab.headers[kind.name], vocab.rank[kind.name]
@@ -189,16 +231,22 @@ def _match(kind: Kind, line: int, cells: Sequence[Any], profile: Profile | None)
     for pos, cell in enumerate(cells):
         if v.blank(cell):
             continue
-        key, written = fold(cell), str(cell).strip()
+        alts = cell[1:] if isinstance(cell, tuple) else (cell,)
+        keys = [k for a in alts for k in (fold(a), fold(_BRACKETS.sub(" ", str(a))))]
+        written = _written(cell)
         choice: tuple[str, int] | None = None
-        if profile and key in profile.columns:
-            target = profile.columns[key]
-            if target == IGNORE or target not in names:
-                ignored[pos] = f"{written!r} (profile)" if target == IGNORE else f"{written!r} (not in a {kind.title})"
+        mapped = (
+            next((profile.columns[k] for k in [fold(written), *keys] if k in profile.columns), None)
+            if profile
+            else None
+        )
+        if mapped is not None:
+            if mapped == IGNORE or mapped not in names:
+                ignored[pos] = f"{written!r} (profile)" if mapped == IGNORE else f"{written!r} (not in a {kind.title})"
                 continue
-            choice = (target, -1)
+            choice = (mapped, -1)
         else:
-            for k in (key, fold(_BRACKETS.sub(" ", str(cell)))):
+            for k in keys:
                 free = [f for f in table.get(k, []) if f not in best or ranks[(k, f)] < best[f][0]]
                 if free:
                     choice = (free[0], ranks[(k, free[0])])
@@ -209,12 +257,12 @@ def _match(kind: Kind, line: int, cells: Sequence[Any], profile: Profile | None)
         target, rank = choice
         if target in best:
             loser = best[target][1]
-            ignored[loser] = f"{str(cells[loser]).strip()!r} (also {target}; {written!r} is used)"
+            ignored[loser] = f"{_written(cells[loser])!r} (also {target}; {written!r} is used)"
         best[target] = (rank, pos)
     for target, (_rank, pos) in best.items():
         lay.where[target] = pos
         ignored.pop(pos, None)
-    lay.matched = [(str(cells[p]).strip(), f) for f, (_r, p) in sorted(best.items(), key=lambda x: x[1][1])]
+    lay.matched = [(_written(cells[p]), f) for f, (_r, p) in sorted(best.items(), key=lambda x: x[1][1])]
     lay.ignored = [ignored[p] for p in sorted(ignored)]
     return lay
 

@@ -34,6 +34,9 @@ CASES = {
     "C_he_thong_khac.csv": (True, True, 4, {(6, "received_at"), (7, "channel")}, {
         "online_submission": (2, 4), "end_to_end_online": (1, 4), "on_time_766": (3, 4),
         "online_payment": (1, 3), "input_digitization": (3, 4)}),
+    "D_bao_cao_hai_tang.xlsx": (True, False, 5, set(), {
+        "online_submission": (3, 5), "end_to_end_online": (2, 5), "on_time_766": (3, 5), "online_payment": (1, 3),
+        "input_digitization": (4, 5), "output_digitization": (2, 3)}),
 }
 
 
@@ -70,6 +73,19 @@ def test_title_rows_totals_and_signatures_are_skipped_and_said(ward: psycopg.Con
     assert "lines 14–15: below the totals row" in notes
     assert "'Nộp trực tuyến (Có/Không)' → submitted_online" in notes
     assert result.total == 6
+
+
+def test_a_two_level_header_is_read_as_one(ward: psycopg.Connection) -> None:
+    import_file(ward, CATALOGUE, TZ)
+    result = import_file(ward, FIXTURES / "D_bao_cao_hai_tang.xlsx", TZ)
+    notes = "\n".join(result.notes)
+    assert "header on lines 2–3" in notes
+    for pair in ("'Ngày / Tiếp nhận' → received_at", "'Ngày / Có kết quả' → resolved_at",
+                 "'Thủ tục hành chính / Mã' → procedure_code", "'Thanh toán / Trực tuyến' → paid_online",
+                 "'Mã số hồ sơ' → dossier_id"):
+        assert pair in notes
+    assert "x-mark column(s) 'Toàn trình'" in notes
+    assert result.total == 5 and not result.errors
 
 
 def test_the_online_service_level_comes_from_the_rows_without_a_catalogue(ward: psycopg.Connection) -> None:
