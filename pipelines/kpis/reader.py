@@ -52,7 +52,7 @@ def read(path: Path, tz: ZoneInfo, progress: Progress | None = None, profile: Pr
     """Parse ``path``; raises :class:`ImportDataError` when the file as a whole is unusable (no header of a
     known kind among its first lines, or a required field that no column gives)."""
     lines = _open(path)
-    head = list(islice(lines, headers.SCAN))
+    head = list(islice(lines, max(headers.SCAN, profile.header_row or 0) if profile else headers.SCAN))
     lay = headers.layout(path.name, head, profile)
     out = Parsed(lay.kind, notes=lay.describe())
     rows = _data_rows(chain((r for r in head if r[0] > lay.header_line), lines), lay, out)

@@ -15,7 +15,7 @@ from pipelines.kpis import periods, profiles, summary_db
 from pipelines.kpis.headers import fold
 from pipelines.kpis.importer import import_file
 from smartward.cli import cli
-from tests.kpis.support import TZ, add_ward
+from tests.kpis.support import TZ, add_procedure, add_ward, csv_text, dossier
 from tests.support import count
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "kpis"
@@ -169,6 +169,20 @@ def test_a_bad_profile_is_refused_with_line_and_field(tmp_path: Path) -> None:
     path.write_text("kind: [dossiers\n", encoding="utf-8")
     with pytest.raises(ImportDataError, match="not YAML"):
         profiles.load(path)
+
+
+def test_a_profile_can_point_at_a_header_below_the_searched_lines(ward: psycopg.Connection, tmp_path: Path) -> None:
+    add_procedure(ward)
+    path = tmp_path / "late.csv"
+    path.write_text("".join(f"Ghi chú {i}\n" for i in range(40)) + csv_text([dossier(dossier_id="L-1")]),
+                    encoding="utf-8")
+    with pytest.raises(ImportDataError, match="cannot tell"):
+        import_file(ward, path, TZ)
+    profile = tmp_path / "p.yaml"
+    profile.write_text("header_row: 41\n", encoding="utf-8")
+    result = import_file(ward, path, TZ, profile=profiles.load(profile))
+    assert (result.inserted, result.errors) == (1, [])
+    assert "header on line 41" in result.notes[0]
 
 
 def test_headers_and_values_fold_case_and_diacritics() -> None:
