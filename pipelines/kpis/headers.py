@@ -125,7 +125,7 @@ class Layout:
     where: dict[str, int]  # field -> position
     matched: list[tuple[str, str]] = field(default_factory=list)  # (header as written, field)
     ignored: list[str] = field(default_factory=list)  # header as written (why)
-    constants: dict[str, Any] = field(default_factory=dict)  # field -> a profile's default (raw)
+    constants: dict[str, Any] = field(default_factory=dict)  # field -> a profile's default (no column, blank cell)
     derived: dict[str, str] = field(default_factory=dict)  # field -> how
     header_first: int = 0  # the first line of a two-row header (else header_line)
 
@@ -139,7 +139,9 @@ class Layout:
         if self.ignored:
             out.append("ignored columns: " + ", ".join(self.ignored))
         for f, raw in self.constants.items():
-            out.append(f"{f}: {raw!r} on every row (profile default)")
+            column = next((h for h, m in self.matched if m == f), None)
+            where = f"where {column!r} is blank" if column else "on every row"
+            out.append(f"{f}: {raw!r} {where} (profile default)")
         for f, how in self.derived.items():
             out.append(f"{f}: {how}")
         return out
@@ -269,7 +271,7 @@ def _match(kind: Kind, line: int, cells: Sequence[Any], profile: Profile | None)
 
 def _complete(lay: Layout, profile: Profile | None) -> None:
     if profile:
-        lay.constants = {f: raw for f, raw in profile.defaults.items() if f not in lay.where}
+        lay.constants = dict(profile.defaults)
     for target, (source, how) in DERIVED.get(lay.kind.name, {}).items():
         if target not in lay.where and target not in lay.constants and source in lay.where:
             lay.derived[target] = f"from {next(h for h, f in lay.matched if f == source)!r}: {how}"

@@ -8,7 +8,7 @@
     values:                        # field -> value as written -> the value the importer knows
       status:
         Hoàn thành trước hạn: resolved
-    defaults:                      # field -> value for every row, when the export has no such column
+    defaults:                      # field -> value where the export has no such column or a blank cell
       ward_code: "25210"
 
 Headers and values are compared after folding case and diacritics, like the built-in table. Every mistake is reported

@@ -97,6 +97,8 @@ def _row(lay: Layout, plan: Plan, line: int, cells: Sequence[Any], tz: ZoneInfo,
     width = len(cells)
     for col, pos, constant, convert in plan:
         cell = (cells[pos] if pos < width else None) if pos is not None else constant
+        if constant is not None and v.blank(cell):
+            cell = constant
         if v.blank(cell):
             if col.name in marks:
                 row[col.name] = False
@@ -192,13 +194,17 @@ def _mark_columns(lay: Layout, rows: list[tuple[int, list[Any]]], out: Parsed) -
             continue
         pos = lay.where[col.name]
         filled = [headers.fold(cells[pos]) for _l, cells in rows if pos < len(cells) and not v.blank(cells[pos])]
-        if all(f in vocab.marks for f in filled):
+        header = next(h for h, f in lay.matched if f == col.name)
+        if not filled:
+            empty.append(f"{header!r} ({col.name})")
+        elif all(f in vocab.marks for f in filled):
             found.add(col.name)
-            (marked if filled else empty).append(next(h for h, f in lay.matched if f == col.name))
+            marked.append(header)
     if marked:
         out.notes.append(f"x-mark column(s) {', '.join(map(repr, marked))}: a blank cell is read as no")
     if empty:
-        out.notes.append(f"column(s) {', '.join(map(repr, empty))} have no filled cell: read as no on every row")
+        out.notes.append(f"column(s) {', '.join(empty)} have no filled cell: a blank is not read as no unless a "
+                         "profile says so (defaults: FIELD: không)")
     return found
 
 

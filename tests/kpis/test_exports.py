@@ -108,7 +108,8 @@ def test_a_dossier_of_an_unknown_procedure_without_a_level_is_a_bad_row(ward: ps
     path = tmp_path / "d.csv"
     path.write_text("Mã hồ sơ,Mã TTHC,Đơn vị,Mã xã,Ngày nhận,Hạn xử lý,Kênh nộp,Có phí,Kết quả giấy,"
                     "Thanh toán trực tuyến,Số hóa hồ sơ,Số hóa kết quả,Kết quả điện tử,Trạng thái\n"
-                    "X-1,9.999,Một cửa,25210,05/01/2025,10/01/2025,Trực tuyến,Không,Có,,x,,,Đang xử lý\n",
+                    "X-1,9.999,Một cửa,25210,05/01/2025,10/01/2025,Trực tuyến,Không,Có,Không,x,Không,Không,"
+                    "Đang xử lý\n",
                     encoding="utf-8")
     result = import_file(ward, path, TZ)
     assert [(e.line, e.field) for e in result.errors] == [(2, "end_to_end")]
@@ -169,6 +170,26 @@ def test_a_bad_profile_is_refused_with_line_and_field(tmp_path: Path) -> None:
     path.write_text("kind: [dossiers\n", encoding="utf-8")
     with pytest.raises(ImportDataError, match="not YAML"):
         profiles.load(path)
+
+
+def test_a_column_empty_on_every_row_is_not_read_as_no_unless_a_profile_says_so(ward: psycopg.Connection,
+                                                                               tmp_path: Path) -> None:
+    import_file(ward, CATALOGUE, TZ)
+    path = tmp_path / "d.csv"
+    path.write_text("Mã hồ sơ,Mã TTHC,Đơn vị,Mã xã,Ngày nhận,Hạn xử lý,Kênh nộp,Thanh toán trực tuyến,Số hóa hồ sơ,"
+                    "Số hóa kết quả,Kết quả điện tử,Trạng thái,Ngày có kết quả\n"
+                    "E-1,1.002,Một cửa,25210,05/01/2025,10/01/2025,Trực tiếp,,x,x,x,Đã trả kết quả,09/01/2025\n"
+                    "E-2,1.002,Một cửa,25210,06/01/2025,10/01/2025,Trực tiếp,,,,,Đang xử lý\n", encoding="utf-8")
+    result = import_file(ward, path, TZ)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "paid_online"), (3, "paid_online")]
+    assert any("'Thanh toán trực tuyến' (paid_online) have no filled cell" in n for n in result.notes)
+    assert any("x-mark column(s) 'Số hóa hồ sơ', 'Số hóa kết quả', 'Kết quả điện tử'" in n for n in result.notes)
+    profile = tmp_path / "p.yaml"
+    profile.write_text("defaults:\n  paid_online: không\n", encoding="utf-8")
+    result = import_file(ward, path, TZ, profile=profiles.load(profile))
+    assert (result.inserted, result.errors) == (2, [])
+    assert "paid_online: 'không' where 'Thanh toán trực tuyến' is blank (profile default)" in result.notes
+    assert ward.execute("SELECT count(*) FROM kpi_dossiers WHERE NOT paid_online").fetchone() == (2,)
 
 
 def test_a_profile_can_point_at_a_header_below_the_searched_lines(ward: psycopg.Connection, tmp_path: Path) -> None:
