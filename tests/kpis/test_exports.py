@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ioc.errors import ImportDataError
+from ioc.localtime import parse_local
 from pipelines.kpis import periods, profiles, summary_db
 from pipelines.kpis.headers import fold
 from pipelines.kpis.importer import import_file
@@ -210,3 +211,22 @@ def test_headers_and_values_fold_case_and_diacritics() -> None:
     assert fold("Nộp trực tuyến (Có/Không)") == "nop truc tuyen co khong"
     assert fold("ĐƠN VỊ TIẾP NHẬN") == fold("don_vi  tiep-nhan") == "don vi tiep nhan"
     assert fold("Mã ĐVHC") == "ma dvhc"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("05/01/2025", "2025-01-05T00:00:00+07:00"),
+    ("05/01/2025 08:30", "2025-01-05T08:30:00+07:00"),
+    ("5-1-2025 8:30:15", "2025-01-05T08:30:15+07:00"),
+    ("05.01.2025", "2025-01-05T00:00:00+07:00"),
+    ("08:30 05/01/2025", "2025-01-05T08:30:00+07:00"),
+    ("08:30:10, 05/01/2025", "2025-01-05T08:30:10+07:00"),
+    ("2025-01-05T01:30:00Z", "2025-01-05T01:30:00+00:00"),
+])
+def test_export_times_are_local_in_the_ways_exports_write_them(text: str, expected: str) -> None:
+    assert parse_local(text, TZ) == datetime.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text", ["31/02/2025", "05/01-2025", "2025/01/05 08:00", "25:00 05/01/2025"])
+def test_a_time_that_is_not_one_is_refused_with_its_text(text: str) -> None:
+    with pytest.raises(ValueError, match=repr(text).replace("(", r"\(")):
+        parse_local(text, TZ)
