@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from layers.cli_common import connect
 from pipelines.kpis import periods
 from pipelines.kpis.importer import import_file
 from pipelines.kpis.profiles import Profile
+from pipelines.kpis.reader import RowError
 
 LARGE = 2000          # rows from which an import shows a progress bar
 SHOWN_ERRORS = 20
@@ -33,8 +35,11 @@ def kpis() -> None:
 @click.option("--strict", is_flag=True, help="store nothing from a file that has a bad row")
 @click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
               help="a mapping profile (YAML: columns, values, defaults) for exports the built-in table does not know")
+@click.option("--errors-csv", "errors_csv", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"write every bad row (file, line, field, reason) here; the screen shows the first {SHOWN_ERRORS}")
 @click.pass_obj
-def import_cmd(settings: Settings, files: tuple[Path, ...], strict: bool, profile_path: Path | None) -> None:
+def import_cmd(settings: Settings, files: tuple[Path, ...], strict: bool, profile_path: Path | None,
+               errors_csv: Path | None) -> None:
     """Import procedure catalogues, dossiers, monthly sheets or indicator sheets (CSV or XLSX; kind detected).
 
     Headers are matched whatever their case and diacritics through a table of known wordings ("Mã hồ sơ", "Số hồ
@@ -45,15 +50,23 @@ def import_cmd(settings: Settings, files: tuple[Path, ...], strict: bool, profil
 
     profile = profiles.load(profile_path) if profile_path else None
     bad = 0
+    every: list[tuple[str, RowError]] = []
     with connect(settings) as conn:
         for path in files:
-            bad += _import_one(conn, path, settings, strict, profile)
+            bad += _import_one(conn, path, settings, strict, profile, every)
+    if errors_csv:
+        with errors_csv.open("w", encoding="utf-8-sig", newline="") as fh:   # BOM: spreadsheets read it as UTF-8
+            writer = csv.writer(fh)
+            writer.writerow(["file", "line", "field", "reason"])
+            writer.writerows([name, e.line, e.field, e.message] for name, e in every)
+        click.echo(f"{len(every)} bad row(s) written to {errors_csv}")
     if bad:
         kept = "nothing was stored from those files" if strict else "the other rows were stored"
         raise ImportDataError(f"{bad} bad row(s); {kept}")
 
 
-def _import_one(conn: object, path: Path, settings: Settings, strict: bool, profile: Profile | None = None) -> int:
+def _import_one(conn: object, path: Path, settings: Settings, strict: bool, profile: Profile | None = None,
+                every: list[tuple[str, RowError]] | None = None) -> int:
     out = Console(soft_wrap=True)
     with _progress(path) as progress:
         result = import_file(conn, path, settings.tz, strict=strict, progress=progress,  # type: ignore[arg-type]
@@ -66,7 +79,9 @@ def _import_one(conn: object, path: Path, settings: Settings, strict: bool, prof
     for err in result.errors[:SHOWN_ERRORS]:
         out.print(f"  {path.name}: {err}", markup=False)
     if len(result.errors) > SHOWN_ERRORS:
-        out.print(f"  … and {len(result.errors) - SHOWN_ERRORS} more bad rows")
+        out.print(f"  … and {len(result.errors) - SHOWN_ERRORS} more bad rows (all of them: --errors-csv FILE)")
+    if every is not None:
+        every.extend((path.name, e) for e in result.errors)
     return len(result.errors)
 
 

@@ -117,12 +117,14 @@ def test_a_dossier_of_an_unknown_procedure_without_a_level_is_a_bad_row(ward: ps
     assert "9.999 is not in the catalogue" in result.errors[0].message
 
 
-def test_the_cli_prints_what_was_matched_ignored_and_every_bad_row(ward: psycopg.Connection, db_url: str) -> None:
+def test_the_cli_prints_what_was_matched_ignored_and_every_bad_row(ward: psycopg.Connection, db_url: str,
+                                                                    tmp_path: Path) -> None:
     catalogue = CliRunner().invoke(cli, ["--database-url", db_url, "kpis", "import", str(CATALOGUE)])
     assert catalogue.exit_code == 0, catalogue.output
     assert "'Mức độ DVC' → online_service" in catalogue.output
+    errors = tmp_path / "loi.csv"
     run = CliRunner().invoke(cli, ["--database-url", db_url, "kpis", "import", "--profile", str(PROFILE),
-                                   str(FIXTURES / "C_he_thong_khac.csv")])
+                                   "--errors-csv", str(errors), str(FIXTURES / "C_he_thong_khac.csv")])
     assert isinstance(run.exception, ImportDataError) and "2 bad row(s)" in str(run.exception)
     out = run.output
     assert "'Số phiếu' → dossier_id" in out and "'Nguồn' → channel" in out
@@ -131,6 +133,10 @@ def test_the_cli_prints_what_was_matched_ignored_and_every_bad_row(ward: psycopg
     assert "C_he_thong_khac.csv: line 6, received_at: '31/02/2025 08:00' is not a valid date" in out
     assert "C_he_thong_khac.csv: line 7, channel: 'Fax' is not a channel" in out
     assert count(db_url, "SELECT count(*) FROM kpi_dossiers") == 4
+    assert errors.read_text(encoding="utf-8-sig").splitlines() == [
+        "file,line,field,reason",
+        "C_he_thong_khac.csv,6,received_at,'31/02/2025 08:00' is not a valid date (day is out of range for month)",
+        "C_he_thong_khac.csv,7,channel,\"'Fax' is not a channel (one of in_person, online, post)\""]
 
 
 def test_an_unknown_layout_lists_the_headers_seen_and_the_fields_missed(ward: psycopg.Connection,
