@@ -26,7 +26,7 @@ from pipelines.kpis.profiles import Profile
 from pipelines.kpis.schema import YES_NO, Column, Kind
 
 Progress = Callable[[int], None]
-FOOTER_CELLS = 2     # below a totals row, a line with no more filled cells than this is a signature or a date
+FOOTER_CELLS = 2  # below a totals row, a line with no more filled cells than this is a signature or a date
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,10 @@ class RowError:
 @dataclass
 class Parsed:
     kind: Kind
-    rows: list[dict[str, Any]] = field(default_factory=list)   # each with "line"
+    rows: list[dict[str, Any]] = field(default_factory=list)  # each with "line"
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
-    notes: list[str] = field(default_factory=list)              # what was matched, ignored, skipped
+    notes: list[str] = field(default_factory=list)  # what was matched, ignored, skipped
 
 
 def read(path: Path, tz: ZoneInfo, progress: Progress | None = None, profile: Profile | None = None) -> Parsed:
@@ -87,8 +87,11 @@ Plan = list[tuple[Column, int | None, Any, headers.Convert]]
 
 
 def _plan(lay: Layout, profile: Profile | None) -> Plan:
-    return [(col, lay.where.get(col.name), lay.constants.get(col.name), headers.converter(col, profile))
-            for col in lay.kind.columns if col.name not in lay.derived]
+    return [
+        (col, lay.where.get(col.name), lay.constants.get(col.name), headers.converter(col, profile))
+        for col in lay.kind.columns
+        if col.name not in lay.derived
+    ]
 
 
 def _row(lay: Layout, plan: Plan, line: int, cells: Sequence[Any], tz: ZoneInfo, out: Parsed, marks: set[str]) -> None:
@@ -152,15 +155,19 @@ def _data_rows(lines: Iterator[tuple[int, list[Any]]], lay: Layout, out: Parsed)
             out.notes.append(f"line {line}: a totals row ({total!r}), not imported")
             after_total = True
             continue
-        if after_total and (sum(not v.blank(c) for c in cells) <= FOOTER_CELLS
-                            or all(v.blank(cells[p]) if p < len(cells) else True for p in keys)):
+        if after_total and (
+            sum(not v.blank(c) for c in cells) <= FOOTER_CELLS
+            or all(v.blank(cells[p]) if p < len(cells) else True for p in keys)
+        ):
             footer.append(line)
             continue
         rows.append((line, cells))
     if footer:
         shown = f"lines {footer[0]}–{footer[-1]}" if len(footer) > 1 else f"line {footer[0]}"
-        out.notes.append(f"{shown}: below the totals row, {FOOTER_CELLS} cells or fewer or no "
-                         f"{', '.join(sorted(lay.kind.signature))} ({len(footer)} row(s)), not imported")
+        out.notes.append(
+            f"{shown}: below the totals row, {FOOTER_CELLS} cells or fewer or no "
+            f"{', '.join(sorted(lay.kind.signature))} ({len(footer)} row(s)), not imported"
+        )
     return rows
 
 
@@ -179,8 +186,11 @@ def _numbering(cells: Sequence[Any]) -> bool:
     """A row of column numbers, "1 2 3 …" or "(1) (2) (3) …", as forms print under their header."""
     found = [_NUMBER.match(str(c).strip()) for c in cells if not v.blank(c)]
     numbers = [int(m.group(1)) for m in found if m]
-    return len(numbers) >= 3 and len(numbers) == len(found) and \
-        all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
+    return (
+        len(numbers) >= 3
+        and len(numbers) == len(found)
+        and all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
+    )
 
 
 def _mark_columns(lay: Layout, rows: list[tuple[int, list[Any]]], out: Parsed) -> set[str]:
@@ -203,8 +213,10 @@ def _mark_columns(lay: Layout, rows: list[tuple[int, list[Any]]], out: Parsed) -
     if marked:
         out.notes.append(f"x-mark column(s) {', '.join(map(repr, marked))}: a blank cell is read as no")
     if empty:
-        out.notes.append(f"column(s) {', '.join(empty)} have no filled cell: a blank is not read as no unless a "
-                         "profile says so (defaults: FIELD: không)")
+        out.notes.append(
+            f"column(s) {', '.join(empty)} have no filled cell: a blank is not read as no unless a "
+            "profile says so (defaults: FIELD: không)"
+        )
     return found
 
 
