@@ -1,4 +1,5 @@
-"""Times as people type them in import files: ISO 8601 or Vietnamese ``dd/mm/yyyy[ HH:MM[:SS]]``.
+"""Times as people type them in import files: ISO 8601 or Vietnamese ``dd/mm/yyyy[ HH:MM[:SS]]`` (also with ``-`` or
+``.`` between the date's parts, and ``HH:MM[:SS] dd/mm/yyyy`` with the time first, as one-stop systems export it).
 
 A time without an offset is local (the zone given, Asia/Ho_Chi_Minh in practice); spreadsheet cells (datetime, date)
 are local too. One parser for every importer, so a file means the same thing to all of them.
@@ -10,7 +11,8 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_DMY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_TIME_FIRST = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?[ ,]+(\d{1,2})([/.-])(\d{1,2})\5(\d{4})$")
 
 
 def parse_local(value: object, tz: ZoneInfo) -> datetime:
@@ -21,7 +23,10 @@ def parse_local(value: object, tz: ZoneInfo) -> datetime:
         return datetime(value.year, value.month, value.day, tzinfo=tz)
     raw = str(value).strip()
     if m := _DMY.match(raw):
-        d, mo, y, hh, mm, ss = (int(g) if g else 0 for g in m.groups())
+        d, _sep, mo, y, hh, mm, ss = (int(g) if g and g.isdigit() else 0 for g in m.groups())
+    elif m := _TIME_FIRST.match(raw):
+        hh, mm, ss, d, _sep, mo, y = (int(g) if g and g.isdigit() else 0 for g in m.groups())
+    if m:
         try:
             return datetime(y, mo, d, hh, mm, ss, tzinfo=tz)
         except ValueError as exc:

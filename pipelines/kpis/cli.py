@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from ioc.errors import ImportDataError, IocError
 from layers.cli_common import connect
 from pipelines.kpis import periods
 from pipelines.kpis.importer import import_file
+from pipelines.kpis.profiles import Profile
+from pipelines.kpis.reader import RowError
 
 LARGE = 2000          # rows from which an import shows a progress bar
 SHOWN_ERRORS = 20
@@ -30,34 +33,55 @@ def kpis() -> None:
 @kpis.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--strict", is_flag=True, help="store nothing from a file that has a bad row")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="a mapping profile (YAML: columns, values, defaults) for exports the built-in table does not know")
+@click.option("--errors-csv", "errors_csv", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"write every bad row (file, line, field, reason) here; the screen shows the first {SHOWN_ERRORS}")
 @click.pass_obj
-def import_cmd(settings: Settings, files: tuple[Path, ...], strict: bool) -> None:
+def import_cmd(settings: Settings, files: tuple[Path, ...], strict: bool, profile_path: Path | None,
+               errors_csv: Path | None) -> None:
     """Import procedure catalogues, dossiers, monthly sheets or indicator sheets (CSV or XLSX; kind detected).
 
-    Bad rows are listed with their line and field; the other rows are stored. Re-importing updates, never
-    duplicates. Exit status 2 when a row was bad."""
+    Headers are matched whatever their case and diacritics through a table of known wordings ("Mã hồ sơ", "Số hồ
+    sơ" …); the header row is found below any title rows and totals rows are skipped. Prints which column was read
+    as which field and which were ignored. Bad rows are listed with their line and field; the other rows are
+    stored. Re-importing updates, never duplicates. Exit status 2 when a row was bad."""
+    from pipelines.kpis import profiles
+
+    profile = profiles.load(profile_path) if profile_path else None
     bad = 0
+    every: list[tuple[str, RowError]] = []
     with connect(settings) as conn:
         for path in files:
-            bad += _import_one(conn, path, settings, strict)
+            bad += _import_one(conn, path, settings, strict, profile, every)
+    if errors_csv:
+        with errors_csv.open("w", encoding="utf-8-sig", newline="") as fh:   # BOM: spreadsheets read it as UTF-8
+            writer = csv.writer(fh)
+            writer.writerow(["file", "line", "field", "reason"])
+            writer.writerows([name, e.line, e.field, e.message] for name, e in every)
+        click.echo(f"{len(every)} bad row(s) written to {errors_csv}")
     if bad:
         kept = "nothing was stored from those files" if strict else "the other rows were stored"
         raise ImportDataError(f"{bad} bad row(s); {kept}")
 
 
-def _import_one(conn: object, path: Path, settings: Settings, strict: bool) -> int:
+def _import_one(conn: object, path: Path, settings: Settings, strict: bool, profile: Profile | None = None,
+                every: list[tuple[str, RowError]] | None = None) -> int:
     out = Console(soft_wrap=True)
     with _progress(path) as progress:
-        result = import_file(conn, path, settings.tz, strict=strict, progress=progress)  # type: ignore[arg-type]
+        result = import_file(conn, path, settings.tz, strict=strict, progress=progress,  # type: ignore[arg-type]
+                             profile=profile)
     stored = "nothing stored (--strict)" if strict and result.errors else \
         f"{result.inserted} new, {result.updated} updated"
-    out.print(f"{path.name}: {result.kind}, {result.total} rows: {stored}, {len(result.errors)} bad")
+    out.print(f"{path.name}: {result.kind}, {result.total} rows: {stored}, {len(result.errors)} bad", markup=False)
+    for note in result.notes:
+        out.print(f"  {note}", markup=False)
     for err in result.errors[:SHOWN_ERRORS]:
         out.print(f"  {path.name}: {err}", markup=False)
     if len(result.errors) > SHOWN_ERRORS:
-        out.print(f"  … and {len(result.errors) - SHOWN_ERRORS} more bad rows")
-    for note in result.notes:
-        out.print(f"  note: {note}", markup=False)
+        out.print(f"  … and {len(result.errors) - SHOWN_ERRORS} more bad rows (all of them: --errors-csv FILE)")
+    if every is not None:
+        every.extend((path.name, e) for e in result.errors)
     return len(result.errors)
 
 

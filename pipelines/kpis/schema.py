@@ -1,7 +1,8 @@
 """The four KPI import files: their columns, how each cell is read, and the checks across a row's cells.
 
-Header names are compared in lower case with spaces and hyphens as underscores; a Vietnamese alias is accepted
-for the main columns. The kind of a file is told by the columns that only it has (:data:`KINDS` ``signature``).
+Which header is which column is :mod:`pipelines.kpis.headers`' business (the names and aliases here, the variants of
+``data/kpis/header_variants.yaml``, a mapping profile). The kind of a file is told by the columns that only it has
+(:data:`KINDS` ``signature``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ Parse = Callable[[object, ZoneInfo], Any]
 
 def _plain(fn: Callable[[object], Any]) -> Parse:
     return lambda value, _tz: fn(value)
+
+
+YES_NO: Parse = _plain(v.boolean)   # every yes/no column: the import also knows its Vietnamese words
 
 
 @dataclass(frozen=True)
@@ -108,33 +112,36 @@ PROCEDURES = Kind("procedures", "procedure catalogue", (
     Column("level", _plain(v.level), required=False, aliases=("service_level", "muc_do")),
     Column("online_service", _plain(v.choice(v.ONLINE_SERVICES, "Decree 42 term")), required=False,
            aliases=("dvc_truc_tuyen",)),
-    Column("fee_bearing", _plain(v.boolean), required=False, default=False, aliases=("co_phi", "thu_phi")),
-    Column("paper_result", _plain(v.boolean), required=False, default=True, aliases=("ket_qua_giay",)),
+    Column("fee_bearing", YES_NO, required=False, default=False, aliases=("co_phi", "thu_phi")),
+    Column("paper_result", YES_NO, required=False, default=True, aliases=("ket_qua_giay",)),
 ), frozenset({"code", "name"}), _procedure_check)
 
 DOSSIERS = Kind("dossiers", "dossiers", (
     Column("dossier_id", _plain(v.text), aliases=("ma_ho_so",)),
     Column("procedure_code", _plain(v.text), aliases=("ma_thu_tuc", "ma_tthc")),
+    Column("procedure_name", _plain(v.text), required=False),      # fills the catalogue when it lacks the code
     Column("unit", _plain(v.text), aliases=("don_vi", "co_quan_tiep_nhan")),
     *_WARD_COLUMNS,
     Column("received_at", v.timestamp, aliases=("ngay_tiep_nhan",)),
     Column("channel", _plain(v.choice(v.CHANNELS, "channel")), aliases=("kenh_nop",)),
-    Column("end_to_end", _plain(v.boolean), aliases=("toan_trinh",)),
-    Column("fee_bearing", _plain(v.boolean), required=False),
+    Column("submitted_online", YES_NO, required=False),          # gives channel when there is none
+    Column("online_service", _plain(v.choice(v.ONLINE_SERVICES, "Decree 42 term")), required=False),
+    Column("end_to_end", YES_NO, aliases=("toan_trinh",)),
+    Column("fee_bearing", YES_NO, required=False),
     Column("fee_amount", _plain(v.non_negative), required=False, aliases=("le_phi",)),
-    Column("paid_online", _plain(v.boolean), aliases=("thanh_toan_truc_tuyen",)),
-    Column("input_digitized", _plain(v.boolean), aliases=("so_hoa_dau_vao",)),
-    Column("output_digitized", _plain(v.boolean), aliases=("so_hoa_ket_qua",)),
-    Column("paper_result", _plain(v.boolean), required=False),
-    Column("e_result", _plain(v.boolean), aliases=("ket_qua_dien_tu",)),
+    Column("paid_online", YES_NO, aliases=("thanh_toan_truc_tuyen",)),
+    Column("input_digitized", YES_NO, aliases=("so_hoa_dau_vao",)),
+    Column("output_digitized", YES_NO, aliases=("so_hoa_ket_qua",)),
+    Column("paper_result", YES_NO, required=False),
+    Column("e_result", YES_NO, aliases=("ket_qua_dien_tu",)),
     Column("due_at", v.timestamp, aliases=("ngay_hen_tra",)),
     Column("resolved_at", v.timestamp, required=False, aliases=("ngay_giai_quyet",)),
     Column("status", _plain(v.choice(v.STATUSES, "status")), aliases=("trang_thai",)),
     Column("supplement_requests", _plain(v.count), required=False, default=0),
     Column("supplement_wait_days", _plain(v.non_negative), required=False, default=0.0),
-    Column("reused_data", _plain(v.boolean), required=False, default=False),
-    Column("rated_unsatisfied", _plain(v.boolean), required=False, default=False),
-    Column("complaint", _plain(v.boolean), required=False, default=False),
+    Column("reused_data", YES_NO, required=False, default=False),
+    Column("rated_unsatisfied", YES_NO, required=False, default=False),
+    Column("complaint", YES_NO, required=False, default=False),
 ), frozenset({"dossier_id", "received_at"}), _dossier_check)
 
 MONTHLY = Kind("monthly", "monthly aggregate sheet", (
@@ -153,27 +160,3 @@ INDICATORS = Kind("indicators", "indicator sheet", (
 ), frozenset({"indicator", "scope", "period", "value"}), _no_checks)
 
 KINDS: tuple[Kind, ...] = (DOSSIERS, MONTHLY, INDICATORS, PROCEDURES)
-
-
-def header_name(cell: object) -> str:
-    return "_".join(v.words(cell).replace("-", " ").split()) if not v.blank(cell) else ""
-
-
-def resolve_headers(kind: Kind, headers: list[str]) -> dict[str, int]:
-    """Column name -> position in the file, through the aliases."""
-    where: dict[str, int] = {}
-    for col in kind.columns:
-        for name in (col.name, *col.aliases):
-            if name in headers:
-                where[col.name] = headers.index(name)
-                break
-    return where
-
-
-def detect(headers: list[str]) -> Kind | None:
-    """The first kind whose signature columns (or their aliases) are all present."""
-    for kind in KINDS:
-        found = resolve_headers(kind, headers)
-        if kind.signature <= set(found):
-            return kind
-    return None

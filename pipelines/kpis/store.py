@@ -16,6 +16,7 @@ import psycopg
 from psycopg import sql
 
 from layers.ward_mapping import norm
+from pipelines.kpis import catalogue_fill
 from pipelines.kpis.indicators import COUNTS
 from pipelines.kpis.reader import Parsed, RowError
 
@@ -31,21 +32,22 @@ class ImportResult:
     inserted: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # what was matched and ignored, rows skipped, catalogue added
 
 
 def write(conn: psycopg.Connection, parsed: Parsed, source: str, *, strict: bool = False,
           progress: Callable[[int], None] | None = None) -> ImportResult:
     """Check and store the good rows of ``parsed``; the bad ones are returned, sorted by line.
     ``strict``: store nothing when any row is bad."""
-    result = ImportResult(parsed.kind.name, parsed.total, errors=list(parsed.errors))
-    rows = _checked(conn, parsed, result)
+    result = ImportResult(parsed.kind.name, parsed.total, errors=list(parsed.errors), notes=list(parsed.notes))
+    rows, procedures = _checked(conn, parsed, result, source)
     table, columns, conflict = _TARGETS[parsed.kind.name]
     shaped = _unique([(r["line"], _SHAPE[parsed.kind.name](r, source)) for r in rows], conflict, result)
     result.errors.sort(key=lambda e: e.line)
     if strict and result.errors:
         return result
     with conn.transaction():
+        _add_procedures(conn, procedures)
         for start in range(0, len(shaped), BATCH):
             batch = shaped[start:start + BATCH]
             new = _upsert(conn, table, columns, conflict, batch)
@@ -56,7 +58,9 @@ def write(conn: psycopg.Connection, parsed: Parsed, source: str, *, strict: bool
     return result
 
 
-def _checked(conn: psycopg.Connection, parsed: Parsed, result: ImportResult) -> list[dict[str, Any]]:
+def _checked(conn: psycopg.Connection, parsed: Parsed, result: ImportResult, source: str
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows to store, and the catalogue entries the dossier rows add (catalogue_fill)."""
     rows = parsed.rows
     if parsed.kind.name in ("dossiers", "monthly"):
         known = {r[0] for r in conn.execute("SELECT DISTINCT code FROM wards")}
@@ -67,8 +71,8 @@ def _checked(conn: psycopg.Connection, parsed: Parsed, result: ImportResult) -> 
         rows = [r for r in rows if id(r) not in rejected]
         _note_unmapped(conn, rows, result)
     if parsed.kind.name == "dossiers":
-        rows = _with_catalogue(conn, rows, result)
-    return rows
+        return catalogue_fill.fill(conn, rows, result, source)
+    return rows, []
 
 
 def _unique(rows: list[tuple[int, dict[str, Any]]], keys: list[str], result: ImportResult) -> list[dict[str, Any]]:
@@ -85,25 +89,15 @@ def _unique(rows: list[tuple[int, dict[str, Any]]], keys: list[str], result: Imp
     return kept
 
 
-def _with_catalogue(conn: psycopg.Connection, rows: list[dict[str, Any]], result: ImportResult) -> list[dict[str, Any]]:
-    """Blank fee_bearing / paper_result come from the procedure catalogue."""
-    catalogue = {code: (fee, paper) for code, fee, paper in
-                 conn.execute("SELECT code, fee_bearing, paper_result FROM kpi_procedures")}
-    kept = []
-    for r in rows:
-        for col, pos in (("fee_bearing", 0), ("paper_result", 1)):
-            if r.get(col) is None:
-                if r["procedure_code"] not in catalogue:
-                    result.errors.append(RowError(r["line"], col, f"is empty and procedure {r['procedure_code']} "
-                                                  "is not in the catalogue (import the catalogue first)"))
-                    break
-                r[col] = catalogue[r["procedure_code"]][pos]
-        else:
-            if r["paid_online"] and not r["fee_bearing"]:
-                result.errors.append(RowError(r["line"], "paid_online", "is yes but the procedure bears no fee"))
-                continue
-            kept.append(r)
-    return kept
+def _add_procedures(conn: psycopg.Connection, entries: list[dict[str, Any]]) -> None:
+    """Catalogue entries from dossier rows: only codes the catalogue lacks (a loaded catalogue is never changed)."""
+    if not entries:
+        return
+    columns = _TARGETS["procedures"][1]
+    with conn.cursor() as cur:
+        cur.executemany(sql.SQL("INSERT INTO kpi_procedures ({}) VALUES ({}) ON CONFLICT (code) DO NOTHING").format(
+            sql.SQL(", ").join(map(sql.Identifier, columns)), sql.SQL(", ").join([sql.Placeholder()] * len(columns))),
+            [[e[c] for c in columns] for e in entries])
 
 
 def _note_unmapped(conn: psycopg.Connection, rows: list[dict[str, Any]], result: ImportResult) -> None:

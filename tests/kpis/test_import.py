@@ -133,7 +133,7 @@ def test_a_file_of_no_known_kind_is_refused_in_one_line(tmp_path: Path, ready: p
     with pytest.raises(ImportDataError, match="cannot tell which KPI file"):
         import_file(ready, path, TZ)
     path.write_text("dossier_id,received_at\nD,2025-01-01\n", encoding="utf-8")
-    with pytest.raises(ImportDataError, match="needs column"):
+    with pytest.raises(ImportDataError, match="misses procedure_code"):
         import_file(ready, path, TZ)
     broken = tmp_path / "y.xlsx"
     broken.write_bytes(b"not a workbook")
