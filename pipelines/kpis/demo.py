@@ -124,7 +124,10 @@ def monthly_sheets(model: dict[str, Any], places: list[Place], now: datetime, tz
 
 
 def indicator_sheet(model: dict[str, Any], places: list[Place], now: datetime, tz: ZoneInfo) -> pd.DataFrame:
-    return pd.DataFrame(demo_rows.adoption_rows(model, places, now, tz) + demo_rows.other_rows(model, places, now, tz))
+    from pipelines.kpis import demo_socio
+
+    return pd.DataFrame(demo_rows.adoption_rows(model, places, now, tz) + demo_rows.other_rows(model, places, now, tz)
+                        + demo_socio.rows(places, now, tz))
 
 
 def write_files(out: Path, places: list[Place], now: datetime, tz: ZoneInfo, scale: float = 1.0,

@@ -68,6 +68,10 @@ def _checked(conn: psycopg.Connection, parsed: Parsed, result: ImportResult) -> 
         _note_unmapped(conn, rows, result)
     if parsed.kind.name == "dossiers":
         rows = _with_catalogue(conn, rows, result)
+    if parsed.kind.name == "indicators":
+        from pipelines.kpis import socio_import
+
+        rows = socio_import.checked(rows, result.errors)
     return rows
 
 
