@@ -46,17 +46,18 @@ def target_text(line: SocioLine, lang: str) -> str:
     return t("kpis.target", lang, op=op_text(tg.op), value=number(tg.value, line.indicator.unit, lang))
 
 
-def forecast_text(line: SocioLine, over: bool, lang: str) -> str:
+def forecast_text(line: SocioLine, over: bool, lang: str, period: Period | None = None) -> str:
     f, unit = line.forecast, line.indicator.unit
     if over:
         return t("kpis.period_over", lang)
     if f is None:
-        return t("kpis.no_forecast", lang)
+        final = period is not None and len(line.points) and line.points["end"].iloc[-1] >= period.end
+        return t("socio.final", lang) if final else t("kpis.no_forecast", lang)
     return t("kpis.forecast", lang, value=number(f.value, unit, lang), low=number(f.low, unit, lang),
              high=number(f.high, unit, lang))
 
 
-def card(line: SocioLine, over: bool, lang: str, selected: bool) -> html.Div:
+def card(line: SocioLine, over: bool, lang: str, selected: bool, period: Period | None = None) -> html.Div:
     color = STATUS_COLORS[line.status] if line.target else "#111827"
     unit = line.indicator.unit
     badge = [status_badge(line.status, lang), html.Span(target_text(line, lang), className="ms-2")] \
@@ -74,7 +75,7 @@ def card(line: SocioLine, over: bool, lang: str, selected: bool) -> html.Div:
                         "fontVariantNumeric": "tabular-nums"}),
         html.Div(badge, className="kpi-card-target", style={"fontSize": "1.05rem", "margin": "4px 0"}),
         html.Div(detail, className="kpi-card-counts", style={"fontSize": "1rem"}),
-        html.Div(forecast_text(line, over, lang), className="kpi-card-forecast",
+        html.Div(forecast_text(line, over, lang, period), className="kpi-card-forecast",
                  style={"fontSize": "0.95rem", "color": "var(--ioc-muted)"}),
     ], id={"type": "socio-card", "index": line.key}, n_clicks=0, className="kpi-card", role="button",
         **_data(line),
@@ -93,11 +94,11 @@ def _data(line: SocioLine) -> dict[str, Any]:
             "data-numerator": text(line.numerator), "data-denominator": text(line.denominator)}
 
 
-def cards(lines: list[SocioLine], over: bool, lang: str, selected: str) -> Any:
+def cards(lines: list[SocioLine], over: bool, lang: str, selected: str, period: Period | None = None) -> Any:
     if not lines:
         return html.P(t("common.no_data", lang))
-    return dbc.Row([dbc.Col(card(ln, over, lang, ln.key == selected), lg=4, xl=2, className="mb-2") for ln in lines],
-                   className="g-2")
+    return dbc.Row([dbc.Col(card(ln, over, lang, ln.key == selected, period), lg=4, xl=2, className="mb-2")
+                    for ln in lines], className="g-2")
 
 
 def trend_figure(line: SocioLine | None, period: Period, theme: Theme, lang: str) -> go.Figure:
@@ -110,7 +111,7 @@ def trend_figure(line: SocioLine | None, period: Period, theme: Theme, lang: str
                            y=0.5, font={"size": 22, "color": theme.muted})
         return fig
     unit = line.indicator.unit
-    fig.update_layout(title={"text": f"{line.indicator.name(lang)} — {t('kpis.trend', lang)}", "font": {"size": 20}})
+    fig.update_layout(title={"text": f"{line.indicator.name(lang)} — {t('socio.trend', lang)}", "font": {"size": 20}})
     pts = line.points
     at = pd.to_datetime(pts["end"]) - pd.Timedelta(days=1)
     inside = [period.start <= s and e <= period.end for s, e in zip(pts["start"], pts["end"], strict=True)]
@@ -122,7 +123,7 @@ def trend_figure(line: SocioLine | None, period: Period, theme: Theme, lang: str
     if f is not None:
         start, end = at.iloc[-1], pd.Timestamp(period.end) - pd.Timedelta(days=1)
         last = float(pts["value"].iloc[-1])
-        fig.add_trace(go.Scatter(x=[start, end, end, start], y=[last, f.high, f.low, last], fill="toself",
+        fig.add_trace(go.Scatter(x=[start, end, end, start], y=[last, f.high, f.low, last], fill="toself", mode="lines",
                                  fillcolor="rgba(3,105,161,0.18)", line={"width": 0}, hoverinfo="skip",
                                  name=t("kpis.band", lang)))
         fig.add_trace(go.Scatter(x=[start, end], y=[last, f.value], mode="lines+markers",
@@ -150,4 +151,4 @@ def socio_view(ioc: context.IocContext, opts: dict[str, Any], now: Any) -> tuple
     over = period.bounds(ioc.settings.tz)[1] <= now
     key = opts.get("key") if any(ln.key == opts.get("key") for ln in found) else (found[0].key if found else "")
     chosen = next((ln for ln in found if ln.key == key), None)
-    return cards(found, over, lang, str(key)), trend_figure(chosen, period, LIGHT, lang)
+    return cards(found, over, lang, str(key), period), trend_figure(chosen, period, LIGHT, lang)

@@ -8,9 +8,10 @@ sheet writes (``%`` as 0–100); targets are in the same unit.
 The value of a scope (a ward code, a province name, ``*``) for one sheet period: the row given for exactly that
 scope when there is one; otherwise the wards of the scope, each resolved as /adoption does (own row, else its
 hamlets, else its old wards), combined by the definition's ``aggregate``. A reporting period's value is the newest
-sheet period that lies inside it (a year is judged by its last reported quarter). While the period runs, its
-forecast is the linear trend of the sheet periods reported so far, read at the period's last month, with the 90%
-prediction interval of :mod:`pipelines.kpis.forecast` (the same code as the procedure KPIs); the status rule is
+sheet period that lies inside it (a year is judged by its last reported quarter; a quarter reported before it ends
+counts, as /adoption counts it). While the period runs and its last month is not reported yet, its forecast is the
+linear trend of the sheet periods reported so far, read at the period's last month, with the 90% prediction
+interval of :mod:`pipelines.kpis.forecast` (the same code as the procedure KPIs); the status rule is
 :func:`pipelines.kpis.targets.status`.
 """
 
@@ -187,13 +188,12 @@ class SocioLine:
 
 def line(ind: SocioIndicator, pts: pd.DataFrame, targets: Sequence[Target], target_scopes: Sequence[str],
          period: periods.Period, now: datetime, tz: ZoneInfo) -> SocioLine:
-    today = now.astimezone(tz).date()
     over = period.bounds(tz)[1] <= now
-    inside = pts[(pts["start"] >= period.start) & (pts["end"] <= period.end) & (pts["end"] <= today)]
+    inside = pts[(pts["start"] >= period.start) & (pts["end"] <= period.end)]
     last = inside.iloc[-1] if len(inside) else None
     value = None if last is None else float(last["value"])
     target = find(targets, ind.key, period.year, target_scopes)
-    forecast = None if over else trend_forecast(ind, pts[pts["end"] <= today], period, target)
+    forecast = None if over else trend_forecast(ind, pts[pts["end"] <= period.end], period, target)
     low, high = (forecast.low, forecast.high) if forecast else (None, None)
     return SocioLine(ind, value, _num(last, "numerator"), _num(last, "denominator"),
                      None if last is None else str(last["period"]), target,
@@ -216,7 +216,8 @@ def scale_of(ind: SocioIndicator, pts: pd.DataFrame, target: Target | None) -> f
 def trend_forecast(ind: SocioIndicator, history: pd.DataFrame, period: periods.Period,
                    target: Target | None) -> Forecast | None:
     """The value at the period's last month on the trend of the sheet periods reported so far (each placed at
-    its own last month; at most 12, at least 3), with its 90% prediction interval; None with too little."""
+    its own last month; at most 12, at least 3), with its 90% prediction interval; None with too little, or when
+    the period's last month is reported already."""
     if history.empty:
         return None
     scale = scale_of(ind, history, target)
