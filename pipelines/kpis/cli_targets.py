@@ -16,6 +16,7 @@ from ioc.config import Settings
 from ioc.errors import ImportDataError, IocError
 from layers.cli_common import connect
 from pipelines.kpis import periods
+from pipelines.kpis.targets import Target
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -52,7 +53,6 @@ def set_target(settings: Settings, indicator: str, op: str, value: float, year: 
     (procedure KPIs: fractions) or ``ioc kpis set-target poverty_rate '<=' 1.2 --unit % --year 2026 --scope
     'Tỉnh Đồng Nai'`` (socio-economic indicators: in their own unit, 1.2 meaning 1.2%)."""
     from pipelines.kpis import source
-    from pipelines.kpis.targets import Target
 
     with connect(settings) as conn:
         unit = checked_target(indicator, op, value, unit, direction, source.load_targets(conn))
@@ -64,7 +64,7 @@ def set_target(settings: Settings, indicator: str, op: str, value: float, year: 
 
 
 def checked_target(indicator: str, op: str, value: float, unit: str | None, direction: str | None,
-                   stored: list) -> str:  # type: ignore[type-arg]
+                   stored: list[Target]) -> str:
     """The unit to store, or an :class:`IocError` that says what is wrong."""
     from pipelines.kpis.indicators import BY_KEY
     from pipelines.kpis.socio import by_key

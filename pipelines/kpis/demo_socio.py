@@ -11,7 +11,6 @@ import numpy as np
 import psycopg
 
 from pipelines.kpis import periods
-from pipelines.kpis.demo import Place
 from pipelines.kpis.socio import demo_spec, shipped
 from pipelines.kpis.targets import ANY_SCOPE, Target
 
@@ -29,17 +28,17 @@ def quarters(now: datetime, tz: ZoneInfo) -> list[periods.Period]:
     return out
 
 
-def rows(places: list[Place], now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
+def rows(codes: list[str], now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Indicator-sheet rows for the wards ``codes``."""
     spec, units = demo_spec(), {d.key: d.unit for d in shipped()}
     qs, out = quarters(now, tz), []
     for i, (key, model) in enumerate(sorted(spec["values"].items())):
-        for place in places:
-            rng = np.random.default_rng([spec["seed"], i, int(place.code)])
+        for code in codes:
+            rng = np.random.default_rng([spec["seed"], i, int(code)])
             start, trend = rng.uniform(*model["start"]), rng.uniform(*model["trend"])
             for n, q in enumerate(qs):
                 value = float(np.clip(start + trend * n + rng.normal(0, model["noise"]), 0, 100))
-                out.append(_row(key, units[key], place.code, q.label, round(value, 2)))
-    codes = {p.code for p in places}
+                out.append(_row(key, units[key], code, q.label, round(value, 2)))
     for code, counts in spec["video_conference_points"].items():
         if str(code) in codes:
             for q, n in zip(qs, [*counts, *[counts[-1]] * len(qs)], strict=False):

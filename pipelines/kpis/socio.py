@@ -152,7 +152,7 @@ def _combine(ind: SocioIndicator, resolved: pd.DataFrame, codes: list[str] | Non
 
 
 def _day(value: object) -> date:
-    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+    return pd.Timestamp(value).date()
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
