@@ -30,7 +30,7 @@ import yaml
 from ioc.data import data_path
 from pipelines.kpis import adoption, periods
 from pipelines.kpis.forecast import Forecast, MonthCounts, month_index, period_end
-from pipelines.kpis.indicators import ADOPTION, BY_KEY, POPULATION
+from pipelines.kpis.indicators import BY_KEY, POPULATION
 from pipelines.kpis.targets import ANY_SCOPE, Target, find, status
 
 DEFINITIONS = "kpis/socioeconomic.yaml"
@@ -105,49 +105,67 @@ def scope_codes(wards: pd.DataFrame, scope: str | None) -> list[str] | None:
     return wards.loc[wards["province"] == scope, "code"].astype(str).tolist()
 
 
+Resolved = list[tuple[str, date, date, pd.DataFrame]]   # (period label, start, end, ward × indicator values)
+
+
+def resolve(values: pd.DataFrame, mapping: pd.DataFrame) -> Resolved:
+    """Every sheet period's rows resolved per current ward (:func:`pipelines.kpis.adoption.ward_values`: own row,
+    else hamlets, else old wards), as one ward × indicator table per period: the costly step, done once for all
+    the lines of a page or an API call."""
+    out: Resolved = []
+    for (label, start, end), same in values.groupby(["period", "period_start", "period_end"], sort=False):
+        p = periods.Period(_day(start), _day(end), "any")
+        per_ward = adoption.ward_values(same, mapping, p)
+        own = per_ward[per_ward["ward"].notna() & per_ward["hamlet"].isna()]
+        wide = own.pivot_table(index="ward", columns="indicator", values="value", aggfunc="sum")
+        out.append((str(label), _day(start), _day(end), wide))
+    return out
+
+
 def points(ind: SocioIndicator, values: pd.DataFrame, mapping: pd.DataFrame, wards: pd.DataFrame,
-           scope: str | None) -> pd.DataFrame:
+           scope: str | None, resolved: Resolved | None = None) -> pd.DataFrame:
     """period, start, end, value, numerator, denominator of ``ind`` in ``scope``, one row per sheet period, oldest
     first (numerator and denominator only where the indicator is a ratio of counts the sheets give)."""
     counted = ind.key if ind.aggregate != "adoption" else ind.numerator or ""
-    rows = values[values["indicator"].isin({counted, POPULATION})]
-    if not (rows["indicator"] == counted).any():
+    mine = values["indicator"] == counted
+    if not mine.any():
         return pd.DataFrame(columns=POINT_COLUMNS)
-    own = rows[(rows["scope"] == (scope or ANY_SCOPE)) & (rows["indicator"] == ind.key)]
+    own = values[(values["scope"] == (scope or ANY_SCOPE)) & (values["indicator"] == ind.key)]
     if len(own):
         out = own.assign(start=own["period_start"], end=own["period_end"], numerator=None, denominator=None)
         return _sorted(out[POINT_COLUMNS])
     codes = scope_codes(wards, scope)
     if codes == []:
         return pd.DataFrame(columns=POINT_COLUMNS)
+    if resolved is None:
+        resolved = resolve(values[mine | (values["indicator"] == POPULATION)], mapping)
     found = []
-    for (label, start, end), same in rows.groupby(["period", "period_start", "period_end"], sort=False):
-        p = periods.Period(_day(start), _day(end), "any")
-        resolved = adoption.ward_values(same, mapping, p)
-        point = _combine(ind, resolved, codes)
+    for label, start, end, wide in resolved:
+        point = _combine(ind, counted, wide if codes is None else wide[wide.index.isin(codes)])
         if point is not None:
-            found.append({"period": label, "start": _day(start), "end": _day(end), **point})
+            found.append({"period": label, "start": start, "end": end, **point})
     return _sorted(pd.DataFrame(found, columns=POINT_COLUMNS))
 
 
-def _combine(ind: SocioIndicator, resolved: pd.DataFrame, codes: list[str] | None) -> dict[str, Any] | None:
-    wards = resolved[resolved["ward"].notna() & resolved["hamlet"].isna()]
-    if codes is not None:
-        wards = wards[wards["ward"].isin(codes)]
-    if ind.aggregate == "adoption":
-        key = next((k for k, (num, _vi, _en) in ADOPTION.items() if num == ind.numerator), None)
-        ratio = adoption.rates(resolved, codes)[key] if key else None
-        if ratio is None or ratio.value is None:
+def _combine(ind: SocioIndicator, counted: str, wide: pd.DataFrame) -> dict[str, Any] | None:
+    """One value from the wards' ``wide`` table (ward × indicator) by the indicator's aggregate."""
+    if counted not in wide.columns:
+        return None
+    people = wide[POPULATION] if POPULATION in wide.columns else pd.Series(index=wide.index, dtype=float)
+    if ind.aggregate == "adoption":       # the /adoption rule: wards that report both, Σ numerator ÷ Σ population
+        both = pd.DataFrame({"n": wide[counted], "d": people}).dropna()
+        if both.empty or both["d"].sum() <= 0:
             return None
-        return {"value": 100 * ratio.value, "numerator": ratio.numerator, "denominator": ratio.denominator}
-    mine = wards[wards["indicator"] == ind.key].set_index("ward")["value"].astype(float)
+        num, den = float(both["n"].sum()), float(both["d"].sum())
+        return {"value": 100 * num / den, "numerator": num, "denominator": den}
+    mine = wide[counted].dropna().astype(float)
     if mine.empty:
         return None
     if ind.aggregate == "sum":
         return {"value": float(mine.sum()), "numerator": None, "denominator": None}
-    people = wards[wards["indicator"] == POPULATION].set_index("ward")["value"].astype(float).reindex(mine.index)
-    if people.notna().all() and people.sum() > 0:
-        return {"value": float((mine * people).sum() / people.sum()), "numerator": None, "denominator": None}
+    weights = people.reindex(mine.index)
+    if weights.notna().all() and weights.sum() > 0:
+        return {"value": float((mine * weights).sum() / weights.sum()), "numerator": None, "denominator": None}
     return {"value": float(mine.mean()), "numerator": None, "denominator": None}
 
 
@@ -252,5 +270,8 @@ def lines(values: pd.DataFrame, mapping: pd.DataFrame, wards: pd.DataFrame, targ
           keys: Sequence[str] | None = None) -> list[SocioLine]:
     """Every socio-economic line of ``scope`` and ``period`` (or those of ``keys``)."""
     where = target_scopes(wards, scope)
-    return [line(d, points(d, values, mapping, wards, scope), targets, where, period, now, tz)
-            for d in definitions(targets) if keys is None or d.key in keys]
+    wanted = [d for d in definitions(targets) if keys is None or d.key in keys]
+    counted = {d.numerator or "" if d.aggregate == "adoption" else d.key for d in wanted} | {POPULATION}
+    resolved = resolve(values[values["indicator"].isin(counted)], mapping)
+    return [line(d, points(d, values, mapping, wards, scope, resolved), targets, where, period, now, tz)
+            for d in wanted]
