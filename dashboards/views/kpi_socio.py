@@ -27,6 +27,7 @@ from pipelines.kpis.periods import Period
 from pipelines.kpis.socio import SocioLine
 
 TARGET_RED = "#be123c"
+UNITS_EN = {"điểm": "points", "người": "people", "hộ": "households", "trường": "schools"}   # sheets write Vietnamese
 FORECAST_BLUE = "#0369a1"
 
 
@@ -36,7 +37,11 @@ def number(value: float | None, unit: str, lang: str) -> str:
         return BLANK
     pattern = "#,##0.0#" if unit == "%" and abs(value) < 10 else "#,##0.0" if unit == "%" else "#,##0.##"
     text = str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
-    return f"{text}%" if unit == "%" else f"{text} {unit}".rstrip()
+    return f"{text}%" if unit == "%" else f"{text} {unit_name(unit, lang)}".rstrip()
+
+
+def unit_name(unit: str, lang: str) -> str:
+    return UNITS_EN.get(unit, unit) if lang == "en" else unit
 
 
 def target_text(line: SocioLine, lang: str) -> str:
@@ -136,7 +141,7 @@ def trend_figure(line: SocioLine | None, period: Period, theme: Theme, lang: str
                       annotation_text=f"{t('kpis.target_short', lang)} {op_text(line.target.op)} "
                                       f"{number(line.target.value, unit, lang)}",
                       annotation_position="top left", annotation_font={"size": 16, "color": TARGET_RED})
-    fig.update_yaxes(ticksuffix="%" if unit == "%" else "", title=None if unit == "%" else unit)
+    fig.update_yaxes(ticksuffix="%" if unit == "%" else "", title=None if unit == "%" else unit_name(unit, lang))
     fig.update_xaxes(tickformat="%m/%Y", dtick="M3")
     fig.update_layout(legend={"orientation": "h", "y": -0.14, "font": {"size": 15}})
     return fig
