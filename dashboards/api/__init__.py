@@ -43,7 +43,7 @@ def jsonable(value: Any) -> Any:
 
 
 def _view(ep: Endpoint) -> Callable[..., Response | tuple[Response, int]]:
-    @require("read")
+    @require(ep.permission)
     def view(**path: str) -> Response | tuple[Response, int]:
         ioc = context.current()
         try:

@@ -9,7 +9,8 @@ from dashboards.api.errors import ERROR_SCHEMA
 from dashboards.api.spec import Endpoint
 
 PREFIX = "/api/v1"
-REASONS = {400: "invalid parameters (the message names the parameter)", 404: "not found"}
+REASONS = {400: "invalid parameters (the message names the parameter)", 404: "not found",
+           403: "the caller lacks the permission the operation needs (the message names it)"}
 
 
 def operation(ep: Endpoint) -> dict[str, Any]:
@@ -19,7 +20,8 @@ def operation(ep: Endpoint) -> dict[str, Any]:
     for status in ep.errors:
         responses[str(status)] = {"description": REASONS[status],
                                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    return {"operationId": ep.name, "summary": ep.summary, "tags": list(ep.tags), "parameters": params,
+    summary = ep.summary if ep.permission == "read" else f"{ep.summary} Needs the `{ep.permission}` scope."
+    return {"operationId": ep.name, "summary": summary, "tags": list(ep.tags), "parameters": params,
             "responses": responses}
 
 
@@ -30,7 +32,9 @@ def document(endpoints: Sequence[Endpoint]) -> dict[str, Any]:
                  "description": "Read-only JSON over the operations center's devices, rollups, wards and camera "
                                 "events. Times are ISO 8601; a time without offset is Asia/Ho_Chi_Minh. "
                                 "Authentication: an API key with the `read` scope (`ioc keys add NAME --scope read`) "
-                                "as `Authorization: Bearer <key>` or `X-API-Key`, or a signed-in session."},
+                                "as `Authorization: Bearer <key>` or `X-API-Key`, or a signed-in session. "
+                                "`/kpis…` need the `kpi` scope instead, `/reports` the `reports:read` scope "
+                                "(reports as published: no contact, no address, a point snapped to ~50 m)."},
         "servers": [{"url": PREFIX}],
         "paths": {ep.openapi_path: {"get": operation(ep)} for ep in endpoints},
         "components": {"schemas": {"Error": ERROR_SCHEMA},

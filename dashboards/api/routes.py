@@ -9,6 +9,8 @@ from typing import Any
 from psycopg_pool import ConnectionPool
 
 from dashboards.api import completeness
+from dashboards.api import kpis as kpi_api
+from dashboards.api import reports as report_api
 from dashboards.api.alarms import alarm_endpoints
 from dashboards.api.errors import ApiError
 from dashboards.api.spec import BOOL, INT, NUM, STR, TS, Endpoint, Param, nullable, obj, page_of
@@ -126,4 +128,6 @@ def endpoints() -> tuple[Endpoint, ...]:
                   Param("ward", "string", "ward code"), *PAGING)),
         *alarm_endpoints(),
         *completeness.endpoints(),
+        *kpi_api.endpoints(),
+        *report_api.endpoints(),
     )

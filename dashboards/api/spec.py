@@ -59,6 +59,7 @@ class Endpoint:
     params: tuple[Param, ...] = ()
     errors: tuple[int, ...] = (400,)
     tags: tuple[str, ...] = field(default=("read",))
+    permission: str = "read"       # what the caller (API key scope or user role) must hold; policy.RULES agrees
 
     @property
     def openapi_path(self) -> str:

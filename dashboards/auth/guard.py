@@ -105,7 +105,7 @@ def _guard() -> Response | None:
         need = policy.callback_requirement(_callbacks(), request.get_json(silent=True))
     verdict = policy.decide(need, who, password_change_ok=forms.password_change_path(request.path))
     if verdict != "allow":
-        return _refuse(verdict)
+        return _refuse(verdict, need)
     return csrf_problem(who)
 
 
@@ -209,7 +209,7 @@ def _wants_html() -> bool:
     return request.method == "GET" and not request.path.startswith(("/api/", "/_dash-", "/open311/"))
 
 
-def _refuse(verdict: str) -> Response:
+def _refuse(verdict: str, need: str = "") -> Response:
     if verdict == "login":
         if g.get("ioc_kiosk_invalid"):
             return forms.kiosk_invalid()
@@ -226,7 +226,9 @@ def _refuse(verdict: str) -> Response:
         return _json(403, "change your one-time password first (/account/password)")
     if request.path.startswith("/open311/"):
         return _open311_error(403, "this api_key may not submit reports")
-    return forms.forbidden() if _wants_html() else _json(403, "your role may not do this")
+    # an API client is told what it lacks (the scope to ask for), a person the page
+    return forms.forbidden() if _wants_html() else _json(403, f"your role may not do this (it needs the {need!r} "
+                                                              "permission)" if need else "your role may not do this")
 
 
 def _json(status: int, message: str) -> Response:

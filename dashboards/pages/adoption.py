@@ -1,5 +1,6 @@
-"""/adoption: e-citizen adoption (smartphones, online payment accounts, VNeID level 2) per ward and hamlet, and the
-other indicator sheets (socio-economic, e-documents, education, health)."""
+"""/adoption: socio-economic indicators with targets (chỉ tiêu KT-XH: cards with status and forecast, the trend of
+the one clicked), e-citizen adoption (smartphones, online payment accounts, VNeID level 2) per ward and hamlet,
+and the other indicator sheets."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboards import context
 from dashboards.components import frame, lang_switch, nav, query_string
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import kpis as q
 from dashboards.theme import theme_for
-from dashboards.views import kpi_adoption, kpi_page
+from dashboards.views import kpi_adoption, kpi_page, kpi_socio
 from pipelines.kpis.indicators import ADOPTION
 
 dash.register_page(__name__, path="/adoption", title="IOC — adoption", name="adoption")
@@ -30,7 +31,7 @@ def layout(lang: str | None = None, period: str | None = None, scope: str | None
         nav(lang, th, "/adoption"),
         dcc.Store(id="adoption-opts", data={"lang": lang}),
         dbc.Container([
-            html.Div([html.H1(t("adoption.title", lang), className="me-auto", style={"fontSize": "2rem"}),
+            html.Div([html.H1(t("socio.page_title", lang), className="me-auto", style={"fontSize": "2rem"}),
                       dbc.Button(t("kpis.title_short", lang), href="/kpis" + query_string(lang=lang), color="link"),
                       lang_switch("/adoption", lang, "adoption", period=state.period, scope=state.scope)],
                      className="d-flex align-items-center gap-3"),
@@ -41,6 +42,11 @@ def layout(lang: str | None = None, period: str | None = None, scope: str | None
                                                     "value": state.scope or "*"}]), lg=3),
                      dbc.Col(dcc.Dropdown(id="adoption-rate", options=rates, value=next(iter(ADOPTION)),
                                           clearable=False), lg=4)], className="g-2 mb-2"),
+            html.H2(t("socio.title", lang), style={"fontSize": "1.4rem"}),
+            dcc.Store(id="socio-key", data=""),
+            dcc.Loading(html.Div(id="socio-cards"), type="dot"),
+            dcc.Graph(id="socio-trend", config={"displayModeBar": False}),
+            html.H2(t("adoption.section", lang), className="mt-3", style={"fontSize": "1.4rem"}),
             dcc.Loading(html.Div(id="adoption-cards"), type="dot"),
             dbc.Row([dbc.Col(html.Div(id="adoption-table", style={"maxHeight": "620px", "overflowY": "auto"}), lg=7),
                      dbc.Col([dcc.Graph(id="adoption-map", config={"displayModeBar": False}),
@@ -68,3 +74,18 @@ def fill_choices(opts: dict[str, Any]) -> tuple[Any, Any]:
 def refresh(period: str, scope: str, rate: str, opts: dict[str, Any]) -> tuple[Any, ...]:
     return kpi_adoption.adoption_view(context.current(), {"period": period, "scope": scope, "rate": rate,
                                                           "lang": opts.get("lang")}, datetime.now(UTC))
+
+
+@callback(Output("socio-cards", "children"), Output("socio-trend", "figure"), Input("adoption-period", "value"),
+          Input("adoption-scope", "value"), Input("socio-key", "data"), Input("adoption-opts", "data"))
+def refresh_socio(period: str, scope: str, key: str, opts: dict[str, Any]) -> tuple[Any, Any]:
+    return kpi_socio.socio_view(context.current(), {"period": period, "scope": scope, "key": key,
+                                                    "lang": opts.get("lang")}, datetime.now(UTC))
+
+
+@callback(Output("socio-key", "data"), Input({"type": "socio-card", "index": ALL}, "n_clicks"),
+          prevent_initial_call=True)
+def pick_socio(clicks: list[int | None]) -> Any:
+    if not ctx.triggered_id or not any(clicks):
+        return dash.no_update
+    return ctx.triggered_id["index"]

@@ -18,6 +18,7 @@ from dashboards.views import kpi_charts, kpi_view
 from pipelines.kpis import adoption, periods
 from pipelines.kpis.formulas import Ratio
 from pipelines.kpis.indicators import ADOPTION, POPULATION
+from pipelines.kpis.socio import shipped
 
 MEASURES = tuple(num for num, _vi, _en in ADOPTION.values())
 
@@ -97,7 +98,7 @@ def ward_table(values: pd.DataFrame, wards: pd.DataFrame, lang: str) -> Any:
 
 
 def other_table(values: pd.DataFrame, wards: pd.DataFrame, lang: str) -> Any:
-    skip = {POPULATION, *MEASURES}
+    skip = {POPULATION, *MEASURES, *(d.key for d in shipped())}   # those have their cards above
     rows = values[~values["indicator"].isin(skip) & values["hamlet"].isna()
                   & (values["ward"].isin(wards["code"]) | values["ward"].isna())]
     if rows.empty:

@@ -65,6 +65,8 @@ RULES: Final = (
     Rule("/devices", roles.READ, GET),
     Rule("/404", SIGNED_IN, GET),
     Rule("/api/v1", roles.READ, GET),
+    Rule("/api/v1/kpis", roles.KPI, GET),             # as the /kpis page (leaders)
+    Rule("/api/v1/reports", roles.REPORTS_READ, GET),  # field reports as published, never a contact
     Rule("/reports", roles.REPORTS_HANDLE),
     Rule("/alarms", roles.READ),                 # viewers see alarms; handling them checks the role (actions)
     Rule("/kpi", roles.KPI),

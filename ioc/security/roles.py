@@ -12,6 +12,7 @@ from typing import Final
 WALL: Final = "wall"                      # the wall screen
 READ: Final = "read"                      # ward and device pages, the read API
 REPORTS_HANDLE: Final = "reports:handle"  # the report queue and its actions
+REPORTS_READ: Final = "reports:read"      # field reports as published (no personal data), read API /reports
 REPORTS_CONTACT: Final = "reports:contact"  # a reporter's contact (personal data)
 SNAPSHOTS: Final = "personal:snapshots"   # camera snapshot URLs (personal data)
 REPORTS_SUBMIT: Final = "reports:submit"  # Open311 POST
@@ -19,18 +20,20 @@ KPI: Final = "kpi"                        # KPI pages
 EXPORT: Final = "export"                  # downloads of KPI and report data
 ADMIN: Final = "admin"                    # users, devices, settings
 
-PERMISSIONS: Final = (WALL, READ, REPORTS_HANDLE, REPORTS_CONTACT, SNAPSHOTS, REPORTS_SUBMIT, KPI, EXPORT, ADMIN)
+PERMISSIONS: Final = (WALL, READ, REPORTS_HANDLE, REPORTS_READ, REPORTS_CONTACT, SNAPSHOTS, REPORTS_SUBMIT, KPI,
+                      EXPORT, ADMIN)
 
 ROLES: Final = ("admin", "operator", "leader", "viewer")
 ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "viewer": frozenset({WALL, READ}),
-    "operator": frozenset({WALL, READ, REPORTS_HANDLE, REPORTS_CONTACT, SNAPSHOTS}),
-    "leader": frozenset({WALL, READ, KPI, EXPORT}),
+    "operator": frozenset({WALL, READ, REPORTS_HANDLE, REPORTS_READ, REPORTS_CONTACT, SNAPSHOTS}),
+    "leader": frozenset({WALL, READ, REPORTS_READ, KPI, EXPORT}),
     "admin": frozenset(PERMISSIONS) - {REPORTS_SUBMIT},
 }
 
-# What an API key may be given; a kiosk token gets KIOSK and nothing else.
-API_SCOPES: Final = (READ, REPORTS_SUBMIT)
+# What an API key may be given; a kiosk token gets KIOSK and nothing else. No scope of a key opens personal data
+# (contacts, snapshots): those are shown to signed-in staff only, each view logged.
+API_SCOPES: Final = (READ, REPORTS_SUBMIT, KPI, REPORTS_READ)
 KIOSK: Final = frozenset({WALL})
 
 

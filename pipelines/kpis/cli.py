@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ioc.config import Settings
 from ioc.errors import ImportDataError, IocError
 from layers.cli_common import connect
-from pipelines.kpis import periods
+from pipelines.kpis import cli_targets, periods
 from pipelines.kpis.importer import import_file
 from pipelines.kpis.profiles import Profile
 from pipelines.kpis.reader import RowError
@@ -28,6 +28,11 @@ SHOWN_ERRORS = 20
 @click.group()
 def kpis() -> None:
     """Administrative-procedure and digital-government KPIs (Decision 766/QĐ-TTg, Decree 42/2022)."""
+
+
+for _cmd in (cli_targets.targets_cmd, cli_targets.set_target, cli_targets.import_indicators,
+             cli_targets.indicators_cmd):
+    kpis.add_command(_cmd)       # targets for any indicator, socio-economic indicators (issue 18)
 
 
 @kpis.command("import")
@@ -162,43 +167,9 @@ def demo_data(settings: Settings, out: Path | None, scale: float, files_only: bo
         for path in files:
             if _import_one(conn, path, settings, strict=True):
                 raise IocError(f"the demo file {path} has bad rows; this is a bug in pipelines/kpis/demo.py")
+        from pipelines.kpis.demo_socio import save_targets
 
-
-@kpis.command("targets")
-@click.option("--year", type=int, help="only this year's targets")
-@click.pass_obj
-def targets_cmd(settings: Settings, year: int | None) -> None:
-    """The targets in force: stored ones, then the shipped Bình Dương 2025 defaults."""
-    from pipelines.kpis import source
-
-    with connect(settings) as conn:
-        found = source.load_targets(conn)
-    for t in sorted(found, key=lambda t: (t.indicator, t.year, t.scope)):
-        if year is None or t.year == year:
-            click.echo(f"{t.indicator:28} {t.year} {t.scope:20} {t.op} {t.value:g}  ({t.source})")
-
-
-@kpis.command("set-target")
-@click.argument("indicator")
-@click.argument("op", type=click.Choice([">=", ">", "<=", "<"]))
-@click.argument("value", type=float)
-@click.option("--year", type=int, required=True)
-@click.option("--scope", default="*", show_default=True, help="'*', a province name or a ward code")
-@click.option("--source", "src", default="set with ioc kpis set-target", help="where the target comes from")
-@click.pass_obj
-def set_target(settings: Settings, indicator: str, op: str, value: float, year: int, scope: str, src: str) -> None:
-    """Set a target, e.g. ``ioc kpis set-target online_submission '>=' 0.85 --year 2026`` (rates as fractions)."""
-    from pipelines.kpis import source
-    from pipelines.kpis.indicators import BY_KEY
-    from pipelines.kpis.targets import Target
-
-    if indicator not in BY_KEY:
-        raise IocError(f"unknown KPI {indicator!r}; expected one of {', '.join(BY_KEY)}")
-    if not 0 <= value <= 1:
-        raise IocError("a target rate is a fraction between 0 and 1 (80% is 0.8)")
-    with connect(settings) as conn:
-        source.save_target(conn, Target(indicator, year, op, value, scope, src))
-    click.echo(f"target set: {indicator} {op} {value:g} for {year}, scope {scope}")
+        save_targets(conn)
 
 
 @kpis.command("export")

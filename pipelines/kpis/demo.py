@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from ioc.data import data_path
-from pipelines.kpis import demo_rows, periods
+from pipelines.kpis import demo_rows, demo_socio, periods
 
 MODEL = "kpis/model.yaml"  # a shipped data file (ioc.data)
 
@@ -124,7 +124,8 @@ def monthly_sheets(model: dict[str, Any], places: list[Place], now: datetime, tz
 
 
 def indicator_sheet(model: dict[str, Any], places: list[Place], now: datetime, tz: ZoneInfo) -> pd.DataFrame:
-    return pd.DataFrame(demo_rows.adoption_rows(model, places, now, tz) + demo_rows.other_rows(model, places, now, tz))
+    return pd.DataFrame(demo_rows.adoption_rows(model, places, now, tz) + demo_rows.other_rows(model, places, now, tz)
+                        + demo_socio.rows([p.code for p in places], now, tz))
 
 
 def write_files(out: Path, places: list[Place], now: datetime, tz: ZoneInfo, scale: float = 1.0,

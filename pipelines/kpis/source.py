@@ -87,16 +87,19 @@ def current_wards(conn: psycopg.Connection) -> pd.DataFrame:
 
 
 def load_targets(conn: psycopg.Connection) -> list[targets.Target]:
-    stored = [targets.Target(i, y, op, v, scope, src or "") for i, y, scope, op, v, src in conn.execute(
-        "SELECT indicator, year, scope, op, value, source FROM kpi_targets ORDER BY indicator, year, scope")]
-    return targets.merged(stored)
+    from pipelines.kpis.socio import shipped_targets
+
+    stored = [targets.Target(i, y, op, v, scope, src or "", unit) for i, y, scope, op, v, src, unit in conn.execute(
+        "SELECT indicator, year, scope, op, value, source, unit FROM kpi_targets ORDER BY indicator, year, scope")]
+    return targets.merged(stored, (*targets.DEFAULTS, *shipped_targets()))
 
 
 def save_target(conn: psycopg.Connection, target: targets.Target) -> None:
-    conn.execute("""INSERT INTO kpi_targets (indicator, year, scope, op, value, source) VALUES (%s, %s, %s, %s, %s, %s)
+    conn.execute("""INSERT INTO kpi_targets (indicator, year, scope, op, value, source, unit)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s)
                     ON CONFLICT (indicator, year, scope) DO UPDATE SET op = EXCLUDED.op, value = EXCLUDED.value,
-                    source = EXCLUDED.source, updated_at = now()""",
-                 [target.indicator, target.year, target.scope, target.op, target.value, target.source])
+                    source = EXCLUDED.source, unit = EXCLUDED.unit, updated_at = now()""",
+                 [target.indicator, target.year, target.scope, target.op, target.value, target.source, target.unit])
 
 
 def overdue_dossiers(conn: psycopg.Connection, lo: datetime, hi: datetime, ward: str,

@@ -16,7 +16,7 @@ import psycopg
 from psycopg import sql
 
 from layers.ward_mapping import norm
-from pipelines.kpis import catalogue_fill
+from pipelines.kpis import catalogue_fill, socio_import
 from pipelines.kpis.indicators import COUNTS
 from pipelines.kpis.reader import Parsed, RowError
 
@@ -72,6 +72,8 @@ def _checked(conn: psycopg.Connection, parsed: Parsed, result: ImportResult, sou
         _note_unmapped(conn, rows, result)
     if parsed.kind.name == "dossiers":
         return catalogue_fill.fill(conn, rows, result, source)
+    if parsed.kind.name == "indicators":
+        rows = socio_import.checked(rows, result.errors)
     return rows, []
 
 

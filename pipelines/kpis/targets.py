@@ -35,6 +35,7 @@ class Target:
     value: float
     scope: str = ANY_SCOPE
     source: str = ""
+    unit: str = ""     # '' for a procedure KPI (a fraction 0–1); else the indicator's unit (%, điểm …)
 
     def met(self, value: float) -> bool:
         return {">=": value >= self.value, ">": value > self.value, "<=": value <= self.value,
@@ -45,7 +46,8 @@ class Target:
         return self.op in (">=", ">")
 
     def as_dict(self) -> dict[str, object]:
-        return {"op": self.op, "value": self.value, "year": self.year, "scope": self.scope, "source": self.source}
+        return {"op": self.op, "value": self.value, "year": self.year, "scope": self.scope, "source": self.source,
+                "unit": self.unit, "direction": "higher" if self.higher_is_better else "lower"}
 
 
 DEFAULTS: tuple[Target, ...] = (

@@ -17,8 +17,8 @@ from ioc.security import keys, roles, users
 PASSWORD = "correct horse battery staple"
 
 
-def api_headers(db: psycopg.Connection) -> dict[str, str]:
-    _, secret = keys.add(db, "dashboard tests", "test", (roles.READ,))
+def api_headers(db: psycopg.Connection, scopes: tuple[str, ...] = (roles.READ,)) -> dict[str, str]:
+    _, secret = keys.add(db, "dashboard tests " + " ".join(scopes), "test", scopes)
     return {"Authorization": f"Bearer {secret}"}
 
 

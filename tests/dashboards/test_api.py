@@ -24,6 +24,7 @@ from dashboards.api.params import parse_datetime
 from dashboards.api.routes import endpoints
 from dashboards.app import create_app
 from ioc.config import Settings
+from ioc.security import roles
 from tests.dashboards import access, seed
 
 
@@ -34,8 +35,9 @@ def api_server(settings: Settings, pool: ConnectionPool, seeded: list[seed.Devic
 
 @pytest.fixture
 def auth(db: psycopg.Connection) -> dict[str, str]:
-    """An API key with the read scope: the API refuses anonymous callers (dashboards.auth)."""
-    return access.api_headers(db)
+    """An API key with every read scope (read, kpi, reports:read): the API refuses anonymous callers
+    (dashboards.auth); what each scope opens is tested in test_api_kpis_reports.py."""
+    return access.api_headers(db, (roles.READ, roles.KPI, roles.REPORTS_READ))
 
 
 @pytest.fixture
@@ -127,6 +129,7 @@ EXTREME_DATES = ("0001-01-01", "9999-12-31", "10000-01-01", "0000-01-01", "+1000
 DATE_PARAMETERS = (
     ("/api/v1/devices/env-22333-0001/series?metric=pm25&", ("from", "to")),
     ("/api/v1/camera-events?", ("from", "to")),
+    ("/api/v1/reports?", ("from", "to")),
     ("/open311/v2/requests.json?", ("start_date", "end_date")),
     ("/open311/v2/requests.xml?", ("start_date", "end_date")),
 )

@@ -25,7 +25,7 @@ from dashboards import context
 from dashboards.app import create_app
 from dashboards.auth import CSRF_COOKIE, SESSION_COOKIE
 from dashboards.exports import kpi_export
-from dashboards.views import kpi_page, kpi_view
+from dashboards.views import kpi_page, kpi_socio, kpi_view
 from ioc.config import Settings
 from smartward.cli import cli
 from tests.kpis.support import REPO, TZ
@@ -121,3 +121,39 @@ def test_png_and_pdf_exports_photograph_the_view(demo_settings: Settings, demo_p
     assert png_size(base64.b64decode(png["content"])) == (1920, 1080)
     pdf, _m, _s = kpi_export.download(ctx, state, "pdf", now)
     assert base64.b64decode(pdf["content"])[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(("lang", "title", "shot"), [("vi", "Điểm cầu", "adoption_socio.png"),
+                                                     ("en", "Video-conference", "adoption_socio-en.png")])
+def test_a_leader_sees_the_socio_economic_indicators(served: tuple[str, dict[str, str]], browser: webdriver.Chrome,
+                                                     demo_url: str, now: datetime, lang: str, title: str,
+                                                     shot: str) -> None:
+    """/adoption's KT-XH cards show what ``ioc kpis indicators --json`` prints; a card picks the trend; the
+    screenshot (1920×1080, the demo data) goes to docs/screenshots/adoption_socio.png (-en.png in English)."""
+    base, cookies = served
+    year = str(now.astimezone(TZ).year)
+    browser.get(base + "/login")
+    for name, value in cookies.items():
+        browser.add_cookie({"name": name, "value": value, "path": "/"})
+    browser.get(f"{base}/adoption?period={year}&scope=T%E1%BB%89nh%20%C4%90%E1%BB%93ng%20Nai&lang={lang}")
+    socio = (By.CSS_SELECTOR, "#socio-cards .kpi-card")
+    wait_until(lambda: len(browser.find_elements(*socio)) == 6, timeout=30, what="the six KT-XH cards")
+    wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#socio-trend .main-svg"), timeout=30, what="trend")
+    result = CliRunner().invoke(cli, ["--database-url", demo_url, "kpis", "indicators", "--period", year, "--scope",
+                                      "Tỉnh Đồng Nai", "--json", "--now", now.isoformat()])
+    want = {w["key"]: w for w in json.loads(result.output)}
+    for card in browser.find_elements(*socio):
+        w = want[card.get_attribute("data-key")]
+        assert card.get_attribute("data-status") == (w["status"] or "")
+        assert card.find_element(By.CSS_SELECTOR, ".kpi-card-value").text == kpi_socio.number(w["value"], w["unit"],
+                                                                                             lang)
+    browser.find_element(By.CSS_SELECTOR, '#socio-cards [data-key="video_conference_points"]').click()
+    wait_until(lambda: title in browser.find_element(By.CSS_SELECTOR, "#socio-trend .gtitle").text,
+               timeout=30, what="the trend of the clicked card")
+    browser.execute_script("document.activeElement.blur()")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(SCREENSHOTS / shot))
+    assert png_size((SCREENSHOTS / shot).read_bytes()) == (1920, 1080)
+    severe = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"
+              and "/favicon.ico" not in e.get("message", "")]
+    assert not severe, severe

@@ -14,7 +14,7 @@ from psycopg_pool import ConnectionPool
 
 from dashboards import context
 from dashboards.exports import kpi_export
-from dashboards.views import kpi_adoption, kpi_drill, kpi_page, kpi_view
+from dashboards.views import kpi_adoption, kpi_drill, kpi_page, kpi_socio, kpi_view
 from ioc.config import Settings
 from pipelines.kpis.indicators import HEADLINE
 from smartward.cli import cli
@@ -96,8 +96,38 @@ def test_adoption_cards_equal_the_summary(demo_url: str, demo_settings: Settings
         assert float(card["data-numerator"]) == pytest.approx(want[key]["numerator"]) and want[key]["denominator"] > 0
     text = json.dumps(table.to_plotly_json(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert "Khu phố 1" in text                          # hamlets of the Đồng Xoài wards
-    assert "Tỷ lệ hộ nghèo" in json.dumps(others.to_plotly_json(), default=lambda c: c.to_plotly_json(),
-                                          ensure_ascii=False)
+    rest = json.dumps(others.to_plotly_json(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "Thu ngân sách" in rest and "Tỷ lệ hộ nghèo" not in rest   # KT-XH indicators have their cards above
+
+
+@pytest.mark.parametrize(("period", "scope"), [("now", "*"), ("now", "Tỉnh Đồng Nai"), ("2025", "*")])
+def test_socio_cards_equal_the_indicators_json(demo_url: str, demo_settings: Settings, demo_pool: ConnectionPool,
+                                               now: datetime, period: str, scope: str) -> None:
+    """The socio-economic cards of /adoption show what ``ioc kpis indicators --json`` prints; the demo's values
+    are recent and varied: every indicator has a value, and the statuses are not all the same."""
+    period = this_year(now) if period == "now" else period
+    result = CliRunner().invoke(cli, ["--database-url", demo_url, "kpis", "indicators", "--period", period,
+                                      "--scope", scope, "--json", "--now", now.isoformat()])
+    assert result.exit_code == 0, result.output
+    want = {w["key"]: w for w in json.loads(result.output)}
+    ctx = context.IocContext(demo_settings, given=demo_pool)
+    cards, fig = kpi_socio.socio_view(ctx, {"period": period, "scope": scope, "key": "", "lang": "vi"}, now)
+    shown = {}
+    for col in props(cards)["children"]:
+        card = props(props(col)["children"])
+        shown[card["id"]["index"]] = card
+    assert set(shown) == set(want) >= {"poverty_rate", "e_document_exchange_rate", "health_insurance_coverage",
+                                       "school_enrollment_rate", "video_conference_points", "vneid_level2_rate"}
+    for key, w in want.items():
+        assert w["value"] is not None and float(shown[key]["data-value"]) == pytest.approx(w["value"])
+        assert shown[key]["data-status"] == (w["status"] or "")
+        assert shown[key]["data-forecast"] == ("" if w["forecast"] is None else repr(w["forecast"]["value"]))
+    assert want["e_document_exchange_rate"]["target"]["value"] == 90
+    assert len({w["status"] for w in want.values()}) >= 2
+    if period == this_year(now):
+        assert sum(w["forecast"] is not None for w in want.values()) >= 4     # quarters of 2025-2026: a trend
+    names = [tr.name for tr in fig.data]
+    assert "Số liệu báo cáo" in names and any(s.line.dash == "dash" for s in fig.layout.shapes)
 
 
 def test_xlsx_export_holds_the_summary(demo_url: str, demo_settings: Settings, demo_pool: ConnectionPool,
