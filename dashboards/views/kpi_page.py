@@ -14,7 +14,7 @@ from dashboards import context
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import kpis as q
 from dashboards.theme import LIGHT
-from dashboards.views import kpi_charts, kpi_view
+from dashboards.views import kpi_766, kpi_charts, kpi_view
 from pipelines.kpis import periods
 from pipelines.kpis.indicators import BY_KEY, HEADLINE
 from pipelines.kpis.summary import Summary, summarize, ward_ranking
@@ -51,6 +51,7 @@ class Rendered:
     map_caption: str
     ranking: Any
     others: Any
+    decision766: Any = None     # the Decision 766 section (dashboards/views/kpi_766.py)
 
 
 def default_period(now: datetime, tz: Any) -> str:
@@ -74,7 +75,8 @@ def render(ioc: context.IocContext, state: ViewState, now: datetime) -> Rendered
                                           LIGHT, lang,
                                           ioc.settings.tiles_url),
                     caption, kpi_view.ranking_table(ranking, lang, state.period),
-                    kpi_view.others_table(summary, lang))
+                    kpi_view.others_table(summary, lang),
+                    kpi_766.section(q.score_766(ioc.pool, comp, scope), summary.level_mix, LIGHT, lang, state.period))
 
 
 def _known(wards: Any, scope: str | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -48,17 +49,16 @@ def import_figures_cmd(settings: Settings, files: tuple[Path, ...], strict: bool
 @click.option("--ward", help="a current ward code [every ward]")
 @click.option("--province", help="a province name [every ward]")
 @click.option("--json", "as_json", is_flag=True, help="print JSON (the dashboard shows the same numbers)")
+@click.option("--now", "now_text", hidden=True, help="judge as if it were this ISO time (tests, back-dating)")
 @click.pass_obj
 def score_cmd(settings: Settings, period_text: str | None, ward: str | None, province: str | None,
-              as_json: bool) -> None:
+              as_json: bool, now_text: str | None) -> None:
     """All 100 points of Decision 766: each indicator, each group, the total, what has no data."""
-    from datetime import UTC, datetime
-
     from pipelines.kpis.decision766.score_db import score_at
 
     if ward and province:
         raise IocError("give --ward or --province, not both")
-    now = datetime.now(UTC)
+    now = _now(now_text)
     period = periods.parse(period_text or str(now.astimezone(settings.tz).year))
     with connect(settings) as conn:
         try:
@@ -78,3 +78,12 @@ def score_cmd(settings: Settings, period_text: str | None, ward: str | None, pro
         counts = "—" if x.denominator is None else f"{x.numerator or 0:g} / {x.denominator:g}"
         out.add_row(x.indicator.id, x.indicator.name(lang), pts, rate, counts, "; ".join(m(lang) for m in x.missing))
     Console(soft_wrap=True).print(out)
+
+
+def _now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        raise IocError("--now needs a time zone offset, e.g. 2025-08-15T12:00:00+07:00")
+    return parsed
