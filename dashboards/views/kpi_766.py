@@ -72,6 +72,13 @@ def _row(x: Line, lang: str) -> Row:
                pct(x.rate, lang), counts, i.rule.describe(i.points, lang), notes, [m(lang) for m in x.missing])
 
 
+def subtitle(base: str, score: Score, lang: str) -> str:
+    """The page's subtitle with the whole 766 total in place of the dossier indicators' part of it."""
+    head = base.rsplit(" · ", 1)[0]
+    return f"{head} · " + t("k766.subtitle", lang, total=num(score.total, lang),
+                            covered=num(score.covered, lang, 0))
+
+
 def headline(score: Score, lang: str) -> html.Div:
     """The total, the grade (only with all 100 points' data) and the coverage."""
     grade = score.grade

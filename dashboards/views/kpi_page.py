@@ -69,14 +69,16 @@ def render(ioc: context.IocContext, state: ViewState, now: datetime) -> Rendered
     shapes = q.ward_shapes(ioc.pool, now.astimezone(tz).date())
     shapes = shapes[shapes["code"].isin(codes)]
     caption = t("kpis.map_caption", lang, province=province or "—", kpi=line.indicator.name(lang))
-    return Rendered(summary, kpi_view.subtitle(summary, lang, tz), kpi_view.cards(summary, lang, state.kpi),
+    score = q.score_766(ioc.pool, comp, scope)
+    return Rendered(summary, kpi_766.subtitle(kpi_view.subtitle(summary, lang, tz), score, lang),
+                    kpi_view.cards(summary, lang, state.kpi),
                     kpi_charts.trend_figure(comp, line, scope, LIGHT, lang),
                     kpi_charts.map_figure(shapes, ranking[ranking["code"].isin(codes)], line.indicator.name(lang),
                                           LIGHT, lang,
                                           ioc.settings.tiles_url),
                     caption, kpi_view.ranking_table(ranking, lang, state.period),
                     kpi_view.others_table(summary, lang),
-                    kpi_766.section(q.score_766(ioc.pool, comp, scope), summary.level_mix, LIGHT, lang, state.period))
+                    kpi_766.section(score, summary.level_mix, LIGHT, lang, state.period))
 
 
 def _known(wards: Any, scope: str | None) -> bool:
