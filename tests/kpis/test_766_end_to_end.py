@@ -24,18 +24,27 @@ from smartward.cli import cli
 from tests.kpis.support import TZ, add_procedure, add_ward, csv_text, dossier, local
 
 NOW = local("2025-04-15 10:00")
-FIGURES = ("unit,ward_code,month,indicator,numerator,denominator,denominator_2\n"
-           "UBND phường,25210,2025-01,1.1,3,4,\n"
-           "UBND phường,25210,2025-01,3.1,200,250,\n"
-           "UBND phường,99999,2025-01,3.1,1,2,\n")          # line 4: not a known ward
+FIGURES = (
+    "unit,ward_code,month,indicator,numerator,denominator,denominator_2\n"
+    "UBND phường,25210,2025-01,1.1,3,4,\n"
+    "UBND phường,25210,2025-01,3.1,200,250,\n"
+    "UBND phường,99999,2025-01,3.1,1,2,\n"
+)  # line 4: not a known ward
 
 
 def _report(conn: psycopg.Connection, ward: str, submitted: str, resolved: str | None) -> int:
-    row = conn.execute("""INSERT INTO reports (source, category, ward_code, submitted_at, sla_days, status,
+    row = conn.execute(
+        """INSERT INTO reports (source, category, ward_code, submitted_at, sla_days, status,
                                                resolved_at, outcome)
                           VALUES ('hotline_1022', 'lighting', %s, %s, 3, %s, %s, %s) RETURNING id""",
-                       [ward, local(submitted), "resolved" if resolved else "in_progress",
-                        local(resolved) if resolved else None, "resolved" if resolved else None]).fetchone()
+        [
+            ward,
+            local(submitted),
+            "resolved" if resolved else "in_progress",
+            local(resolved) if resolved else None,
+            "resolved" if resolved else None,
+        ],
+    ).fetchone()
     assert row
     return int(row[0])
 
@@ -45,27 +54,29 @@ def loaded(db: psycopg.Connection, db_url: str, tmp_path: Path) -> str:
     add_ward(db)
     add_ward(db, "25195", "Phường Bình Phước", lon=107.2)
     add_procedure(db)
-    rows = [dossier(dossier_id="D1"),                                                       # on time
-            dossier(dossier_id="D2", resolved_at=local("2025-01-12 10:00")),                # late
-            dossier(dossier_id="D3", channel="online", paper_result=True, e_result=True),    # online, e-result
-            dossier(dossier_id="D4", rated_unsatisfied=True)]                               # unsatisfied
+    rows = [
+        dossier(dossier_id="D1"),  # on time
+        dossier(dossier_id="D2", resolved_at=local("2025-01-12 10:00")),  # late
+        dossier(dossier_id="D3", channel="online", paper_result=True, e_result=True),  # online, e-result
+        dossier(dossier_id="D4", rated_unsatisfied=True),
+    ]  # unsatisfied
     (tmp_path / "d.csv").write_text(csv_text(rows), encoding="utf-8")
     assert not import_file(db, tmp_path / "d.csv", TZ).errors
     (tmp_path / "f.csv").write_text(FIGURES, encoding="utf-8")
     out = CliRunner().invoke(cli, ["--database-url", db_url, "kpis", "import-figures", str(tmp_path / "f.csv")])
     assert out.exit_code != 0 and "f.csv: line 4, ward_code: 99999 is not a known ward" in out.output
     assert "3 rows: 2 new, 0 updated, 1 bad" in out.output
-    r1 = _report(db, "25210", "2025-01-06 09:00", "2025-01-09 09:00")      # on time, but rated unsatisfied
-    _report(db, "25210", "2025-01-06 09:00", "2025-02-20 09:00")           # past 15 working days (Tết between)
-    _report(db, "25195", "2025-01-06 09:00", None)                         # another ward: not in 25210's score
-    db.execute("INSERT INTO report_feedback_ratings (report_id, unsatisfied, recorded_by) VALUES (%s, true, 't')",
-               [r1])
+    r1 = _report(db, "25210", "2025-01-06 09:00", "2025-01-09 09:00")  # on time, but rated unsatisfied
+    _report(db, "25210", "2025-01-06 09:00", "2025-02-20 09:00")  # past 15 working days (Tết between)
+    _report(db, "25195", "2025-01-06 09:00", None)  # another ward: not in 25210's score
+    db.execute("INSERT INTO report_feedback_ratings (report_id, unsatisfied, recorded_by) VALUES (%s, true, 't')", [r1])
     return db_url
 
 
 def _json(url: str, *args: str) -> dict[str, Any]:
-    out = CliRunner().invoke(cli, ["--database-url", url, "kpis", "score-766", "--json", "--now", NOW.isoformat(),
-                                   *args])
+    out = CliRunner().invoke(
+        cli, ["--database-url", url, "kpis", "score-766", "--json", "--now", NOW.isoformat(), *args]
+    )
     assert out.exit_code == 0, out.output
     return dict(json.loads(out.output))
 
@@ -75,14 +86,14 @@ def test_from_imports_to_the_pages_view_model(loaded: str, settings: Settings, p
     score = q.score_766(pool, comp, "25210")
     rows = {r.id: r for r in kpi_766.rows(score, "vi")}
     assert (rows["2.1"].numerator, rows["2.1"].denominator, rows["2.1"].points) == (3, 4, pytest.approx(15))
-    assert rows["3.3"].points == pytest.approx(6 * 0.25 / 0.5)                     # min(6, 6r/0.5)
-    assert rows["4.1"].points == pytest.approx(6) and rows["4.2"].points == 0.0    # 0 is a value here: 0 of 4
-    assert rows["5.4"].points == pytest.approx(6 * 0.5 / 0.9)                     # 4 − late − unsatisfied
+    assert rows["3.3"].points == pytest.approx(6 * 0.25 / 0.5)  # min(6, 6r/0.5)
+    assert rows["4.1"].points == pytest.approx(6) and rows["4.2"].points == 0.0  # 0 is a value here: 0 of 4
+    assert rows["5.4"].points == pytest.approx(6 * 0.5 / 0.9)  # 4 − late − unsatisfied
     assert rows["1.1"].points == pytest.approx(4.5)
-    assert rows["1.1"].missing == ["thiếu tháng 02/2025, 03/2025"]                 # flow: the months not sent
-    assert rows["3.1"].points == pytest.approx(2.0) and not rows["3.1"].missing    # snapshot: January stands
+    assert rows["1.1"].missing == ["thiếu tháng 02/2025, 03/2025"]  # flow: the months not sent
+    assert rows["3.1"].points == pytest.approx(2.0) and not rows["3.1"].missing  # snapshot: January stands
     assert (rows["5.2"].numerator, rows["5.2"].denominator, rows["5.2"].points) == (1, 2, pytest.approx(3))
-    assert (rows["5.3"].numerator, rows["5.3"].points) == (0, 0.0)                 # unsatisfied; late
+    assert (rows["5.3"].numerator, rows["5.3"].points) == (0, 0.0)  # unsatisfied; late
     # no data: neither 0 nor full, and each says what it misses
     for missing in ("1.2", "1.3", "1.4", "3.2", "3.5a", "3.5b", "3.6", "4.4", "4.5a", "4.5b", "4.6"):
         assert rows[missing].points is None and rows[missing].missing and rows[missing].points_text == "chưa có dữ liệu"
@@ -107,13 +118,14 @@ def test_the_page_shows_what_the_cli_prints(loaded: str, settings: Settings, poo
     for ind in want["indicators"]:
         if ind["points"] is not None and ind["max"]:
             assert f'"data-points": "{ind["points"]!r}"' in text
-    assert "Mức 4" in text and "Toàn trình" in text                                 # the level mix chart
+    assert "Mức 4" in text and "Toàn trình" in text  # the level mix chart
 
 
 def test_the_empty_feedback_rule_gives_full_points_only_when_there_is_no_feedback(
-        db: psycopg.Connection, db_url: str) -> None:
+    db: psycopg.Connection, db_url: str
+) -> None:
     add_ward(db)
     got = {i["id"]: i for i in _json(db_url, "--period", "2025-Q1", "--ward", "25210")["indicators"]}
     assert (got["5.2"]["points"], got["5.2"]["by_rule"]) == (6.0, "empty_full")
-    assert got["2.1"]["points"] is None and got["5.4"]["points"] is None     # nothing imported: no data, not 0
+    assert got["2.1"]["points"] is None and got["5.4"]["points"] is None  # nothing imported: no data, not 0
     assert got["2.1"]["missing"] == ["chưa có hồ sơ nào được nhập cho phạm vi này (ioc kpis import)"]

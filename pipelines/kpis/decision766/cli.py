@@ -31,8 +31,11 @@ def import_figures_cmd(settings: Settings, files: tuple[Path, ...], strict: bool
     with connect(settings) as conn:
         for path in files:
             result = import_figures(conn, path, strict=strict)
-            stored = "nothing stored (--strict)" if strict and result.errors else \
-                f"{result.inserted} new, {result.updated} updated"
+            stored = (
+                "nothing stored (--strict)"
+                if strict and result.errors
+                else f"{result.inserted} new, {result.updated} updated"
+            )
             click.echo(f"{path.name}: 766 figures, {result.total} rows: {stored}, {len(result.errors)} bad")
             for err in result.errors[:SHOWN_ERRORS]:
                 click.echo(f"  {path.name}: {err}")
@@ -51,8 +54,14 @@ def import_figures_cmd(settings: Settings, files: tuple[Path, ...], strict: bool
 @click.option("--json", "as_json", is_flag=True, help="print JSON (the dashboard shows the same numbers)")
 @click.option("--now", "now_text", hidden=True, help="judge as if it were this ISO time (tests, back-dating)")
 @click.pass_obj
-def score_cmd(settings: Settings, period_text: str | None, ward: str | None, province: str | None,
-              as_json: bool, now_text: str | None) -> None:
+def score_cmd(
+    settings: Settings,
+    period_text: str | None,
+    ward: str | None,
+    province: str | None,
+    as_json: bool,
+    now_text: str | None,
+) -> None:
     """All 100 points of Decision 766: each indicator, each group, the total, what has no data."""
     from pipelines.kpis.decision766.score_db import score_at
 

@@ -33,9 +33,17 @@ def sheet(model: dict[str, Any], places: list[demo.Place], now: datetime, tz: Zo
                 r = float(np.clip(rate + rng.normal(0, float(spec["noise"])), 0.0, 1.0))
                 num = int(rng.binomial(den, r)) if den else 0
                 second = int(round(den * rng.uniform(*f["second"]))) if "second" in f else None
-                rows.append({"unit": spec["unit"], "ward_code": place.code, "month": f"{m:%Y-%m}",
-                             "indicator": ind, "numerator": num, "denominator": den,
-                             "denominator_2": second})
+                rows.append(
+                    {
+                        "unit": spec["unit"],
+                        "ward_code": place.code,
+                        "month": f"{m:%Y-%m}",
+                        "indicator": ind,
+                        "numerator": num,
+                        "denominator": den,
+                        "denominator_2": second,
+                    }
+                )
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

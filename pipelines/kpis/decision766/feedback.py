@@ -26,24 +26,43 @@ COUNTS = ("feedback", "on_time", "satisfied", "late", "unsatisfied", "complaint"
 
 def _until(pauses: Sequence[sla.Pause], as_of: datetime) -> list[sla.Pause]:
     """The pauses as they stood at ``as_of``: later ones dropped, one still running then left open."""
-    return [sla.Pause(p.start, p.end if p.end is not None and p.end <= as_of else None)
-            for p in pauses if p.start <= as_of]
+    return [
+        sla.Pause(p.start, p.end if p.end is not None and p.end <= as_of else None) for p in pauses if p.start <= as_of
+    ]
 
 
-def judge(reports: pd.DataFrame, pauses: Mapping[int, Sequence[sla.Pause]], cal: Calendar, tz: ZoneInfo,
-          as_of: datetime) -> pd.DataFrame:
+def judge(
+    reports: pd.DataFrame, pauses: Mapping[int, Sequence[sla.Pause]], cal: Calendar, tz: ZoneInfo, as_of: datetime
+) -> pd.DataFrame:
     """One row per report: id, ward_code, category and the 0/1 counts of :data:`COUNTS`."""
     rows = []
     for r in reports.itertuples(index=False):
         resolved = None if pd.isna(r.resolved_at) else r.resolved_at.to_pydatetime()
         finished = resolved if resolved is not None and resolved <= as_of else None
-        clock = sla.clock(r.submitted_at.to_pydatetime(), WORKING_DAYS, cal, tz, as_of,
-                          _until(pauses.get(int(r.id), ()), as_of), finished)
+        clock = sla.clock(
+            r.submitted_at.to_pydatetime(),
+            WORKING_DAYS,
+            cal,
+            tz,
+            as_of,
+            _until(pauses.get(int(r.id), ()), as_of),
+            finished,
+        )
         late = finished is not None and clock.overdue
         unsatisfied, complaint = bool(r.unsatisfied), bool(r.complaint)
-        rows.append({"id": r.id, "ward_code": r.ward_code, "category": r.category, "feedback": 1,
-                     "on_time": int(not clock.overdue), "satisfied": int(not (unsatisfied or complaint or late)),
-                     "late": int(late), "unsatisfied": int(unsatisfied), "complaint": int(complaint)})
+        rows.append(
+            {
+                "id": r.id,
+                "ward_code": r.ward_code,
+                "category": r.category,
+                "feedback": 1,
+                "on_time": int(not clock.overdue),
+                "satisfied": int(not (unsatisfied or complaint or late)),
+                "late": int(late),
+                "unsatisfied": int(unsatisfied),
+                "complaint": int(complaint),
+            }
+        )
     return pd.DataFrame(rows, columns=["id", "ward_code", "category", *COUNTS])
 
 

@@ -83,8 +83,10 @@ def parse(lines: Iterator[tuple[int, list[Any]]], ids: list[str], name: str = "f
     where = columns_of(headers)
     missing = [c for c in REQUIRED if c not in where]
     if missing:
-        raise ImportDataError(f"{name}: a 766 figures sheet needs column(s) {', '.join(missing)} (line {header_line}"
-                              f"; columns: {', '.join(COLUMNS)})")
+        raise ImportDataError(
+            f"{name}: a 766 figures sheet needs column(s) {', '.join(missing)} (line {header_line}"
+            f"; columns: {', '.join(COLUMNS)})"
+        )
     out = FiguresFile()
     seen: dict[tuple[str, str, date, str], int] = {}
     for line, cells in lines:
@@ -96,8 +98,13 @@ def parse(lines: Iterator[tuple[int, list[Any]]], ids: list[str], name: str = "f
             continue
         key = (row.unit, row.ward_code, row.month, row.indicator)
         if key in seen:
-            out.errors.append(RowError(line, "indicator", f"repeats line {seen[key]} ({row.indicator} of "
-                                                          f"{row.unit}, {row.ward_code}, {row.month:%Y-%m})"))
+            out.errors.append(
+                RowError(
+                    line,
+                    "indicator",
+                    f"repeats line {seen[key]} ({row.indicator} of {row.unit}, {row.ward_code}, {row.month:%Y-%m})",
+                )
+            )
             continue
         seen[key] = line
         out.rows.append(row)
@@ -127,8 +134,16 @@ def _row(line: int, cells: dict[str, Any], ids: list[str], errors: list[RowError
     if got["numerator"] > whole:
         errors.append(RowError(line, "numerator", f"{got['numerator']:g} exceeds the denominator {whole:g}"))
         return None
-    return Figure(line, got["unit"], got["ward_code"], got["month"], got["indicator"], got["numerator"],
-                  got["denominator"], got["denominator_2"])
+    return Figure(
+        line,
+        got["unit"],
+        got["ward_code"],
+        got["month"],
+        got["indicator"],
+        got["numerator"],
+        got["denominator"],
+        got["denominator_2"],
+    )
 
 
 def _value(col: str, cell: Any, ids: list[str]) -> Any:

@@ -34,16 +34,31 @@ def import_figures(conn: psycopg.Connection, path: Path, *, strict: bool = False
     rows = []
     for r in parsed.rows:
         if r.ward_code not in known:
-            result.errors.append(RowError(r.line, "ward_code", f"{r.ward_code} is not a known ward (import the ward "
-                                          "boundaries first: ioc wards import)"))
+            result.errors.append(
+                RowError(
+                    r.line,
+                    "ward_code",
+                    f"{r.ward_code} is not a known ward (import the ward boundaries first: ioc wards import)",
+                )
+            )
         else:
             rows.append(r)
     result.errors.sort(key=lambda e: e.line)
     if strict and result.errors:
         return result
-    shaped = [{"unit": r.unit, "ward_code": r.ward_code, "month": r.month, "indicator": r.indicator,
-               "numerator": r.numerator, "denominator": r.denominator, "denominator_2": r.denominator_2,
-               "source": path.name} for r in rows]
+    shaped = [
+        {
+            "unit": r.unit,
+            "ward_code": r.ward_code,
+            "month": r.month,
+            "indicator": r.indicator,
+            "numerator": r.numerator,
+            "denominator": r.denominator,
+            "denominator_2": r.denominator_2,
+            "source": path.name,
+        }
+        for r in rows
+    ]
     with conn.transaction():
         new = _upsert(conn, "kpi_766_figures", [*COLUMNS, "source"], KEY, shaped)
     result.inserted, result.updated = new, len(shaped) - new
@@ -52,8 +67,11 @@ def import_figures(conn: psycopg.Connection, path: Path, *, strict: bool = False
 
 def load(conn: psycopg.Connection, start: date, end: date) -> pd.DataFrame:
     """The figures of the months [start, end), one row each (counts as floats)."""
-    rows = conn.execute("""SELECT unit, ward_code, month, indicator, numerator::float8, denominator::float8,
+    rows = conn.execute(
+        """SELECT unit, ward_code, month, indicator, numerator::float8, denominator::float8,
                                   denominator_2::float8
                            FROM kpi_766_figures WHERE month >= %s AND month < %s
-                           ORDER BY indicator, ward_code, month, unit""", [start, end]).fetchall()
+                           ORDER BY indicator, ward_code, month, unit""",
+        [start, end],
+    ).fetchall()
     return pd.DataFrame(rows, columns=COLUMNS)

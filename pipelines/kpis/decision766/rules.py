@@ -18,8 +18,8 @@ EMPTY_RULES = ("none", "full", "zero")
 
 @dataclass(frozen=True)
 class Rule:
-    kind: str             # linear, full_at, slope, monitor
-    param: float = 1.0    # full_at: the rate of full points; slope: points per unit of rate
+    kind: str  # linear, full_at, slope, monitor
+    param: float = 1.0  # full_at: the rate of full points; slope: points per unit of rate
 
     def __post_init__(self) -> None:
         if self.kind not in ("linear", "full_at", "slope", "monitor"):
@@ -65,7 +65,7 @@ class Scored:
 
     rate: float | None
     points: float | None
-    by_rule: str | None = None   # "empty_full" / "empty_zero" when the empty-denominator rule gave the points
+    by_rule: str | None = None  # "empty_full" / "empty_zero" when the empty-denominator rule gave the points
 
 
 def score(rule: Rule, most: float, numerator: float | None, denominator: float | None, empty: str = "none") -> Scored:

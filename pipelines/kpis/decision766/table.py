@@ -42,11 +42,11 @@ class Indicator:
     name: Text
     numerator: Text
     denominator: Text
-    kind: str = "flow"                    # figures: flow (months summed) or snapshot (latest month)
-    numerator_count: str | None = None    # dossiers / feedback: the count names
+    kind: str = "flow"  # figures: flow (months summed) or snapshot (latest month)
+    numerator_count: str | None = None  # dossiers / feedback: the count names
     denominator_count: str | None = None
     empty: str = "none"
-    alternative: Rule | None = None       # another reading of the rule, shown beside the one scored
+    alternative: Rule | None = None  # another reading of the rule, shown beside the one scored
     alternative_label: Text | None = None
     note: Text | None = None
 
@@ -96,12 +96,22 @@ def _indicator(d: dict[str, Any]) -> Indicator:
     alt = d.get("alternative")
     note = d.get("note")
     return Indicator(
-        id=str(d["id"]), group=str(d["group"]), points=float(d["points"]), rule=Rule.parse(d["rule"]),
-        source=str(d["source"]), name=_text(d), numerator=_text(d["numerator"]),
-        denominator=_text(d["denominator"]), kind=str(d.get("kind", "flow")),
-        numerator_count=d.get("numerator_count"), denominator_count=d.get("denominator_count"),
-        empty=str(d.get("empty", "none")), alternative=Rule.parse(alt["rule"]) if alt else None,
-        alternative_label=_text(alt) if alt else None, note=_text(note) if note else None)
+        id=str(d["id"]),
+        group=str(d["group"]),
+        points=float(d["points"]),
+        rule=Rule.parse(d["rule"]),
+        source=str(d["source"]),
+        name=_text(d),
+        numerator=_text(d["numerator"]),
+        denominator=_text(d["denominator"]),
+        kind=str(d.get("kind", "flow")),
+        numerator_count=d.get("numerator_count"),
+        denominator_count=d.get("denominator_count"),
+        empty=str(d.get("empty", "none")),
+        alternative=Rule.parse(alt["rule"]) if alt else None,
+        alternative_label=_text(alt) if alt else None,
+        note=_text(note) if note else None,
+    )
 
 
 def parse(raw: dict[str, Any]) -> Table:
