@@ -208,10 +208,11 @@ def export_cmd(settings: Settings, period_text: str, ward: str | None, out: Path
 
 
 def _decision766() -> None:
-    from pipelines.kpis.decision766.cli import import_figures_cmd, score_cmd
+    from pipelines.kpis.decision766.cli import import_figures_cmd, rate_feedback_cmd, score_cmd
 
     kpis.add_command(import_figures_cmd)
     kpis.add_command(score_cmd)
+    kpis.add_command(rate_feedback_cmd)
 
 
 _decision766()

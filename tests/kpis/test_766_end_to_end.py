@@ -69,7 +69,11 @@ def loaded(db: psycopg.Connection, db_url: str, tmp_path: Path) -> str:
     r1 = _report(db, "25210", "2025-01-06 09:00", "2025-01-09 09:00")  # on time, but rated unsatisfied
     _report(db, "25210", "2025-01-06 09:00", "2025-02-20 09:00")  # past 15 working days (Tết between)
     _report(db, "25195", "2025-01-06 09:00", None)  # another ward: not in 25210's score
-    db.execute("INSERT INTO report_feedback_ratings (report_id, unsatisfied, recorded_by) VALUES (%s, true, 't')", [r1])
+    rate = ["--database-url", db_url, "kpis", "rate-feedback", str(r1)]
+    assert CliRunner().invoke(cli, [*rate, "--complaint"]).exit_code == 0
+    assert CliRunner().invoke(cli, [*rate, "--unsatisfied"]).exit_code == 0  # re-rating replaces the verdict
+    assert db.execute("SELECT unsatisfied, complaint FROM report_feedback_ratings").fetchall() == [(True, False)]
+    assert CliRunner().invoke(cli, ["--database-url", db_url, "kpis", "rate-feedback", "999999"]).exit_code != 0
     return db_url
 
 

@@ -96,3 +96,27 @@ def _now(text: str | None) -> datetime:
     if parsed.tzinfo is None:
         raise IocError("--now needs a time zone offset, e.g. 2025-08-15T12:00:00+07:00")
     return parsed
+
+
+@click.command("rate-feedback")
+@click.argument("report_id", type=int)
+@click.option("--unsatisfied/--satisfied", default=False, help="the citizen rated the handling unsatisfied")
+@click.option("--complaint/--no-complaint", default=False, help="a complaint followed the handling")
+@click.option("--by", "actor", default="cli", show_default=True, help="who records the verdict")
+@click.pass_obj
+def rate_feedback_cmd(settings: Settings, report_id: int, unsatisfied: bool, complaint: bool, actor: str) -> None:
+    """Record the citizen's verdict on how field report REPORT_ID was handled (766 §5.3); re-running replaces it."""
+    with connect(settings) as conn:
+        if not conn.execute("SELECT 1 FROM reports WHERE id = %s", [report_id]).fetchone():
+            raise IocError(f"no field report {report_id}")
+        conn.execute(
+            """INSERT INTO report_feedback_ratings (report_id, unsatisfied, complaint, recorded_by)
+                        VALUES (%s, %s, %s, %s)
+                        ON CONFLICT (report_id) DO UPDATE SET unsatisfied = EXCLUDED.unsatisfied,
+                            complaint = EXCLUDED.complaint, recorded_by = EXCLUDED.recorded_by, recorded_at = now()""",
+            [report_id, unsatisfied, complaint, actor],
+        )
+    click.echo(
+        f"report {report_id}: {'unsatisfied' if unsatisfied else 'not unsatisfied'}, "
+        f"{'complaint' if complaint else 'no complaint'}"
+    )
