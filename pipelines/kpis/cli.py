@@ -198,12 +198,14 @@ def set_target(settings: Settings, indicator: str, op: str, value: float, year: 
 def export_cmd(settings: Settings, period_text: str, ward: str | None, out: Path) -> None:
     """The summary, the ward ranking and the monthly series as an XLSX workbook (what the dashboard exports)."""
     from pipelines.kpis import summary_db
+    from pipelines.kpis.decision766.score_db import score
     from pipelines.kpis.export import workbook
 
     now = datetime.now(UTC)
     with connect(settings) as conn:
         comp = summary_db.computed(conn, periods.parse(period_text), now, settings.tz)
-    out.write_bytes(workbook(comp, ward, "online_submission", settings.lang))
+        points = score(conn, comp, ward)
+    out.write_bytes(workbook(comp, ward, "online_submission", settings.lang, points))
     click.echo(f"wrote {out}")
 
 
