@@ -105,6 +105,11 @@ def test_from_imports_to_the_pages_view_model(loaded: str, settings: Settings, p
     assert score.total == pytest.approx(4.5 + 2 + 15 + 3 + 6 + 0 + 0 + 6 * 0.5 / 0.9 + 3 + 0)
     # the report of the other ward counts for every ward, not for 25210
     assert q.score_766(pool, comp, None).line("5.2").denominator == 3
+    # a province: every ward below it; the ward that sent no figure is named, not scored as 0
+    province = q.score_766(pool, comp, "Tỉnh Đồng Nai")
+    assert province.line("5.2").denominator == 3 and province.line("2.1").denominator == 4
+    assert province.line("3.1").points == pytest.approx(2.0)
+    assert [m("en") for m in province.line("3.1").missing] == ["no figure from 1 of 2 wards: Phường Bình Phước"]
 
 
 def computed_q1(pool: ConnectionPool) -> Any:
