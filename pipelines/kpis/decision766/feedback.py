@@ -39,16 +39,11 @@ def judge(
     for r in reports.itertuples(index=False):
         resolved = None if pd.isna(r.resolved_at) else r.resolved_at.to_pydatetime()
         finished = resolved if resolved is not None and resolved <= as_of else None
-        clock = sla.clock(
-            r.submitted_at.to_pydatetime(),
-            WORKING_DAYS,
-            cal,
-            tz,
-            as_of,
-            _until(pauses.get(int(r.id), ()), as_of),
-            finished,
-        )
-        late = finished is not None and clock.overdue
+        # the clock's due time over the pauses as they stood at as_of; None: held by a pause before it ran out
+        due = sla.due_at(r.submitted_at.to_pydatetime(), WORKING_DAYS, cal, tz,
+                         _until(pauses.get(int(r.id), ()), as_of))
+        overdue = due is not None and (finished or as_of) > due
+        late = finished is not None and overdue
         unsatisfied, complaint = bool(r.unsatisfied), bool(r.complaint)
         rows.append(
             {
@@ -56,7 +51,7 @@ def judge(
                 "ward_code": r.ward_code,
                 "category": r.category,
                 "feedback": 1,
-                "on_time": int(not clock.overdue),
+                "on_time": int(not overdue),
                 "satisfied": int(not (unsatisfied or complaint or late)),
                 "late": int(late),
                 "unsatisfied": int(unsatisfied),
