@@ -125,7 +125,7 @@ def xlsx(ioc: context.IocContext, state: ViewState, now: datetime) -> bytes:
     comp = q.computed(ioc.pool, periods.parse(state.period), now, ioc.settings.tz)
     scope = state.scope if state.scope in set(comp.inputs.wards["code"]) | set(comp.inputs.wards["province"]) \
         else None
-    return workbook(comp, scope, state.kpi, state.lang)
+    return workbook(comp, scope, state.kpi, state.lang, q.score_766(ioc.pool, comp, scope))
 
 
 def filename(state: ViewState, kind: str) -> str:

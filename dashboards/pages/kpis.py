@@ -64,6 +64,7 @@ def layout(lang: str | None = None, period: str | None = None, scope: str | None
                               html.Div(id="kpis-map-caption", className="text-body-secondary")], lg=3),
                      dbc.Col(html.Div(id="kpis-ranking", style={"maxHeight": "540px", "overflowY": "auto"}),
                              lg=4)], className="g-3 mt-1"),
+            html.Div(id="kpis-766"),
             html.H2(t("kpis.all_indicators", lang), className="mt-4", style={"fontSize": "1.4rem"}),
             html.Div(id="kpis-others"),
         ], fluid=True),
@@ -83,14 +84,14 @@ def fill_choices(opts: dict[str, Any]) -> tuple[Any, Any]:
 
 @callback(Output("kpis-subtitle", "children"), Output("kpis-cards", "children"), Output("kpis-trend", "figure"),
           Output("kpis-map", "figure"), Output("kpis-map-caption", "children"), Output("kpis-ranking", "children"),
-          Output("kpis-others", "children"),
+          Output("kpis-others", "children"), Output("kpis-766", "children"),
           Input("kpis-period", "value"), Input("kpis-scope", "value"), Input("kpis-kpi", "value"),
           State("kpis-opts", "data"))
 def refresh(period: str, scope: str, kpi: str, opts: dict[str, Any]) -> tuple[Any, ...]:
     ioc, now = context.current(), datetime.now(UTC)
     state = ViewState.of(period, scope, kpi, opts.get("lang"), kpi_page.default_period(now, ioc.settings.tz))
     r = kpi_page.render(ioc, state, now)
-    return r.subtitle, r.cards, r.trend, r.map, r.map_caption, r.ranking, r.others
+    return r.subtitle, r.cards, r.trend, r.map, r.map_caption, r.ranking, r.others, r.decision766
 
 
 @callback(Output("kpis-kpi", "value"), Input({"type": "kpis-card", "index": ALL}, "n_clicks"),

@@ -14,6 +14,8 @@ from dashboards.queries._run import rows
 from layers.sources import load_wards
 from pipelines.kpis import periods, source, summary_db
 from pipelines.kpis.compute import Computed
+from pipelines.kpis.decision766 import score_db
+from pipelines.kpis.decision766.score import Score
 from pipelines.kpis.periods import Period
 
 
@@ -77,3 +79,9 @@ def period_choices(years: list[int], now: datetime, tz: ZoneInfo) -> list[Period
         out += [p for q in range(4, 0, -1) if (p := periods.parse(f"{y}-Q{q}")).start <= today]
         out += [p for m in range(12, 0, -1) if (p := periods.parse(f"{y}-{m:02d}")).start <= today]
     return out
+
+
+def score_766(pool: ConnectionPool, comp: Computed, scope: str | None) -> Score:
+    """Decision 766's 100 points of ``scope`` for the computed period (figures and field reports read here)."""
+    with pool.connection() as conn:
+        return score_db.score(conn, comp, scope)

@@ -14,7 +14,7 @@ from dashboards import context
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import kpis as q
 from dashboards.theme import LIGHT
-from dashboards.views import kpi_charts, kpi_view
+from dashboards.views import kpi_766, kpi_charts, kpi_view
 from pipelines.kpis import periods
 from pipelines.kpis.indicators import BY_KEY, HEADLINE
 from pipelines.kpis.summary import Summary, summarize, ward_ranking
@@ -51,6 +51,7 @@ class Rendered:
     map_caption: str
     ranking: Any
     others: Any
+    decision766: Any = None     # the Decision 766 section (dashboards/views/kpi_766.py)
 
 
 def default_period(now: datetime, tz: Any) -> str:
@@ -68,13 +69,16 @@ def render(ioc: context.IocContext, state: ViewState, now: datetime) -> Rendered
     shapes = q.ward_shapes(ioc.pool, now.astimezone(tz).date())
     shapes = shapes[shapes["code"].isin(codes)]
     caption = t("kpis.map_caption", lang, province=province or "—", kpi=line.indicator.name(lang))
-    return Rendered(summary, kpi_view.subtitle(summary, lang, tz), kpi_view.cards(summary, lang, state.kpi),
+    score = q.score_766(ioc.pool, comp, scope)
+    return Rendered(summary, kpi_766.subtitle(kpi_view.subtitle(summary, lang, tz), score, lang),
+                    kpi_view.cards(summary, lang, state.kpi),
                     kpi_charts.trend_figure(comp, line, scope, LIGHT, lang),
                     kpi_charts.map_figure(shapes, ranking[ranking["code"].isin(codes)], line.indicator.name(lang),
                                           LIGHT, lang,
                                           ioc.settings.tiles_url),
                     caption, kpi_view.ranking_table(ranking, lang, state.period),
-                    kpi_view.others_table(summary, lang))
+                    kpi_view.others_table(summary, lang),
+                    kpi_766.section(score, summary.level_mix, LIGHT, lang, state.period))
 
 
 def _known(wards: Any, scope: str | None) -> bool:

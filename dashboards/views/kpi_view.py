@@ -138,7 +138,8 @@ def ranking_table(ranking: pd.DataFrame, lang: str, period: str) -> Any:
         html.Td(str(i + 1)),
         html.Td(html.A(r.name, href=f"/kpis/ward/{r.code}" + query_string(period=period, lang=lang))),
         html.Td(pct(r.value, lang), style={"fontWeight": 700}),
-        html.Td(status_badge(r.status, lang, "0.85rem") if r.status else BLANK),
+        # a ward without data has no status (None, or NaN once pandas has made the column float)
+        html.Td(status_badge(r.status, lang, "0.85rem") if isinstance(r.status, str) else BLANK),
         html.Td(BLANK if pd.isna(r.forecast) else pct(r.forecast, lang)),
         html.Td(f"{count(r.numerator, lang)} / {count(r.denominator, lang)}"),
     ], id={"type": "kpis-rank", "index": r.code}) for i, r in enumerate(ranking.itertuples(index=False))]

@@ -154,12 +154,14 @@ def _now(text: str | None) -> datetime:
 def demo_data(settings: Settings, out: Path | None, scale: float, files_only: bool) -> None:
     """Generate the SYNTHETIC demo set from data/kpis/model.yaml (seeded) for the real 2025 wards and import it
     (idempotent: the same dossier ids every time, so re-running updates)."""
+    from pipelines.kpis.decision766.figures_db import import_figures
     from pipelines.kpis.demo_load import generate, load_geography
 
     target = out or settings.state_dir / "kpis-demo"
     now = datetime.now(UTC)
     files = generate(target, now, settings.tz, scale)
     click.echo(f"synthetic KPI demo files in {target}: {', '.join(f.name for f in files)}")
+    figures = _demo_figures(target, now, settings)
     if files_only:
         return
     with connect(settings) as conn:
@@ -167,9 +169,20 @@ def demo_data(settings: Settings, out: Path | None, scale: float, files_only: bo
         for path in files:
             if _import_one(conn, path, settings, strict=True):
                 raise IocError(f"the demo file {path} has bad rows; this is a bug in pipelines/kpis/demo.py")
+        if import_figures(conn, figures, strict=True).errors:
+            raise IocError(f"the demo file {figures} has bad rows; this is a bug in pipelines/kpis/decision766/demo.py")
         from pipelines.kpis.demo_socio import save_targets
 
         save_targets(conn)
+
+
+def _demo_figures(target: Path, now: datetime, settings: Settings) -> Path:
+    """The synthetic Decision 766 monthly figures sheet (pipelines/kpis/decision766/demo.py)."""
+    from pipelines.kpis.decision766.demo import generate as figures_sheet
+
+    path = figures_sheet(target, now, settings.tz)
+    click.echo(f"synthetic 766 figures sheet: {path.name}")
+    return path
 
 
 @kpis.command("export")
@@ -180,10 +193,23 @@ def demo_data(settings: Settings, out: Path | None, scale: float, files_only: bo
 def export_cmd(settings: Settings, period_text: str, ward: str | None, out: Path) -> None:
     """The summary, the ward ranking and the monthly series as an XLSX workbook (what the dashboard exports)."""
     from pipelines.kpis import summary_db
+    from pipelines.kpis.decision766.score_db import score
     from pipelines.kpis.export import workbook
 
     now = datetime.now(UTC)
     with connect(settings) as conn:
         comp = summary_db.computed(conn, periods.parse(period_text), now, settings.tz)
-    out.write_bytes(workbook(comp, ward, "online_submission", settings.lang))
+        points = score(conn, comp, ward)
+    out.write_bytes(workbook(comp, ward, "online_submission", settings.lang, points))
     click.echo(f"wrote {out}")
+
+
+def _decision766() -> None:
+    from pipelines.kpis.decision766.cli import import_figures_cmd, rate_feedback_cmd, score_cmd
+
+    kpis.add_command(import_figures_cmd)
+    kpis.add_command(score_cmd)
+    kpis.add_command(rate_feedback_cmd)
+
+
+_decision766()

@@ -10,17 +10,22 @@ from openpyxl.utils import get_column_letter
 
 from ioc import safetext
 from pipelines.kpis.compute import Computed
+from pipelines.kpis.decision766.score import Score
 from pipelines.kpis.indicators import INDICATORS, indicator
 from pipelines.kpis.summary import Summary, monthly_series, summarize, ward_ranking
 
 _HEAD = {
     "vi": {"kpis": "Chỉ số", "ranking": "Xếp hạng phường", "months": "Theo tháng", "adoption": "Người dân số",
+           "score766": "Điểm 766", "id": "Mã chỉ số", "group": "Nhóm", "max": "Tối đa", "rate": "Tỷ lệ r",
+           "rule": "Cách tính điểm", "missing": "Thiếu dữ liệu",
            "name": "Chỉ số", "key": "Mã", "numerator": "Tử số", "denominator": "Mẫu số", "value": "Giá trị",
            "target_op": "Mục tiêu (so sánh)", "target": "Mục tiêu", "status": "Trạng thái",
            "forecast": "Dự báo cuối kỳ",
            "low": "Dự báo thấp (90%)", "high": "Dự báo cao (90%)", "points": "Điểm 766", "formula": "Công thức",
            "source": "Nguồn", "code": "Mã phường", "ward": "Phường/xã", "province": "Tỉnh/thành", "month": "Tháng"},
     "en": {"kpis": "KPIs", "ranking": "Ward ranking", "months": "By month", "adoption": "E-citizens",
+           "score766": "766 points", "id": "Indicator id", "group": "Group", "max": "Max", "rate": "Rate r",
+           "rule": "Points rule", "missing": "Missing data",
            "name": "KPI", "key": "Key", "numerator": "Numerator", "denominator": "Denominator", "value": "Value",
            "target_op": "Target (comparison)", "target": "Target", "status": "Status", "forecast": "Forecast to end",
            "low": "Forecast low (90%)", "high": "Forecast high (90%)", "points": "766 points", "formula": "Formula",
@@ -48,7 +53,23 @@ def months_frame(comp: Computed, scope: str | None) -> pd.DataFrame:
     return out.rename_axis("month").reset_index()
 
 
-def workbook(comp: Computed, scope: str | None, key: str, lang: str) -> bytes:
+def score_frame(score: Score, lang: str) -> pd.DataFrame:
+    """Decision 766 indicator by indicator, then each group and the total (points None: no data)."""
+    data = score.as_dict(lang)
+    groups = {g["key"]: g["name"] for g in data["groups"]}
+    rows = [{"id": i["id"], "name": i["name"], "group": groups[i["group"]], "points": i["points"], "max": i["max"],
+             "rate": i["rate"], "numerator": i["numerator"], "denominator": i["denominator"], "rule": i["rule"],
+             "missing": "; ".join(i["missing"])} for i in data["indicators"]]
+    rows += [{"id": "", "name": g["name"], "group": g["name"], "points": g["points"], "max": g["max"],
+              "missing": f"{g['covered']:g} / {g['max']:g}"} for g in data["groups"]]
+    grade = data["grade"]["name"] if data["grade"] else ""
+    rows.append({"id": "", "name": grade, "group": "", "points": data["total"], "max": data["max"],
+                 "missing": f"{data['covered']:g} / 100"})
+    return pd.DataFrame(rows)
+
+
+def workbook(comp: Computed, scope: str | None, key: str, lang: str, score: Score | None = None) -> bytes:
+    """The view's sheets; with ``score``, a sheet of Decision 766's 100 points too."""
     head = _HEAD.get(lang, _HEAD["vi"])
     summary = summarize(comp, scope)
     ranking = ward_ranking(comp, key, None if scope in (None, "", "*") or _is_ward(comp, scope) else scope)
@@ -57,6 +78,8 @@ def workbook(comp: Computed, scope: str | None, key: str, lang: str) -> bytes:
     sheets = {head["kpis"]: kpi_frame(summary, lang),
               f"{head['ranking']}"[:31]: ranking,
               head["months"]: months_frame(comp, scope), head["adoption"]: adoption}
+    if score is not None:
+        sheets[head["score766"]] = score_frame(score, lang)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in sheets.items():

@@ -91,7 +91,7 @@ INDICATORS: tuple[Indicator, ...] = (
               "Chỉ số nộp trực tuyến (766 §3.3)", "Online submission (766 §3.3)",
               "766 §3.3",
               "dossiers submitted online, with an electronic result where the procedure returns a paper one "
-              "÷ dossiers received", points=Points(6)),
+              "÷ dossiers received", points=Points(6, 0.5)),  # the portal: full points from 50% ("All 100 points")
     Indicator("result_digitization_766", "e_result_paper", "paper_result",
               "Số hóa kết quả (766 §4.1)", "Result digitization (766 §4.1)",
               "766 §4.1",

@@ -69,6 +69,7 @@ def test_766_points_follow_the_decision() -> None:
     p = points_766(ratios(total(counts(judge(seven(), AS_OF)))))
     assert p["on_time_766"] == pytest.approx(20 * 4 / 7)
     assert p["online_payment"] == pytest.approx(4.0)
+    assert p["online_submission_766"] == pytest.approx(min(6, 6 * (2 / 7) / 0.5))   # full points from 50%
     assert p["result_digitization_766"] == pytest.approx(1.5)
     assert p["dossier_digitization_766"] == pytest.approx(4 * 3 / 7)
     assert p["data_reuse_766"] == pytest.approx(2 * (1 / 7) / 0.8)

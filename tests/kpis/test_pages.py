@@ -135,7 +135,13 @@ def test_xlsx_export_holds_the_summary(demo_url: str, demo_settings: Settings, d
     ctx = context.IocContext(demo_settings, given=demo_pool)
     state = kpi_page.ViewState("2025", None, "on_time_766", "vi")
     book = load_workbook(io.BytesIO(kpi_export.xlsx(ctx, state, now)))
-    assert book.sheetnames == ["Chỉ số", "Xếp hạng phường", "Theo tháng", "Người dân số"]
+    assert book.sheetnames == ["Chỉ số", "Xếp hạng phường", "Theo tháng", "Người dân số", "Điểm 766"]
+    result = CliRunner().invoke(cli, ["--database-url", demo_url, "kpis", "score-766", "--period", "2025", "--json",
+                                      "--now", now.isoformat()])
+    score = json.loads(result.output)
+    points = {r[0]: r[3] for r in book["Điểm 766"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert points == pytest.approx({i["id"]: i["points"] for i in score["indicators"]})
+    assert list(book["Điểm 766"].iter_rows(values_only=True))[-1][3] == pytest.approx(score["total"])
     rows = list(book["Chỉ số"].iter_rows(min_row=3, values_only=True))
     want = {k["key"]: k for k in summary_json(demo_url, "2025", None, now)["kpis"]}
     assert {r[1]: (r[2], r[3]) for r in rows} == {k: (w["numerator"], w["denominator"]) for k, w in want.items()}
