@@ -83,7 +83,7 @@ def completeness_line(ratios: dict[str, float | None], lang: str) -> html.Div:
 
 def readings_table(readings: pd.DataFrame, kind: str, tz: ZoneInfo, lang: str) -> Any:
     if readings.empty:
-        return html.P(t("device.no_readings", lang), className="text-body-secondary")
+        return html.P(t("device.no_readings", lang), className="text-body-secondary", id="device-readings")
     cols = [c for c in devices.READINGS[kind][1] if readings[c].notna().any()]   # the columns this device sends
     head = html.Tr([html.Th(t("device.col.ts", lang)), html.Th(t("device.col.received_at", lang)),
                     *[html.Th(t(f"reading.{c}", lang)) for c in cols]])

@@ -146,16 +146,21 @@ def test_the_device_page_shows_identity_completeness_timeline_and_readings(setti
                                                         ensure_ascii=False)
 
 
-def test_the_wall_system_tile_carries_the_network_completeness(settings: Settings, pool: ConnectionPool,
-                                                               fleet: None) -> None:
+def test_the_wall_availability_tile_shows_the_completeness_and_the_devices_under_the_line(
+        settings: Settings, pool: ConnectionPool, fleet: None) -> None:
     from dashboards.views import wall
 
     snap = wall.snapshot(pool, datetime.now(UTC), None, settings.tz)
-    assert snap.completeness is not None and 0.7 < snap.completeness < 0.76
-    tile = wall.system_tile(snap, "vi", settings.stale_ingest_s)
+    assert snap.completeness is not None and 0.7 < snap.completeness < 0.76 and (snap.under, snap.measured) == (1, 2)
+    tile = wall.availability_tile(snap, "vi")
     text = json.dumps(tile.detail, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
-    assert "Đủ dữ liệu 24h: 7" in text and "text-warning" in text   # under 90 %: marked
-    assert wall.snapshot(pool, datetime.now(UTC), ["NOWHERE"], settings.tz).completeness is None
+    assert tile.value.startswith("7") and tile.value.endswith(" %") and tile.color == "#b45309"   # under 90 %: amber
+    assert "⚠ 1 / 2 thiết bị" in text and "dưới 90 % (50 % số thiết bị)" in text
+    system = json.dumps(wall.system_tile(snap, "vi", settings.stale_ingest_s).detail,
+                        default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "Đủ dữ liệu" not in system   # its own tile now, not a line of the ingest tile
+    nowhere = wall.snapshot(pool, datetime.now(UTC), ["NOWHERE"], settings.tz)
+    assert nowhere.completeness is None and wall.availability_tile(nowhere, "en").unavailable
 
 
 def test_the_ward_page_charts_completeness_per_day(settings: Settings, pool: ConnectionPool, fleet: None) -> None:
