@@ -109,7 +109,7 @@ class BrokerSampler:
         self._written = None
 
 
-def parse_value(payload: bytes) -> int | None:
+def parse_value(payload: bytes | bytearray) -> int | None:
     """'123', '123 seconds' → 123; None for anything else (a version string, a load average)."""
     try:
         return int(payload.split(b" ", 1)[0])
