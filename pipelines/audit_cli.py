@@ -59,7 +59,7 @@ def _print(b: Balance, problems: list[str]) -> None:
     if b.broker is not None and b.broker.samples:
         w = b.broker
         console.print(f"broker ($SYS, {w.samples} samples, last {w.last_sample:%H:%M:%S} UTC): received "
-                      f"{w.publish_received}, sent {w.publish_sent}, dropped {w.publish_dropped}; held now "
+                      f"{w.publish_received}, sent {w.publish_sent}, dropped {w.publish_dropped}; in its store now "
                       f"{w.store_messages}, clients {w.clients_connected}"
                       + (f"; restarts {w.restarts}" if w.restarts else ""), markup=False)
     for note in b.notes():
