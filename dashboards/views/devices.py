@@ -94,8 +94,10 @@ def detail(dev: dict[str, Any] | None, letters: pd.DataFrame, hours: list[comple
     return [html.Div([html.H4(f"{dev['device_id']} · {dev['name'] or ''}", className="me-auto"),
                       html.A(t("devices.open", lang), href=device_href(dev["device_id"], lang), id="devices-open",
                              className="btn btn-outline-primary btn-sm")], className="d-flex align-items-center"),
-            html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="row-cols-2"),
-            *timelines(hours, tz, lang),
+            dbc.Row([dbc.Col(html.Dl([x for k, v in facts for x in (html.Dt(k, className="col-5"),
+                                                                   html.Dd(v, className="col-7"))], className="row"),
+                             lg=3),
+                     dbc.Col(timelines(hours, tz, lang), lg=9)]),
             html.H5(t("devices.dl.title", lang)), letters_table(letters, tz, lang)]
 
 
