@@ -36,8 +36,10 @@ class DataClass:
 DATA_CLASSES = (
     DataClass("raw_telemetry", (*[t for t in TELEMETRY if t != "camera_events"], "rollup_1m"), "raw_retention_days",
               "drop_chunks"),
-    # ingest_accounting (per device and hour) ages like a rollup: 30-day completeness outlives the raw rows it counted
-    DataClass("rollups", ("rollup_1h", "rollup_1d", "ingest_accounting"), "rollup_retention_days", "drop_chunks"),
+    # ingest_accounting (per device and hour) ages like a rollup: 30-day completeness outlives the raw rows it counted;
+    # so do the broker's $SYS samples (broker_stats), the broker stage of the same audits
+    DataClass("rollups", ("rollup_1h", "rollup_1d", "ingest_accounting", "broker_stats"), "rollup_retention_days",
+              "drop_chunks"),
     DataClass("dead_letters", DEAD_LETTERS, "dead_letter_retention_days", "drop_chunks"),
     DataClass("camera_events", ("camera_events",), "camera_event_retention_days", "drop_chunks", personal=True),
     DataClass("report_contacts", ("report_contacts",), "report_contact_retention_days", "delete", personal=True),

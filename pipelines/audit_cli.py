@@ -28,7 +28,8 @@ def _span(_ctx: click.Context, _param: click.Parameter, value: str) -> object:
 @click.option("--json", "as_json", is_flag=True, help="print the balance as JSON")
 @click.pass_obj
 def audit(settings: Settings, since: object, device: str | None, ward: str | None, as_json: bool) -> None:
-    """Every reading received = stored + rejected + duplicates, and the tables hold it; exit 1 when not."""
+    """Every reading received = stored + rejected + duplicates, the tables hold it and the broker dropped nothing;
+    exit 1 when not."""
     scope = Scope(since, device, ward)  # type: ignore[arg-type]
     with db.connect(stack.endpoints(settings).database_url) as conn:
         result, counters = balance(conn, scope), stages(conn)
@@ -55,6 +56,12 @@ def _print(b: Balance, problems: list[str]) -> None:
         table.add_row(label, str(value))
     console = Console()
     console.print(table)
+    if b.broker is not None and b.broker.samples:
+        w = b.broker
+        console.print(f"broker ($SYS, {w.samples} samples, last {w.last_sample:%H:%M:%S} UTC): received "
+                      f"{w.publish_received}, sent {w.publish_sent}, dropped {w.publish_dropped}; in its store now "
+                      f"{w.store_messages}, clients {w.clients_connected}"
+                      + (f"; restarts {w.restarts}" if w.restarts else ""), markup=False)
     for note in b.notes():
         console.print(f"note: {note}")
     for problem in problems:

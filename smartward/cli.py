@@ -68,7 +68,9 @@ def cli(ctx: click.Context, /, **overrides: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="ioc", standalone_mode=False)
+        # Without standalone mode click returns a command's ``Exit(code)`` instead of exiting: pass it on (`ioc ingest
+        # audit` and `ioc stack status` exit 1 on a problem; this returned 0 for them before).
+        code = cli.main(args=argv, prog_name="ioc", standalone_mode=False)
     except IocError as exc:
         click.secho(f"ioc: error: {exc}", fg="red", err=True)
         return 2
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dashboards import context
 from dashboards.components import frame, lang_switch, nav, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
-from dashboards.queries import devices, health
+from dashboards.queries import completeness, devices, health
 from dashboards.theme import theme_for
 from dashboards.views import devices as view
 
@@ -81,7 +81,9 @@ def show_detail(device_id: str | None, _n: int | None, opts: dict[str, Any]) -> 
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
     dev = devices.device(ioc.pool, device_id) if device_id else None
     letters = devices.dead_letters(ioc.pool, dev["device_id"]) if dev else pd.DataFrame()
-    return view.detail(dev, letters, ioc.settings.tz, lang)
+    hours = completeness.hourly_many(ioc.pool, [dev["device_id"]], view.week_start(datetime.now(UTC), ioc.settings.tz)
+                                     ).get(dev["device_id"], []) if dev else []
+    return view.detail(dev, letters, hours, ioc.settings.tz, lang)
 
 
 @callback(Output("devices-system", "children"), Output("devices-system", "className"),

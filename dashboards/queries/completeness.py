@@ -6,15 +6,15 @@ completeness per local day.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from psycopg_pool import ConnectionPool
 
 from pipelines.ingest.completeness import FLAG_BELOW, SPANS, Completeness, Group, by_device, grouped
 
-__all__ = ["FLAG_BELOW", "SPANS", "Completeness", "Group", "by_device", "for_devices", "grouped", "hourly",
-           "ward_daily"]
+__all__ = ["FLAG_BELOW", "SPANS", "Completeness", "Group", "Hour", "by_device", "for_devices", "grouped", "hourly",
+           "hourly_many", "ward_daily"]
 
 
 def for_devices(pool: ConnectionPool, span: timedelta, *, kind: str | None = None, ward: str | None = None,
@@ -23,19 +23,36 @@ def for_devices(pool: ConnectionPool, span: timedelta, *, kind: str | None = Non
         return by_device(conn, span, kind=kind, ward=ward, ids=ids)
 
 
+# Per device and UTC hour from ``start``: the readings stored and those expected in that hour, which are prorated
+# like by_device's: nothing before the device was registered (or while it is not), the current hour only so far.
 _HOURLY = """
-SELECT h.hour, coalesce(a.periodic, 0) AS stored, 3600.0 / s.interval_s AS expected
-FROM device_state s
-CROSS JOIN generate_series(time_bucket('1 hour', now() - %(span)s::interval), now(), interval '1 hour') AS h(hour)
+WITH w AS (SELECT time_bucket('1 hour', %(start)s::timestamptz) AS start, now() AS stop)
+SELECT s.device_id, h.hour, coalesce(a.periodic, 0) AS stored,
+       CASE WHEN s.registered THEN greatest(0, extract(epoch FROM least(w.stop, h.hour + interval '1 hour')
+                - greatest(h.hour, coalesce(s.registered_at, h.hour))) / s.interval_s) ELSE 0 END::float8 AS expected
+FROM device_state s CROSS JOIN w
+CROSS JOIN LATERAL generate_series(w.start, w.stop, interval '1 hour') AS h(hour)
 LEFT JOIN ingest_accounting a ON a.device_id = s.device_id AND a.hour = h.hour
-WHERE s.device_id = %(device)s ORDER BY h.hour
+WHERE s.device_id = ANY(%(ids)s) ORDER BY s.device_id, h.hour
 """
 
+Hour = tuple[datetime, int, float]
 
-def hourly(pool: ConnectionPool, device: str, span: timedelta) -> list[tuple[datetime, int, float]]:
+
+def hourly(pool: ConnectionPool, device: str, span: timedelta) -> list[Hour]:
     """(hour, stored, expected) for every hour of ``span``: the device's gap timeline, silent hours included."""
+    return hourly_many(pool, [device], datetime.now(UTC) - span).get(device, [])
+
+
+def hourly_many(pool: ConnectionPool, ids: Sequence[str], start: datetime) -> dict[str, list[Hour]]:
+    """Every hour from the one holding ``start`` to now, per device of ``ids`` (one query for a page of /devices)."""
+    if not ids:
+        return {}
+    found: dict[str, list[Hour]] = {}
     with pool.connection() as conn:
-        return [(h, int(s), float(e)) for h, s, e in conn.execute(_HOURLY, {"span": span, "device": device})]
+        for device, h, s, e in conn.execute(_HOURLY, {"start": start, "ids": list(ids)}):
+            found.setdefault(str(device), []).append((h, int(s), float(e)))
+    return found
 
 
 _WARD_DAILY = """

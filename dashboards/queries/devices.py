@@ -85,7 +85,7 @@ def device(pool: ConnectionPool, device_id: str) -> dict[str, Any] | None:
     return one(pool, """
         SELECT device_id, kind, name, ward_code, state, registered, online, last_seen_at, last_data_at,
                data_age_s, interval_s, battery, rssi, firmware, ST_X(location) AS lon, ST_Y(location) AS lat,
-               location_mismatch
+               location_mismatch, registered_at
         FROM device_state WHERE device_id = %s""", [device_id])
 
 
@@ -125,3 +125,22 @@ def listing(pool: ConnectionPool, where: DeviceFilter, offset: int, limit: int) 
                ST_X(location) AS lon, ST_Y(location) AS lat
         FROM device_state WHERE {} ORDER BY device_id OFFSET %(offset)s LIMIT %(limit)s""").format(_WHERE), params)
     return (int(total["n"]) if total else 0), found
+
+
+# A device's own readings for its page: the kind's telemetry table and the columns shown, in the contract's order.
+READINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "env": ("env_telemetry", ("pm25", "pm10", "no2", "o3", "co", "so2", "temperature", "relative_humidity", "laeq",
+                              "precipitation", "water_level")),
+    "camera": ("camera_telemetry", ("vehicles", "people", "avg_speed_kmh")),
+    "wifi": ("wifi_telemetry", ("clients", "new_sessions", "bytes_up", "bytes_down")),
+}
+
+
+def last_readings(pool: ConnectionPool, device_id: str, kind: str, limit: int = 10) -> pd.DataFrame:
+    """The device's newest stored readings (ts, received_at and its kind's columns); empty for a kind without any."""
+    if kind not in READINGS:
+        return pd.DataFrame(columns=["ts", "received_at"])
+    table, cols = READINGS[kind]
+    query = sql.SQL("SELECT ts, received_at, {} FROM {} WHERE device_id = %s ORDER BY ts DESC LIMIT %s").format(
+        sql.SQL(", ").join(map(sql.Identifier, cols)), sql.Identifier(table))
+    return frame(pool, query, [device_id, limit], ("ts", "received_at", *cols))

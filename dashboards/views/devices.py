@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
@@ -15,9 +16,10 @@ from dashboards import context, fmt
 from dashboards.components import Tile
 from dashboards.i18n import t
 from dashboards.queries import completeness, devices, health
+from dashboards.views import timeline
 
 COLUMNS = ("device_id", "kind", "name", "ward_code", "state", "last_seen_at", "data_age_s", "battery",
-           "msg_per_min", "dead_letters_24h", "completeness_24h")
+           "msg_per_min", "dead_letters_24h", "completeness_24h", "timeline_24h")
 PAGE_SIZE = 25
 
 
@@ -40,6 +42,8 @@ def _cell(col: str, value: Any, tz: ZoneInfo, lang: str) -> Any:
         return fmt.number(int(value), lang) if value else "0"
     if col == "completeness_24h":
         return _completeness(float(value), lang)
+    if col == "timeline_24h":
+        return timeline.mini(value, tz, lang)
     return str(value)
 
 
@@ -78,7 +82,8 @@ def table(page: devices.DevicePage, sort: str, descending: bool, tz: ZoneInfo, l
                      className="ioc-table", responsive=True)
 
 
-def detail(dev: dict[str, Any] | None, letters: pd.DataFrame, tz: ZoneInfo, lang: str) -> list[Any]:
+def detail(dev: dict[str, Any] | None, letters: pd.DataFrame, hours: list[completeness.Hour], tz: ZoneInfo,
+           lang: str) -> list[Any]:
     if dev is None:
         return [html.P(t("devices.pick", lang), className="text-body-secondary")]
     facts = [(t("devices.col.state", lang), _cell("state", dev["state"], tz, lang)),
@@ -86,15 +91,41 @@ def detail(dev: dict[str, Any] | None, letters: pd.DataFrame, tz: ZoneInfo, lang
              (t("devices.col.battery", lang), _cell("battery", dev["battery"], tz, lang)),
              (t("devices.firmware", lang), dev["firmware"] or fmt.BLANK),
              (t("devices.interval", lang), f"{dev['interval_s']} s")]
+    return [html.Div([html.H4(f"{dev['device_id']} · {dev['name'] or ''}", className="me-auto"),
+                      html.A(t("devices.open", lang), href=device_href(dev["device_id"], lang), id="devices-open",
+                             className="btn btn-outline-primary btn-sm")], className="d-flex align-items-center"),
+            dbc.Row([dbc.Col(html.Dl([x for k, v in facts for x in (html.Dt(k, className="col-5"),
+                                                                   html.Dd(v, className="col-7"))], className="row"),
+                             lg=3),
+                     dbc.Col(timelines(hours, tz, lang), lg=9)]),
+            html.H5(t("devices.dl.title", lang)), letters_table(letters, tz, lang)]
+
+
+def letters_table(letters: pd.DataFrame, tz: ZoneInfo, lang: str) -> Any:
+    """A device's newest dead letters with the reason an installer can act on."""
     rows = [html.Tr([html.Td(fmt.local_time(pd.Timestamp(r["received_at"]).to_pydatetime(), tz, lang)),
                      html.Td(r["reason"]), html.Td(html.Code(r["topic"])), html.Td(html.Code(r["payload"]))])
             for r in letters.to_dict("records")]
-    letters_view: Any = dbc.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in (
+    return dbc.Table([html.Thead(html.Tr([html.Th(t(k, lang)) for k in (
         "devices.dl.time", "devices.dl.reason", "devices.dl.topic", "devices.dl.payload")])), html.Tbody(rows)],
         size="sm", bordered=True) if rows else html.P(t("devices.dl.none", lang))
-    return [html.H4(f"{dev['device_id']} · {dev['name'] or ''}"),
-            html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="row-cols-2"),
-            html.H5(t("devices.dl.title", lang)), letters_view]
+
+
+def device_href(device_id: str, lang: str) -> str:
+    return f"/devices/{quote(device_id, safe='')}" + ("?lang=en" if lang == "en" else "")
+
+
+def timelines(hours: list[completeness.Hour], tz: ZoneInfo, lang: str) -> list[Any]:
+    """The device's last 24 h as a large strip and its last 7 local days as a grid, with their legend."""
+    found = timeline.cells(hours)
+    return [html.H5(t("timeline.title_24h", lang)), timeline.strip(found, tz, lang),
+            html.H5(t("timeline.title_7d", lang)), timeline.week(found, tz, lang), timeline.legend(lang)]
+
+
+def week_start(now: datetime, tz: ZoneInfo, days: int = 7) -> datetime:
+    """Local midnight ``days - 1`` days back: the first hour of the 7-day grid."""
+    local = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (local - timedelta(days=days - 1)).astimezone(UTC)
 
 
 def system_tile(status: health.IngestStatus, stale_after_s: int, lang: str, now: datetime) -> Tile:
@@ -118,6 +149,10 @@ def device_page(ioc: context.IocContext, where: devices.DeviceFilter, sort: dict
     ratios = {r["device_id"]: r["ratio"] for r in completeness.for_devices(
         ioc.pool, completeness.SPANS["24h"], ids=list(page.rows.get("device_id", [])))}
     page.rows["completeness_24h"] = [ratios.get(d) for d in page.rows.get("device_id", [])]
+    ids = list(page.rows.get("device_id", []))
+    strips = completeness.hourly_many(ioc.pool, ids, datetime.now(UTC) - timedelta(hours=23))
+    page.rows["timeline_24h"] = pd.Series([timeline.cells(strips.get(d, [])) for d in ids], index=page.rows.index,
+                                          dtype=object)
     pages = max(1, math.ceil(page.total / PAGE_SIZE))
     return (table(page, sort["col"], sort["desc"], ioc.settings.tz, lang), pages,
             t("devices.total", lang, n=f"{page.total:,}".replace(",", "." if lang == "vi" else ",")))

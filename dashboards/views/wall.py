@@ -23,7 +23,8 @@ from dashboards.theme import Theme, theme_for
 from dashboards.views import wall_alarms
 from layers.vn_aqi import BANDS
 
-TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "events", "reports", "system")
+TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "events", "reports", "system")   # the side column, in its order
+AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
 WIFI_FRESH_S = 5 * 60
@@ -45,6 +46,8 @@ class WallSnapshot:
     alarms: alarm_q.AlarmSummary = alarm_q.AlarmSummary()   # live alarms of the scene (and the system-wide ones)
     tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
     completeness: float | None = None           # readings stored ÷ expected over 24 h (None: nothing expected)
+    under: int = 0                              # devices of the scene under the flag line (90 %) over 24 h
+    measured: int = 0                           # devices of the scene with readings expected over 24 h
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
@@ -55,13 +58,15 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
         reports=report_counts.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now),
         alarms=alarm_q.summary(pool, now, tz, scope), tz=tz,
-        completeness=_completeness(pool, scope))
+        **_completeness(pool, scope))
 
 
-def _completeness(pool: ConnectionPool, scope: Sequence[str] | None) -> float | None:
+def _completeness(pool: ConnectionPool, scope: Sequence[str] | None) -> dict[str, Any]:
+    """The scene's 24 h completeness, and how many of its devices are under the flag line of how many measured."""
     rows = completeness.for_devices(pool, completeness.SPANS["24h"])
     rows = [r for r in rows if scope is None or r["ward_code"] in scope]
-    return completeness.grouped(rows, "network")[0].ratio if rows else None
+    return {"completeness": completeness.grouped(rows, "network")[0].ratio if rows else None,
+            "under": sum(bool(r["flagged"]) for r in rows), "measured": sum(r["ratio"] is not None for r in rows)}
 
 
 def _age(now: datetime, then: datetime | None) -> float | None:
@@ -142,20 +147,35 @@ def system_tile(snap: WallSnapshot, lang: str, stale_after_s: int) -> Tile:
     detail = [html.Div(t("wall.system.lag", lang, value=fmt.number(s.lag_s, lang, 1))),
               html.Div(t("wall.system.dead", lang, value=fmt.number(s.dead_letters_per_min, lang, 1))),
               html.Div(t("wall.system.workers", lang, n=fmt.number(s.workers, lang)))]
-    if snap.completeness is not None:   # the data-availability KPI: under the flag line it says so in the tile
-        low = snap.completeness < completeness.FLAG_BELOW
-        detail.append(html.Div(t("wall.system.completeness", lang, value=fmt.number(100 * snap.completeness, lang, 1)),
-                               className="text-warning fw-bold" if low else None))
     stale = s.stale(stale_after_s)
     caption = t("common.as_of", lang, age=fmt.age(s.commit_age_s, lang)) if stale else t("wall.system.caption", lang)
     return Tile("system", t("wall.tile.system", lang), fmt.number(s.rate_stored, lang, 1), detail, caption,
                 stale=stale)
 
 
+def availability_tile(snap: WallSnapshot, lang: str) -> Tile:
+    """The data-availability KPI (issue 16), read from 5 m: readings stored ÷ expected over 24 h in the scene, and the
+    share of its devices under the 90 % line, large; amber as soon as one device is under it."""
+    title = t("wall.tile.availability", lang)
+    if snap.completeness is None:   # no registered device expects readings here: nothing to be short of
+        return Tile("availability", title, fmt.BLANK, [t("timeline.none", lang)], unavailable=True)
+    low = snap.completeness < completeness.FLAG_BELOW
+    if snap.under:
+        share = fmt.number(100 * snap.under / max(snap.measured, 1), lang)
+        lines: list[Any] = [
+            html.Div("⚠ " + t("wall.availability.under", lang, n=fmt.number(snap.under, lang),
+                                total=fmt.number(snap.measured, lang)), className="ioc-avail-under"),
+            html.Div(t("wall.availability.share", lang, share=f"{share} %"), className="ioc-avail-share")]
+    else:
+        lines = [html.Div(t("wall.availability.none_under", lang), className="ioc-avail-ok")]
+    return Tile("availability", title, f"{fmt.number(100 * snap.completeness, lang, 1)} %", lines,
+                t("wall.availability.caption", lang), color="#b45309" if low else None, text_color="#ffffff")
+
+
 def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> dict[str, Tile]:
     made = [wall_alarms.tile(snap.alarms, snap.now, snap.tz, lang), devices_tile(snap, lang, theme),
             aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
-            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s)]
+            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang)]
     return {tile.key: tile for tile in made}
 
 
@@ -186,7 +206,8 @@ def feed_items(camera: pd.DataFrame, changes: pd.DataFrame, now: datetime, tz: A
 
 def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: dict[str, Any],
                  now: datetime) -> tuple[Any, ...]:
-    """Tiles (in TILE_KEYS order), banner, feed, scene name and a liveness stamp for the reconnect check."""
+    """Tiles (in TILE_KEYS order), banner, feed, scene name, a liveness stamp for the reconnect check, and the
+    data-availability tile (its body and class)."""
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "dark")
     pool, settings = ioc.pool, ioc.settings
     shown_scene = resolve(scene, opts, wards.areas(pool))
@@ -200,7 +221,8 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     classes = [tile_class(made[k]) for k in TILE_KEYS]
     classes[TILE_KEYS.index(wall_alarms.KEY)] = wall_alarms.css_class(made[wall_alarms.KEY], snap.alarms)
     return ([tile_body(made[k]) for k in TILE_KEYS], classes,
-            text, "ioc-banner ioc-banner-on" if shown else "ioc-banner", feed, name, now.timestamp())
+            text, "ioc-banner ioc-banner-on" if shown else "ioc-banner", feed, name, now.timestamp(),
+            tile_body(made[AVAILABILITY]), tile_class(made[AVAILABILITY]))
 
 
 # A scene is what the wall shows: {"ward": code} one ward, {"area": province} the wards holding devices in a province

@@ -3,7 +3,8 @@
 Hashes are Mosquitto 2's own format (``$7$iterations$salt$hash``, PBKDF2-SHA512, what ``mosquitto_passwd``
 writes), so the broker reads them unchanged. The ACL gives:
 
-* ``ingester``: read every device topic (and the broker's uptime, for health checks), write nothing;
+* ``ingester``: read every device topic and the broker's ``$SYS/broker/#`` counters (health checks, the broker stage
+  of ``ioc ingest audit``), write nothing;
 * ``gateway``: write every device's topics (simulators, a site gateway speaking for many devices), read nothing;
 * ``ioc``: the private stack's own account (read and write ``ioc/#``) that ``stack.endpoints()`` hands to
   processes started by hand and to tests; never in docker compose;
@@ -33,9 +34,9 @@ KIND: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")
 SERVICE_PREFIX: Final = "ioc-"    # services' client ids (ioc-ingest-<host>-<n>); never a device's
 
 SERVICE_ACL: Final[dict[str, tuple[str, ...]]] = {
-    "ingester": ("topic read ioc/v1/#", "topic read $SYS/broker/uptime"),
+    "ingester": ("topic read ioc/v1/#", "topic read $SYS/broker/#"),
     "gateway": ("topic write ioc/v1/+/+/#",),
-    "ioc": ("topic readwrite ioc/#", "topic read $SYS/broker/uptime"),
+    "ioc": ("topic readwrite ioc/#", "topic read $SYS/broker/#"),
 }
 RESERVED: Final = frozenset(SERVICE_ACL)
 

@@ -93,6 +93,8 @@ class PrivateMosquitto:
             # The ingester dead-letters payloads over 256 KiB itself, so the broker must let them through.
             "max_packet_size 2097152\n"
             "set_tcp_nodelay true\n"
+            # $SYS/broker/... every 10 s: the ingesters record the broker's counters (dropped messages) for the audit
+            "sys_interval 10\n"
             f"listener {port} 127.0.0.1\n"
             + auth
         )

@@ -15,6 +15,7 @@ import psycopg
 from psycopg import sql
 
 from ioc.retention import TELEMETRY
+from pipelines.ingest.broker_stats import BrokerWindow, read_window
 from pipelines.ingest.refusals import NO_DEVICE
 
 _SPAN = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
@@ -51,6 +52,7 @@ class Balance:
     periodic: int
     rows_present: int           # rows in the time-series tables over the same hours
     dead_letters: int           # readings dead-lettered: reasons of stored messages + over-budget readings
+    broker: BrokerWindow | None = None   # the broker's $SYS counters over the same hours (broker-wide, any scope)
 
     def problems(self) -> list[str]:
         """What breaks the balance, one line each; empty when every reading is accounted for."""
@@ -62,6 +64,9 @@ class Balance:
             out.append(f"{self.stored - self.rows_present} stored row(s) are missing from the time-series tables")
         if self.dead_letters < self.rejected:
             out.append(f"{self.rejected - self.dead_letters} rejected reading(s) have no dead letter")
+        if self.broker is not None and self.broker.publish_dropped:
+            out.append(f"the broker dropped {self.broker.publish_dropped} message(s) ($SYS/broker/publish/messages/"
+                       "dropped: a session's queue was full, or a message too large)")
         return out
 
     def notes(self) -> list[str]:
@@ -71,10 +76,13 @@ class Balance:
             out.append(f"{self.rows_present - self.stored} row(s) in the tables were not written by the ingester")
         if self.dead_letters > self.rejected:
             out.append(f"{self.dead_letters - self.rejected} dead letter(s) were not written by the ingester")
+        if self.broker is not None and not self.broker.samples:
+            out.append("no $SYS samples from the broker in the window: is an ingester running, the broker's "
+                       "sys_interval set and $SYS/broker/# readable by its account?")
+        if self.broker is not None and self.broker.restarts:
+            out.append(f"the broker restarted {self.broker.restarts} time(s): what it dropped just before a restart "
+                       "is not known")
         return out
-
-
-
 
 
 def _filter(device: str = "device_id") -> sql.Composed:
@@ -96,7 +104,7 @@ def balance(conn: psycopg.Connection, scope: Scope) -> Balance:
     assert acc is not None
     devices, received, stored, rejected, duplicates, late, expected, periodic = acc
     return Balance(start[0], devices, received, stored, rejected, duplicates, late, expected, periodic,
-                   _rows_present(conn, params), _dead_letters(conn, params))
+                   _rows_present(conn, params), _dead_letters(conn, params), read_window(conn, start[0]))
 
 
 def _rows_present(conn: psycopg.Connection, params: dict[str, object]) -> int:

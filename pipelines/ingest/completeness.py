@@ -19,7 +19,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 FLAG_BELOW = 0.90                       # a device under this over 24 h is flagged on /devices and in the API
-SPANS = {"24h": timedelta(hours=24), "30d": timedelta(days=30)}
+SPANS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 Group = Literal["device", "kind", "ward", "network"]
 
 

@@ -19,7 +19,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 
 from ioc.mqtt import MqttTarget
 from pipelines import retention, rollup
-from pipelines.ingest import members, reclaim, spools
+from pipelines.ingest import broker_stats, members, reclaim, spools
 from pipelines.ingest.bounded import BoundedQueue
 from pipelines.ingest.counters import Counters, CountersCollector
 from pipelines.ingest.receiver import Receiver
@@ -52,6 +52,7 @@ class IngestOptions:
     statement_timeout_s: float = 60.0   # a batch COPY takes well under a second; a hung server is an outage
     metrics_port: int | None = None
     maintenance: bool = True
+    broker_stats: bool = True   # sample the broker's $SYS counters into broker_stats (the audit's broker stage)
     timezone: str = "Asia/Ho_Chi_Minh"
     retention: retention.RetentionPolicy = field(default_factory=retention.RetentionPolicy)
     max_age_days: int | None = None   # readings dated further back are dead-lettered; None: retention.raw_days
@@ -78,6 +79,7 @@ class Ingester:
                                  self.counters, opt.receive_maximum, unsubscribe=group.strays(),
                                  keepalive=opt.keepalive_s)
         self.member = members.MemberLock(opt.database_url, opt.client_id)
+        self.sampler = broker_stats.BrokerSampler(self.receiver.target, opt.client_id) if opt.broker_stats else None
         self.writer = Writer(self.q, self._connect_sink, self.receiver.ack, self.spool, self.counters,
                              WriterOptions(opt.batch_size, opt.batch_seconds, max_age=self._max_age(opt)))
         self.stopped = threading.Event()
@@ -117,9 +119,13 @@ class Ingester:
         for t in threads:
             t.start()
         self.receiver.start()
+        if self.sampler is not None:
+            self.sampler.start()
         log.info("ingesting %s as %s", self.subscription, self.opt.client_id)
         self.writer.run()   # returns after stop(): the queue drained and committed
         self.receiver.stop()
+        if self.sampler is not None:
+            self.sampler.stop()
         self.stopped.set()
         for t in threads[:2]:
             t.join(30)   # the last heartbeat carries the final counters; a replay in hand finishes its batch
@@ -142,7 +148,8 @@ class Ingester:
 
     # -- side threads ----------------------------------------------------------------------------------------
     def _heartbeat(self) -> None:
-        """Every 2 s (and once more on the way out): counters into ingest_heartbeat for walls and ``--stats``."""
+        """Every 2 s (and once more on the way out): counters into ingest_heartbeat for walls and ``--stats``, and
+        the broker's $SYS counters into broker_stats when they moved."""
         conn: psycopg.Connection | None = None
         before = (0, time.monotonic())
         while True:
@@ -173,7 +180,11 @@ class Ingester:
                 "updated_at = excluded.updated_at, counters = excluded.counters, "
                 "last_commit_at = coalesce(excluded.last_commit_at, ingest_heartbeat.last_commit_at)",
                 [self.opt.client_id, self.last_commit, json.dumps(snap)])
+            if self.sampler is not None and (tick := self.sampler.take()) is not None:
+                broker_stats.record(conn, self.opt.client_id, *tick)
         except psycopg.Error:
+            if self.sampler is not None:
+                self.sampler.forget()   # the tick taken was not written: write the next one whatever it holds
             if conn is not None:
                 conn.close()
             conn = None
