@@ -59,6 +59,8 @@ def observe(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime
             return Observed(_camera(conn, rule, now), True)
         case "report_overdue":
             return Observed(_overdue(conn, now), True)
+        case "report_escalated":
+            return Observed(_escalated(conn), True)
         case _:
             return Observed([Obs(SYSTEM, health(conn, str(rule.metric), rule.window, now, rule))], True)
 
@@ -153,6 +155,13 @@ def _overdue(conn: psycopg.Connection, now: datetime) -> list[Obs]:
     rows = conn.execute("""SELECT id, ward_code FROM reports
                            WHERE status IN ('received', 'assigned', 'in_progress') AND paused_since IS NULL
                              AND due_at < %s""", [now]).fetchall()
+    return [Obs(f"report:{rid}", 1.0, None, ward) for rid, ward in rows]
+
+
+def _escalated(conn: psycopg.Connection) -> list[Obs]:
+    """Open reports handed up to the leadership (the reports workflow's ``escalate``); de-escalating, resolving or
+    rejecting one clears its alarm."""
+    rows = conn.execute("SELECT id, ward_code FROM reports WHERE escalated_at IS NOT NULL").fetchall()
     return [Obs(f"report:{rid}", 1.0, None, ward) for rid, ward in rows]
 
 
