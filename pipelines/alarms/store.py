@@ -55,6 +55,14 @@ def states(conn: psycopg.Connection, rule_id: str) -> dict[str, State]:
     return {e: State(p, s, v) for e, p, s, v in rows}
 
 
+def all_states(conn: psycopg.Connection) -> dict[str, dict[str, State]]:
+    """Every rule's entities that are not ok (the table holds nothing else): one read per cycle."""
+    out: dict[str, dict[str, State]] = {}
+    for rule_id, e, p, s, v in conn.execute("SELECT rule_id, entity, phase, since, value FROM alarm_rule_state"):
+        out.setdefault(rule_id, {})[e] = State(p, s, v)
+    return out
+
+
 def save_states(conn: psycopg.Connection, rule_id: str, changed: Mapping[str, State]) -> None:
     gone = [e for e, s in changed.items() if s.phase == "ok"]
     kept = [(e, s) for e, s in changed.items() if s.phase != "ok"]
