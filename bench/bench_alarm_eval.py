@@ -10,7 +10,13 @@ Real components, separate processes, a private PostgreSQL+TimescaleDB and Mosqui
     and watches the database for the row's commit and for its alarm (polling every 50 ms).
 It prints the CPU time (user + system, /proc via psutil) of each process and of its PostgreSQL backends (found by
 application_name), the evaluator's share of the ingester's, and the commit → alarm delay (p50/p95/max).
+
+``--cycles N`` measures one evaluation cycle at the full shape instead, without the broker: before each cycle every
+one of the 9,950 stations gets a new reading (10,000 readings per 2 s cycle are 5,000 msg/s), written with the
+registry update the ingester makes; it prints the evaluator's CPU per cycle (its Python and its PostgreSQL backend).
+On a shared machine that cannot ingest 5,000 msg/s, this is the figure to set against the ingester's CPU per message.
 Rerun:  .venv/bin/python bench/bench_alarm_eval.py [--devices 10000] [--rate 5000] [--seconds 180] [--rules 120]
+        .venv/bin/python bench/bench_alarm_eval.py --cycles 10
 """
 
 from __future__ import annotations
@@ -193,6 +199,48 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+def cycle_cost(args: argparse.Namespace) -> None:
+    from zoneinfo import ZoneInfo
+
+    from pipelines.alarms import runner
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    with private_stack() as bench, psycopg.connect(bench.urls.database_url, autocommit=True) as conn:
+        devices = device_ids(args.devices)
+        stations = devices[:-PROBES]
+        setup(bench.urls.database_url, devices, args.rules)
+        backend = psutil.Process(conn.execute("SELECT pg_backend_pid()").fetchone()[0])  # type: ignore[index]
+        conn.execute("INSERT INTO ingest_heartbeat (worker, updated_at, last_commit_at) VALUES ('b', now(), now())")
+
+        def readings(i: int) -> None:        # what the ingester writes for 10,000 messages, in one go
+            conn.execute("""INSERT INTO env_telemetry (ts, device_id, seq, received_at, pm25, temperature,
+                                                       relative_humidity)
+                            SELECT now(), d, %s, now(), 10 + random() * 50, 27 + random() * 6, 0.7
+                            FROM unnest(%s::text[]) d""", [i, stations])
+            conn.execute("UPDATE devices SET last_seen_at = now(), last_data_at = now() WHERE device_id = ANY(%s)",
+                         [stations])
+            conn.execute("UPDATE ingest_heartbeat SET updated_at = now(), last_commit_at = now()")
+
+        memory = runner.Memory()
+        readings(0)
+        runner.cycle(conn, tz, 120, memory=memory)     # the first cycle of a process reads more (2 minutes back)
+        py = pg = wall = 0.0
+        me = psutil.Process()
+        for i in range(1, args.cycles + 1):
+            readings(i)
+            p0, g0, t0 = me.cpu_times(), backend.cpu_times(), time.perf_counter()
+            stats = runner.cycle(conn, tz, 120, memory=memory)
+            t1, p1, g1 = time.perf_counter(), me.cpu_times(), backend.cpu_times()
+            wall += t1 - t0
+            py += p1.user + p1.system - p0.user - p0.system
+            pg += g1.user + g1.system - g0.user - g0.system
+    n = args.cycles
+    print(f"{len(stations)} stations with a new reading per cycle, {stats.rules} rules: per cycle "
+          f"{1000 * (py + pg) / n:.0f} ms CPU ({1000 * py / n:.0f} python + {1000 * pg / n:.0f} postgres), "
+          f"{1000 * wall / n:.0f} ms wall; at one cycle per 2 s: {100 * (py + pg) / n / 2:.1f} % of a core",
+          flush=True)
+
+
 def run(args: argparse.Namespace) -> None:
     with private_stack() as bench:
         db, mq = bench.urls.database_url, bench.urls.mqtt_url
@@ -266,8 +314,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=180, help="measured seconds")
     ap.add_argument("--warmup", type=float, default=20)
     ap.add_argument("--rules", type=int, default=120, help="bench threshold rules besides the defaults")
+    ap.add_argument("--cycles", type=int, default=0, help="measure N cycles at the full shape, without the broker")
     ap.add_argument("--publish", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.cycles:
+        cycle_cost(args)
+        return
     if args.publish:
         url, n, rate, seconds = args.publish
         publish(url, int(n), float(rate), float(seconds))

@@ -65,13 +65,14 @@ class Fresh:
              ) -> dict[str, Batch]:
         """``metrics``: per raw table, the columns the rules read. Call :meth:`done` once they were judged."""
         out: dict[str, Batch] = {}
-        for table, cols in metrics.items():
+        for table, wanted in metrics.items():
             out[table] = batch = Batch()
+            cols, kind = sorted(wanted), RAW_KIND[table]
             known = {dev: ts for (t, dev), ts in self.judged.items() if t == table}
-            for dev, ward, ts, *values in conn.execute(_query(table, sorted(cols)), {
-                    "kind": RAW_KIND[table], "since": since, "oldest": now - MAX_READING_AGE, "first": FIRST_LOOK,
+            for dev, ward, ts, *values in conn.execute(_query(table, cols), {
+                    "kind": kind, "since": since, "oldest": now - MAX_READING_AGE, "first": FIRST_LOOK,
                     "ids": list(known), "after": list(known.values())}):
-                batch.add(Reading(dev, RAW_KIND[table], ward, ts, dict(zip(sorted(cols), values, strict=True))))
+                batch.add(Reading(dev, kind, ward, ts, dict(zip(cols, values, strict=True))))
                 self._pending[(table, dev)] = ts
         return out
 
