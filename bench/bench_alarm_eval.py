@@ -169,8 +169,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 # -- the commit → alarm delay ------------------------------------------------------------------------------------
 def probe(url_mq: str, conn: psycopg.Connection, device: str, seq: int) -> tuple[float, float] | None:
-    """Publish one extreme reading; (commit seen → alarm seen, publish → alarm seen) in seconds, None when no alarm
-    came within 60 s of publishing (the reading not stored by then, or not judged)."""
+    """Publish one extreme reading; (commit seen → alarm seen, publish → alarm seen) in seconds, None when the
+    reading was not stored within 120 s or its alarm did not come within 30 s of that."""
     target = MqttTarget.parse(url_mq)
     client = make_client(target, f"bench-probe-{os.getpid()}", protocol=mqtt.MQTTv311)
     client.connect(target.host, target.port, 30)
@@ -181,8 +181,10 @@ def probe(url_mq: str, conn: psycopg.Connection, device: str, seq: int) -> tuple
     client.disconnect()
     client.loop_stop()
     committed = None
-    while time.perf_counter() - sent < 60:
+    while True:      # the reading may queue behind a backlog: up to 120 s to be stored, then 30 s for its alarm
         now = time.perf_counter()
+        if committed is None and now - sent > 120 or committed is not None and now - committed > 30:
+            break
         if committed is None and conn.execute("SELECT 1 FROM env_telemetry WHERE device_id = %s AND seq = %s",
                                               [device, seq]).fetchone():
             committed = now
@@ -190,7 +192,8 @@ def probe(url_mq: str, conn: psycopg.Connection, device: str, seq: int) -> tuple
                 "SELECT 1 FROM alarms WHERE rule_id = 'pm25-extreme' AND entity = %s", [device]).fetchone():
             return now - committed, now - sent
         time.sleep(0.05)
-    print(f"probe {device}: {'stored' if committed else 'not even stored'} 60 s after publishing", flush=True)
+    print(f"probe {device}: " + (f"stored {committed - sent:.1f} s after publishing, no alarm 30 s later"
+                                 if committed else "not stored 120 s after publishing"), flush=True)
     return None
 
 
@@ -303,7 +306,7 @@ def report(args: argparse.Namespace, elapsed: float, rows: int, totals: dict[str
         commit = [d for d, _ in delays]
         print(f"commit → alarm: p50 {pct(commit, 50):.2f} s, p95 {pct(commit, 95):.2f} s, max {max(commit):.2f} s; "
               f"publish → alarm p50 {pct([p for _, p in delays], 50):.2f} s")
-    print(f"probes: {len(delays)} alarmed, {misses} not alarmed within 60 s of publishing")
+    print(f"probes: {len(delays)} alarmed, {misses} not (see above)")
     print(f"load average (1 min) at start / end: {load[0]:.2f} / {load[1]:.2f}", flush=True)
 
 
