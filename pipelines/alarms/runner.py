@@ -35,6 +35,9 @@ OVERLAP = timedelta(seconds=30)
 FIRST_LOOK = timedelta(minutes=10)
 DEVICE_KINDS = ("missing_data", "device_offline")
 READING_KINDS = ("threshold", "rate_of_change")
+# kinds whose source changes slowly and costs much to read: judged at most this often by one evaluator
+# (VN_AQI: NowCast of twelve hourly rollups per station, which the rollups refresh about once a minute)
+CADENCE = {"vn_aqi": timedelta(seconds=60)}
 
 
 @dataclass
@@ -56,6 +59,14 @@ class Memory:
     fresh: Fresh = field(default_factory=Fresh)
     rules_version: str | None = None
     rules: list[Rule] = field(default_factory=list)
+    judged_at: dict[str, datetime] = field(default_factory=dict)   # rules of a slow kind: their last evaluation
+
+    def due(self, rule: Rule, now: datetime) -> bool:
+        every, last = CADENCE.get(rule.kind), self.judged_at.get(rule.id)
+        if every is None or last is None or now - last >= every or now < last:
+            self.judged_at[rule.id] = now
+            return True
+        return False
 
     def current_rules(self, conn: psycopg.Connection) -> list[Rule]:
         row = conn.execute("""SELECT coalesce(md5(string_agg(id || enabled::text || updated_at::text, ',' ORDER BY id)),
@@ -87,6 +98,8 @@ def cycle(conn: psycopg.Connection, tz: ZoneInfo, stale_ingest_s: float, now: da
         if stale and rule.kind in DEVICE_KINDS:
             # one system alarm says the pipeline is down; a thousand device alarms would only bury it
             stats.skipped.append(rule.id)
+            continue
+        if not memory.due(rule, clock):
             continue
         try:
             before = states.get(rule.id, {})
