@@ -67,3 +67,13 @@ def test_an_evaluator_that_remembers_raises_holds_and_clears(db: psycopg.Connect
     assert rows(db, "SELECT last_seen_at, value FROM alarms") == [(NOW + timedelta(seconds=4), 130.0)]
     pm25(db, "env-1", 20, NOW + timedelta(seconds=5))
     assert runner.cycle(db, VN, 120, NOW + timedelta(seconds=6), memory).resolved == 1
+
+
+def test_a_vn_aqi_rule_is_judged_at_most_once_a_minute_by_one_evaluator() -> None:
+    aqi = rule(id="vn-aqi-bad", kind="vn_aqi", metric=None, **{"raise": {"op": ">=", "value": 151},
+                                                              "clear": {"op": "<", "value": 130}})
+    pm, memory = rule(), runner.Memory()
+    assert [memory.due(aqi, NOW + timedelta(seconds=s)) for s in (0, 2, 58, 60, 61)] == [True, False, False, True,
+                                                                                        False]
+    assert all(memory.due(pm, NOW + timedelta(seconds=s)) for s in (0, 2, 4))   # readings: every cycle
+    assert runner.Memory().due(aqi, NOW)                                         # a new evaluator: at once
