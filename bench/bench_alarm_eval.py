@@ -159,7 +159,8 @@ class Cpu:
 def spawn(url_db: str, url_mq: str, state: Path, app: str, *args: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")} | {"PGAPPNAME": app,
                                                                                "IOC_LOG_LEVEL": "WARNING"}
-    log = (state.parent / f"{app}.log").open("wb")     # never the benchmark's own stdout: a child holds it open
+    # beside the stack's state folder, named after it; never the benchmark's own stdout (a child would hold it open)
+    log = (state.parent / f"{state.name}-{app}.log").open("wb")
     return subprocess.Popen([sys.executable, "-m", "smartward", "--database-url", url_db, "--mqtt-url", url_mq,
                              "--state-dir", str(state), *args], env=env, cwd=REPO, stdout=log, stderr=log)
 
