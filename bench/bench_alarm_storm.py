@@ -72,6 +72,8 @@ def step(conn: psycopg.Connection, at: datetime, t: float, rng: random.Random) -
     with conn.cursor() as cur, cur.copy("COPY env_telemetry (ts, device_id, received_at, pm25) FROM STDIN") as cp:
         for i in range(1000):
             cp.write_row((at, f"env-{i:04d}", at, pm25(i, t, rng)))
+    # as the ingester does in the data's transaction: the registry is the evaluator's change feed
+    conn.execute("UPDATE devices SET last_seen_at = %s, last_data_at = %s WHERE kind = 'env'", [at, at])
     conn.execute("""INSERT INTO ingest_heartbeat (worker, updated_at, last_commit_at) VALUES ('bench', %s, %s)
                     ON CONFLICT (worker) DO UPDATE SET updated_at = excluded.updated_at,
                         last_commit_at = excluded.last_commit_at""", [at, at])
@@ -85,6 +87,7 @@ def storm(url: str, minutes: float, step_s: float) -> None:
         notifier = Dispatcher(routes.parse(ROUTES % receiver.url), {"webhook": WebhookChannel("bench")},
                               config.load().tz)
         began, evaluating, notifying = time.perf_counter(), 0.0, 0.0
+        memory = runner.Memory()         # what the evaluator judged, kept across its cycles as `ioc alarms run` does
         steps = int(minutes * 60 / step_s)
         for n in range(steps + 1):
             t = n * step_s
@@ -93,7 +96,7 @@ def storm(url: str, minutes: float, step_s: float) -> None:
                 conn.execute("UPDATE devices SET online = false, online_changed_at = %s WHERE kind = 'camera'", [at])
             step(conn, at, t, rng)
             t0 = time.perf_counter()
-            runner.cycle(conn, config.load().tz, 120, at)
+            runner.cycle(conn, config.load().tz, 120, at, memory)
             t1 = time.perf_counter()
             notifier.cycle(conn, at)
             evaluating, notifying = evaluating + t1 - t0, notifying + time.perf_counter() - t1

@@ -21,6 +21,7 @@ from ioc.data import data_path
 from ioc.errors import IocError
 from ioc.security import users
 from smartward.demo_history import wait_for_history
+from smartward.demo_mailbox import Mailbox
 
 if TYPE_CHECKING:
     import psycopg
@@ -61,9 +62,13 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
     gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}
     children: list[Child] = []
+    mailbox: Mailbox | None = None
     try:
         children.append(_spawn("ingester", ["ingest"], ingester_env))
         children.append(_spawn("alarms", ["alarms", "run"], env))
+        # notifications for real, offline: the notifier e-mails the demo's own mailbox (a local SMTP server)
+        mailbox = Mailbox(settings.state_dir.resolve()).start()
+        children.append(_spawn("alarms notifier", ["alarms", "notify", "run"], env | mailbox.notifier_env()))
         # listening at once: a port chosen free may be taken by another program while history loads
         children.append(_spawn("dashboard", ["serve"], env))
         for fleet in map(data_path, FLEETS):
@@ -85,6 +90,8 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
         click.echo("\nstopping …")
     finally:
         _stop(children)
+        if mailbox is not None:
+            mailbox.stop()
         if already_up:
             click.echo(f"left running what was running before the demo: {', '.join(already_up)} "
                        "(`ioc stack down` stops it)")

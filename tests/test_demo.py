@@ -71,12 +71,18 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
         assert count(db_url, "SELECT count(*) FROM alarm_rules WHERE enabled") >= 5
         wait_until(lambda: count(db_url, "SELECT count(*) FROM alarm_watermarks WHERE updated_at > now() - "
                                          "interval '30 seconds'") > 0, timeout=60, what="the alarm evaluator")
+        # notifications for real, offline: the alarms (overdue reports at least) are e-mailed by the demo's notifier
+        # to the demo's own SMTP mailbox; the delivery is recorded as sent and the message kept as a file
+        wait_until(lambda: count(db_url, "SELECT count(*) FROM alarm_deliveries WHERE channel = 'email' "
+                                         "AND status = 'sent'") > 0, timeout=90, what="an alarm e-mail sent")
+        kept = sorted((tmp_path / "demo-mailbox").glob("*.eml"))
+        assert kept and b"truc-ban@phuong-demo.localhost" in kept[0].read_bytes()
     finally:
         proc.send_signal(stop)
         out = "".join(printed) + proc.communicate(timeout=120)[0]
     assert proc.returncode == 0, out[-3000:]
     children = [int(pid) for pid in re.findall(r"started \w[\w ]* \(pid (\d+)\)", out)]
-    assert len(children) >= 6, out[-3000:]     # ingester, alarms, dashboard, two simulators, reports' ticker
+    assert len(children) >= 7, out[-3000:]     # ingester, alarms, notifier, dashboard, two simulators, the ticker
     assert not [pid for pid in children if _alive(pid)], out[-3000:]
 
 

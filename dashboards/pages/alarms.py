@@ -117,7 +117,8 @@ def mark_selected(selected: int | None, ids: list[dict[str, Any]], classes: list
 def show_detail(alarm_id: int | None, _v: int, _n: int | None, opts: dict[str, Any]) -> tuple[Any, Any]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
     found, history = q.detail(ioc.pool, alarm_id) if alarm_id is not None else (None, [])
-    return (view.detail(found, history, ioc.settings.tz, lang),
+    told = q.deliveries(ioc.pool, alarm_id) if found and alarm_id is not None else []
+    return (view.detail(found, history, ioc.settings.tz, lang, told, mask=not opts.get("handle")),
             view.buttons(found["state"] if found else None, bool(opts.get("handle")), lang))
 
 

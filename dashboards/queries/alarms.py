@@ -127,6 +127,13 @@ def detail(pool: ConnectionPool, alarm_id: int) -> tuple[dict[str, Any] | None, 
     return (with_names(pool, [found])[0] if found else None), history
 
 
+def deliveries(pool: ConnectionPool, alarm_id: int, limit: int = 8) -> list[dict[str, Any]]:
+    """The messages that told people about the alarm (grouped ones included), newest first."""
+    return rows(pool, """SELECT created_at, sent_at, channel, target, tier, status, attempt, error
+                         FROM alarm_deliveries WHERE %s = ANY(alarm_ids) ORDER BY created_at DESC, id DESC
+                         LIMIT %s""", [alarm_id, limit])
+
+
 def rules(pool: ConnectionPool) -> list[dict[str, Any]]:
     return rows(pool, """SELECT id, name_vi, name_en, kind, severity, owner, enabled, source, updated_at
                          FROM alarm_rules ORDER BY enabled DESC,

@@ -170,7 +170,7 @@ def detail(pool: ConnectionPool, report_id: int, now: datetime) -> dict[str, Any
         SELECT r.id, r.source, r.external_id, r.category, c.name_vi, c.name_en, r.description, r.address,
                ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat, r.ward_code,
                (SELECT w.name FROM wards w WHERE w.code = r.ward_code ORDER BY w.valid_from DESC LIMIT 1) AS ward_name,
-               r.photo_urls, r.status, r.paused_since, r.department, d.name_vi AS department_vi,
+               r.photo_urls, r.status, r.paused_since, r.escalated_at, r.department, d.name_vi AS department_vi,
                d.name_en AS department_en, r.submitted_at, r.sla_days, r.extension_days, r.due_at, r.resolved_at,
                r.outcome, r.closed_at, r.public_response, r.updated_at, {overdue} AS overdue,
                e.verdict, e.summary AS evidence, e.computed_at AS evidence_at

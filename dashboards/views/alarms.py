@@ -68,8 +68,10 @@ def with_selection(class_name: str | None, selected: bool) -> str:
     return " ".join([*kept, SELECTED] if selected else kept)
 
 
-def detail(alarm: dict[str, Any] | None, history: list[dict[str, Any]], tz: ZoneInfo, lang: str) -> list[Any]:
-    """The alarm's facts and every transition of it (who, when, from → to, note), oldest first."""
+def detail(alarm: dict[str, Any] | None, history: list[dict[str, Any]], tz: ZoneInfo, lang: str,
+           deliveries: list[dict[str, Any]] | None = None, mask: bool = True) -> list[Any]:
+    """The alarm's facts, every transition of it (who, when, from → to, note), oldest first, and the messages that
+    told people about it (``mask``: recipients shown masked, for viewers)."""
     if alarm is None:
         return [html.Div(t("alarms.detail.pick", lang), className="text-body-secondary")]
     facts = [("alarms.col.severity", severity_badge(alarm["severity"], lang)),
@@ -90,7 +92,36 @@ def detail(alarm: dict[str, Any] | None, history: list[dict[str, Any]], tz: Zone
             html.Dl([item for key, value in facts for item in (html.Dt(t(key, lang)), html.Dd(value))],
                     className="alarms-facts"),
             html.H5(t("alarms.history.title", lang)),
-            dbc.Table([head, html.Tbody(rows)], size="sm", className="ioc-table alarms-history")]
+            dbc.Table([head, html.Tbody(rows)], size="sm", className="ioc-table alarms-history"),
+            *delivery_section(deliveries or [], tz, lang, mask)]
+
+
+DELIVERY_COLOR = {"sent": "success", "retrying": "warning", "failed": "danger", "pending": "secondary"}
+
+
+def masked(target: str) -> str:
+    """A recipient for a viewer: enough to recognise the desk, not the person's address or number."""
+    name, at, domain = target.partition("@")
+    return f"{name[:2]}***@{domain}" if at else f"{target[:4]}***"
+
+
+def delivery_section(found: list[dict[str, Any]], tz: ZoneInfo, lang: str, mask: bool) -> list[Any]:
+    if not found:
+        return [html.H5(t("alarms.deliveries.title", lang)),
+                html.Div(t("alarms.deliveries.none", lang), className="text-body-secondary")]
+    head = html.Thead(html.Tr([html.Th(t(f"alarms.deliveries.{c}", lang))
+                               for c in ("at", "channel", "target", "status")]))
+    body = [html.Tr([html.Td(fmt.local_time(d["sent_at"] or d["created_at"], tz, lang)),
+                     html.Td(d["channel"] + (f" · {t('alarms.deliveries.tier', lang, n=d['tier'])}" if d["tier"]
+                                             else "")),
+                     html.Td(masked(d["target"]) if mask else d["target"]),
+                     html.Td([dbc.Badge(t(f"alarms.deliveries.status.{d['status']}", lang),
+                                        color=DELIVERY_COLOR.get(d["status"], "secondary"), className="me-1"),
+                              html.Span(f"×{d['attempt']} · {d['error'][:120]}" if d["error"] else "",
+                                        className="small")])])
+            for d in found]
+    return [html.H5(t("alarms.deliveries.title", lang)),
+            dbc.Table([head, html.Tbody(body)], size="sm", className="ioc-table alarms-deliveries")]
 
 
 def buttons(state: str | None, can_handle: bool, lang: str) -> list[Any]:

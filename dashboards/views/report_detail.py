@@ -21,7 +21,8 @@ from pipelines.reports.sla import Clock
 from pipelines.reports.workflow import ACTIONS
 
 VERDICT_COLOR = {"corroborated": "success", "not_corroborated": "secondary", "no_sensor": "light"}
-BUTTON_COLOR = {"resolve": "success", "reject": "danger", "close": "dark", "assign": "primary", "start": "primary"}
+BUTTON_COLOR = {"resolve": "success", "reject": "danger", "close": "dark", "assign": "primary", "start": "primary",
+                "escalate": "warning"}
 
 
 def _time(value: Any, tz: ZoneInfo, lang: str) -> str:
@@ -99,7 +100,9 @@ def panel(d: dict[str, Any], clock: Clock, history: pd.DataFrame, found: Corrobo
     head = html.H4([f"#{d['id']} · {d[f'name_{lang}']} · ", status_label(d["status"], d["paused_since"] is not None,
                                                                          lang),
                     dbc.Badge(t("reports.overdue", lang), color="danger", className="ms-2") if clock.overdue
-                    else None], className="mb-2")
+                    else None,
+                    dbc.Badge(t("reports.escalated", lang), color="warning", text_color="dark", className="ms-2")
+                    if d.get("escalated_at") else None], className="mb-2")
     response = [html.H6(t("reports.detail.response", lang)), html.P(d["public_response"])] if d["public_response"] \
         else []
     left = [_facts(d, clock, tz, lang), html.P(d["description"] or fmt.BLANK), *response,

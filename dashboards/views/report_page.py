@@ -91,7 +91,7 @@ def detail(ioc: context.IocContext, report_id: int | None, lang: str, theme: str
     with ioc.pool.connection() as conn:
         clock = actions.clock(conn, int(d["id"]), ioc.settings.tz, now)
     found = _evidence(ioc, d, now)
-    state = workflow.State(d["status"], d["paused_since"] is not None, d["department"])
+    state = workflow.State(d["status"], d["paused_since"] is not None, d["department"], d["escalated_at"] is not None)
     return report_detail.panel(d, clock, q.history(ioc.pool, int(d["id"])), found,
                                _inset(ioc, d, found.radius_m, lang, theme), workflow.allowed(state),
                                ioc.settings.tz, lang)

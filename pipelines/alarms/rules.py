@@ -18,11 +18,11 @@ from ioc.errors import IocError
 from pipelines.rollup import METRICS
 
 KINDS = ("threshold", "rate_of_change", "vn_aqi", "missing_data", "device_offline", "camera_event",
-         "report_overdue", "ingest_health")
+         "report_overdue", "report_escalated", "ingest_health")
 SEVERITIES = ("critical", "major", "minor", "warning")
 HEALTH_METRICS = ("dead_letter_rate", "spool_messages", "completeness", "seconds_since_commit")
 # kinds whose value is 1 while the condition holds and 0 when it does not: raise/clear are implied
-BOOLEAN_KINDS = ("device_offline", "camera_event", "report_overdue")
+BOOLEAN_KINDS = ("device_offline", "camera_event", "report_overdue", "report_escalated")
 # what threshold and rate rules can read: every measured column of the raw tables (not counts of messages)
 MEASUREMENTS = tuple(m for table, pairs in METRICS.items() if table.endswith("_telemetry") for m, col in pairs if col)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -91,7 +91,7 @@ class Rule(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")
     name: Names
     kind: Literal["threshold", "rate_of_change", "vn_aqi", "missing_data", "device_offline", "camera_event",
-                  "report_overdue", "ingest_health"]
+                  "report_overdue", "report_escalated", "ingest_health"]
     severity: Literal["critical", "major", "minor", "warning"]
     owner: str = Field(min_length=1, max_length=64)
     enabled: bool = True

@@ -1,11 +1,15 @@
 """What each rule kind looks at: one query per rule, giving each entity's newest value.
 
 ``complete`` says whether an entity absent from the answer is known to be fine (value 0: the snapshot kinds such as
-"offline now" or "overdue now") or simply has nothing new (threshold on fresh readings: keep its state).
+"offline now" or "overdue now") or simply has nothing new (readings: keep its state). The device snapshots
+(missing data, offline) return only the devices whose raise condition holds and those the rule already follows
+(``states``): ten thousand healthy devices are not stepped every cycle. Threshold rules read the cycle's fresh
+readings (``pipelines.alarms.fresh``), shared by every rule of a table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,11 +17,10 @@ import psycopg
 from psycopg import sql
 
 from layers.vn_aqi import hourly_aqi
+from pipelines.alarms.fresh import MAX_READING_AGE, RAW_KIND
 from pipelines.alarms.rules import Rule
 from pipelines.rollup import METRICS
 
-RAW_KIND = {"env_telemetry": "env", "camera_telemetry": "camera", "wifi_telemetry": "wifi"}
-MAX_READING_AGE = timedelta(hours=1)   # a replayed spool of last week's readings does not raise alarms today
 SYSTEM = "system"
 
 
@@ -43,22 +46,24 @@ def table_of(metric: str) -> str:
     raise LookupError(f"no raw table stores the metric {metric!r}")
 
 
-def observe(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime) -> Observed:
+def observe(conn: psycopg.Connection, rule: Rule, now: datetime, states: Sequence[str] = (),
+            fresh: Sequence[str] = ()) -> Observed:
+    """``states``: the entities the rule follows (not ok); ``fresh``: devices with new readings (rate of change)."""
     match rule.kind:
-        case "threshold":
-            return Observed(_threshold(conn, rule, since, now), False)
         case "rate_of_change":
-            return Observed(_rate(conn, rule, since, now), False)
+            return Observed(_rate(conn, rule, fresh, now), False)
         case "vn_aqi":
             return Observed(_vn_aqi(conn, now), False)
         case "missing_data":
-            return Observed(_missing(conn, now), True)
+            return Observed(_missing(conn, now, rule.factor, states), True)
         case "device_offline":
-            return Observed(_offline(conn), True)
+            return Observed(_offline(conn, states), True)
         case "camera_event":
             return Observed(_camera(conn, rule, now), True)
         case "report_overdue":
             return Observed(_overdue(conn, now), True)
+        case "report_escalated":
+            return Observed(_escalated(conn), True)
         case _:
             return Observed([Obs(SYSTEM, health(conn, str(rule.metric), rule.window, now, rule))], True)
 
@@ -67,24 +72,13 @@ def _devices(rows: list[tuple[str, str | None, str | None, float | None]]) -> li
     return [Obs(dev, None if v is None else float(v), dev, ward, kind) for dev, kind, ward, v in rows]
 
 
-def _threshold(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime) -> list[Obs]:
-    table = table_of(str(rule.metric))
-    col = sql.Identifier(str(rule.metric))
-    rows = conn.execute(sql.SQL("""
-        SELECT DISTINCT ON (s.device_id) s.device_id, {kind}, d.ward_code, s.{col}::float8
-        FROM {t} s LEFT JOIN devices d USING (device_id)
-        WHERE s.received_at > %(since)s AND s.ts > %(oldest)s AND s.{col} IS NOT NULL
-        ORDER BY s.device_id, s.ts DESC""").format(t=sql.Identifier(table), col=col,
-                                                     kind=sql.Literal(RAW_KIND[table])),
-        {"since": since, "oldest": now - MAX_READING_AGE}).fetchall()
-    return _devices(rows)
-
-
-def _rate(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime) -> list[Obs]:
+def _rate(conn: psycopg.Connection, rule: Rule, fresh: Sequence[str], now: datetime) -> list[Obs]:
     """Change per minute between the first and the newest reading inside the window, for devices with news."""
+    if not fresh:
+        return []
     table = table_of(str(rule.metric))
     rows = conn.execute(sql.SQL("""
-        WITH fresh AS (SELECT DISTINCT device_id FROM {t} WHERE received_at > %(since)s AND ts > %(oldest)s)
+        WITH fresh AS (SELECT unnest(%(fresh)s::text[]) AS device_id)
         SELECT s.device_id, {kind}, d.ward_code,
                CASE WHEN max(s.ts) > min(s.ts) THEN
                  ((array_agg(s.{col} ORDER BY s.ts DESC))[1] - (array_agg(s.{col} ORDER BY s.ts))[1])
@@ -93,7 +87,7 @@ def _rate(conn: psycopg.Connection, rule: Rule, since: datetime, now: datetime) 
         WHERE s.ts > %(start)s AND s.{col} IS NOT NULL
         GROUP BY s.device_id, d.ward_code""").format(
         t=sql.Identifier(table), col=sql.Identifier(str(rule.metric)), kind=sql.Literal(RAW_KIND[table])),
-        {"since": since, "oldest": now - MAX_READING_AGE, "start": now - timedelta(seconds=rule.window)}).fetchall()
+        {"fresh": list(fresh), "start": now - timedelta(seconds=rule.window)}).fetchall()
     return _devices(rows)
 
 
@@ -121,21 +115,25 @@ def _vn_aqi(conn: psycopg.Connection, now: datetime) -> list[Obs]:
     return out
 
 
-def _missing(conn: psycopg.Connection, now: datetime) -> list[Obs]:
+def _missing(conn: psycopg.Connection, now: datetime, factor: float, states: Sequence[str]) -> list[Obs]:
     """Silence measured in expected intervals; a device that never sent counts from its registration. A device that
-    said it went offline is the offline rule's (one cause, one alarm), as in device_state's 'offline' vs 'stale'."""
+    said it went offline is the offline rule's (one cause, one alarm), as in device_state's 'offline' vs 'stale'.
+    Only the silent ones (≥ factor, the implied raise) and those the rule follows."""
     rows = conn.execute("""
-        SELECT device_id, kind, ward_code,
-               extract(epoch FROM %(now)s - coalesce(last_data_at, registered_at)) / interval_s
-        FROM device_state
-        WHERE registered AND online IS NOT FALSE AND coalesce(last_data_at, registered_at) IS NOT NULL""",
-                        {"now": now}).fetchall()
+        SELECT * FROM (
+            SELECT device_id, kind, ward_code,
+                   extract(epoch FROM %(now)s - coalesce(last_data_at, registered_at)) / interval_s AS silence
+            FROM device_state
+            WHERE registered AND online IS NOT FALSE AND coalesce(last_data_at, registered_at) IS NOT NULL) s
+        WHERE silence >= %(factor)s OR device_id = ANY(%(states)s)""",
+                        {"now": now, "factor": factor, "states": list(states)}).fetchall()
     return _devices(rows)
 
 
-def _offline(conn: psycopg.Connection) -> list[Obs]:
+def _offline(conn: psycopg.Connection, states: Sequence[str]) -> list[Obs]:
     rows = conn.execute("""SELECT device_id, kind, ward_code, CASE WHEN online THEN 0 ELSE 1 END
-                           FROM devices WHERE registered AND online IS NOT NULL""").fetchall()
+                           FROM devices WHERE registered AND online IS NOT NULL
+                             AND (NOT online OR device_id = ANY(%s))""", [list(states)]).fetchall()
     return _devices(rows)
 
 
@@ -153,6 +151,13 @@ def _overdue(conn: psycopg.Connection, now: datetime) -> list[Obs]:
     rows = conn.execute("""SELECT id, ward_code FROM reports
                            WHERE status IN ('received', 'assigned', 'in_progress') AND paused_since IS NULL
                              AND due_at < %s""", [now]).fetchall()
+    return [Obs(f"report:{rid}", 1.0, None, ward) for rid, ward in rows]
+
+
+def _escalated(conn: psycopg.Connection) -> list[Obs]:
+    """Open reports handed up to the leadership (the reports workflow's ``escalate``); de-escalating, resolving or
+    rejecting one clears its alarm."""
+    rows = conn.execute("SELECT id, ward_code FROM reports WHERE escalated_at IS NOT NULL").fetchall()
     return [Obs(f"report:{rid}", 1.0, None, ward) for rid, ward in rows]
 
 

@@ -46,13 +46,22 @@ def rules(conn: psycopg.Connection, enabled_only: bool = True) -> list[Rule]:
         try:
             out.append(Rule.model_validate(definition))
         except ValueError as exc:  # a hand-edited row: say which, never stop every other rule
-            raise RulesError(f"alarm_rules {rule_id!r} is invalid: {exc}") from None
+            log.error("alarm rule %r skipped: its row in alarm_rules no longer validates: %s", rule_id,
+                      str(exc).replace("\n", "; ")[:500])
     return out
 
 
 def states(conn: psycopg.Connection, rule_id: str) -> dict[str, State]:
     rows = conn.execute("SELECT entity, phase, since, value FROM alarm_rule_state WHERE rule_id = %s", [rule_id])
     return {e: State(p, s, v) for e, p, s, v in rows}
+
+
+def all_states(conn: psycopg.Connection) -> dict[str, dict[str, State]]:
+    """Every rule's entities that are not ok (the table holds nothing else): one read per cycle."""
+    out: dict[str, dict[str, State]] = {}
+    for rule_id, e, p, s, v in conn.execute("SELECT rule_id, entity, phase, since, value FROM alarm_rule_state"):
+        out.setdefault(rule_id, {})[e] = State(p, s, v)
+    return out
 
 
 def save_states(conn: psycopg.Connection, rule_id: str, changed: Mapping[str, State]) -> None:

@@ -29,12 +29,13 @@ def apply_action(conn: psycopg.Connection, report_id: int, action: workflow.Acti
                  now: datetime) -> Outcome:
     """Apply ``action`` by ``actor`` at ``now``; :class:`TransitionRefused` says why when it is not allowed."""
     with conn.transaction():
-        row = conn.execute("""SELECT status, paused_since, department, submitted_at, sla_days, extension_days, due_at
+        row = conn.execute("""SELECT status, paused_since, department, submitted_at, sla_days, extension_days, due_at,
+                                     escalated_at
                               FROM reports WHERE id = %s FOR UPDATE""", [report_id]).fetchone()
         if row is None:
             raise ReportNotFound(f"report {report_id} does not exist")
-        status, paused_since, dept, submitted, budget, extended, due = row
-        before = workflow.State(status, paused_since is not None, dept)
+        status, paused_since, dept, submitted, budget, extended, due, escalated_at = row
+        before = workflow.State(status, paused_since is not None, dept, escalated_at is not None)
         decision = workflow.decide(before, action)
         if isinstance(decision, workflow.Refusal):
             raise TransitionRefused(f"report {report_id}: {decision.reason}")
@@ -42,6 +43,9 @@ def apply_action(conn: psycopg.Connection, report_id: int, action: workflow.Acti
         if decision.ends_pause and action.kind != "resume":
             _history(conn, report_id, now, actor, "resume", before.status, before.status,
                      f"the pause ends: {action.kind}", {})
+        if decision.ends_escalation and action.kind != "deescalate":
+            _history(conn, report_id, now, actor, "deescalate", before.status, before.status,
+                     f"the escalation ends: {action.kind}", {})
         _history(conn, report_id, now, actor, action.kind, before.status, decision.after.status,
                  action.note or action.response or None, _detail(action))
         extension = float(extended) + decision.extension_days
@@ -95,13 +99,16 @@ def _update(conn: psycopg.Connection, report_id: int, d: workflow.Change, now: d
     conn.execute("""
         UPDATE reports SET status = %(status)s, department = %(dept)s, extension_days = %(ext)s, due_at = %(due)s,
                paused_since = CASE WHEN %(starts)s THEN %(now)s WHEN %(ends)s THEN NULL ELSE paused_since END,
+               escalated_at = CASE WHEN %(escalates)s THEN %(now)s WHEN %(deescalates)s THEN NULL
+                                   ELSE escalated_at END,
                resolved_at = CASE WHEN %(leaves)s THEN %(now)s ELSE resolved_at END,
                outcome = CASE WHEN %(leaves)s THEN %(status)s ELSE outcome END,
                closed_at = CASE WHEN %(closes)s THEN %(now)s ELSE closed_at END,
                public_response = coalesce(%(response)s, public_response), updated_at = %(now)s
         WHERE id = %(id)s""",
                  {"status": d.after.status, "dept": d.after.department, "ext": extension, "due": due,
-                  "starts": d.starts_pause, "ends": d.ends_pause, "leaves": d.leaves_work, "closes": d.closes,
+                  "starts": d.starts_pause, "ends": d.ends_pause, "escalates": d.starts_escalation,
+                  "deescalates": d.ends_escalation, "leaves": d.leaves_work, "closes": d.closes,
                   "response": d.action.response.strip() or None, "now": now, "id": report_id})
 
 

@@ -115,10 +115,10 @@ def corroborate(settings: Settings, ids: tuple[int, ...], rules: Path | None) ->
 @reports.command()
 @click.argument("report_id", type=int)
 @click.argument("action", type=click.Choice(["assign", "start", "resolve", "reject", "close", "pause", "resume",
-                                             "extend"]))
+                                             "extend", "escalate", "deescalate"]))
 @click.option("--actor", required=True, help="who acts (kept in the history)")
 @click.option("--department", help="assign: the department code")
-@click.option("--note", default="", help="internal note (pause, extend: required)")
+@click.option("--note", default="", help="internal note (pause, extend, escalate: required)")
 @click.option("--response", default="", help="public response (resolve, reject: required)")
 @click.option("--days", type=float, default=0, help="extend: working days to add")
 @click.pass_obj

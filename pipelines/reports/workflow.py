@@ -4,6 +4,10 @@
 it touches nothing. Waiting for the citizen is not a status but a flag (``paused``) on an open report: it stops
 the SLA clock, and while it is set only ``resume`` and ``reject`` are allowed (the citizen may never answer).
 Resolving or rejecting a paused report ends the pause at that moment.
+
+Escalation is a flag too (``escalated``): staff hand an open report up to the ward's leadership (``escalate``, with
+the reason as its note) and take it back (``deescalate``); resolving or rejecting it ends the escalation. The alarm
+rule kind ``report_escalated`` raises while the flag is set.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from pipelines.reports.model import OPEN_STATUSES
 
-ACTIONS = ("assign", "start", "resolve", "reject", "close", "pause", "resume", "extend")
+ACTIONS = ("assign", "start", "resolve", "reject", "close", "pause", "resume", "extend", "escalate", "deescalate")
 MAX_EXTENSION_DAYS = 30.0
 
 
@@ -21,6 +25,7 @@ class State:
     status: str
     paused: bool = False
     department: str | None = None
+    escalated: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class Change:
     leaves_work: bool = False     # resolved or rejected now: resolution time is set
     closes: bool = False
     extension_days: float = 0.0
+    starts_escalation: bool = False
+    ends_escalation: bool = False  # deescalate, or resolved or rejected while escalated
 
     @property
     def recompute_due(self) -> bool:
@@ -88,7 +95,8 @@ def _resolve(s: State, a: Action) -> Change | Refusal:
         return Refusal(f"cannot resolve a {s.status} report; only one in progress")
     if not a.response.strip():
         return Refusal("resolve needs a public response telling the citizen what was done")
-    return Change(s, replace(s, status="resolved"), a, leaves_work=True)
+    return Change(s, replace(s, status="resolved", escalated=False), a, leaves_work=True,
+                  ends_escalation=s.escalated)
 
 
 def _reject(s: State, a: Action) -> Change | Refusal:
@@ -96,7 +104,8 @@ def _reject(s: State, a: Action) -> Change | Refusal:
         return Refusal(f"cannot reject a {s.status} report")
     if not a.response.strip():
         return Refusal("reject needs a public response giving the reason")
-    return Change(s, replace(s, status="rejected", paused=False), a, ends_pause=s.paused, leaves_work=True)
+    return Change(s, replace(s, status="rejected", paused=False, escalated=False), a, ends_pause=s.paused,
+                  leaves_work=True, ends_escalation=s.escalated)
 
 
 def _close(s: State, a: Action) -> Change | Refusal:
@@ -129,8 +138,24 @@ def _extend(s: State, a: Action) -> Change | Refusal:
     return Change(s, s, a, extension_days=a.days)
 
 
+def _escalate(s: State, a: Action) -> Change | Refusal:
+    if s.status not in OPEN_STATUSES:
+        return Refusal(f"cannot escalate a {s.status} report; only received, assigned or in-progress ones")
+    if s.escalated:
+        return Refusal("the report is already escalated")
+    if not a.note.strip():
+        return Refusal("escalate needs a note giving the reason")
+    return Change(s, replace(s, escalated=True), a, starts_escalation=True)
+
+
+def _deescalate(s: State, a: Action) -> Change | Refusal:
+    if not s.escalated:
+        return Refusal("the report is not escalated")
+    return Change(s, replace(s, escalated=False), a, ends_escalation=True)
+
+
 _RULES = {"assign": _assign, "start": _start, "resolve": _resolve, "reject": _reject, "close": _close,
-          "pause": _pause, "resume": _resume, "extend": _extend}
+          "pause": _pause, "resume": _resume, "extend": _extend, "escalate": _escalate, "deescalate": _deescalate}
 
 
 def allowed(state: State) -> list[str]:

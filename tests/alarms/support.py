@@ -37,6 +37,17 @@ def device(conn: psycopg.Connection, device_id: str, kind: str = "env", ward: st
 def pm25(conn: psycopg.Connection, device_id: str, value: float, at: datetime, seq: int | None = None) -> None:
     conn.execute("INSERT INTO env_telemetry (ts, device_id, seq, received_at, pm25) VALUES (%s, %s, %s, %s, %s)",
                  [at, device_id, seq, at, value])
+    seen(conn, device_id, at, at)
+
+
+def seen(conn: psycopg.Connection, device_id: str, received_at: datetime, ts: datetime, kind: str = "env") -> None:
+    """What the ingester does in the data's own transaction: the registry's last_seen_at / last_data_at."""
+    conn.execute("""INSERT INTO devices AS d (device_id, kind, registered, first_seen_at, last_seen_at, last_data_at)
+                    VALUES (%s, %s, false, %s, %s, %s)
+                    ON CONFLICT (device_id) DO UPDATE SET
+                        last_seen_at = greatest(d.last_seen_at, excluded.last_seen_at),
+                        last_data_at = greatest(d.last_data_at, excluded.last_data_at)""",
+                 [device_id, kind, received_at, received_at, ts])
 
 
 def heartbeat(conn: psycopg.Connection, last_commit: datetime, spool_messages: int = 0) -> None:

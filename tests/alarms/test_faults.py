@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 
 import psycopg
+import pytest
 
 from pipelines.alarms import runner
 from tests.alarms.support import NOW, VN, cycle, device, install, pm25, rows, rule
@@ -24,6 +25,17 @@ def test_a_failing_rule_is_rolled_back_and_logged_and_the_others_still_run(db: p
     stats = cycle(db, NOW)
     assert stats.failed == ["report-overdue"] and stats.raised == 1
     assert rows(db, "SELECT rule_id FROM alarms") == [("pm25-high",)]
+
+
+def test_a_rule_row_that_no_longer_validates_is_skipped_and_named(db: psycopg.Connection,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    install(db, rule(), rule(OVERDUE))
+    db.execute("""UPDATE alarm_rules SET definition = definition || '{"severity": "loud"}'
+                  WHERE id = 'report-overdue'""")                         # edited by hand, past the loader
+    device(db, "env-1")
+    pm25(db, "env-1", 150, NOW)
+    assert cycle(db, NOW).raised == 1                                     # the others still run
+    assert "alarm rule 'report-overdue' skipped" in caplog.text and "severity" in caplog.text
 
 
 def test_the_loop_reconnects_after_its_connection_is_killed(db_url: str) -> None:

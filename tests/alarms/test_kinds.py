@@ -9,7 +9,7 @@ import pytest
 
 from ioc.data import data_path
 from pipelines.alarms import rules
-from tests.alarms.support import NOW, cycle, device, heartbeat, install, rows
+from tests.alarms.support import NOW, cycle, device, heartbeat, install, rows, seen
 
 
 def defaults(conn: psycopg.Connection) -> dict[str, rules.Rule]:
@@ -136,9 +136,11 @@ def test_rate_of_change_per_minute_over_the_window(db: psycopg.Connection) -> No
     for minute, level in enumerate([10.0, 11.0, 12.0]):          # 1 cm a minute: not yet
         at = NOW - timedelta(minutes=10) + timedelta(minutes=minute * 4)
         db.execute(insert, [at, at, level])
+        seen(db, "env-river", at, at)
     cycle(db, NOW)
     assert live(db) == []
     db.execute(insert, [NOW + timedelta(minutes=1), NOW + timedelta(minutes=1), 40.0])   # +29 cm in 7 minutes
+    seen(db, "env-river", NOW + timedelta(minutes=1), NOW + timedelta(minutes=1))
     cycle(db, NOW + timedelta(minutes=1))
     assert live(db) == [("water-rising", "env-river")]
     # from 11 cm six minutes ago, the oldest reading inside the window, to 40 cm now

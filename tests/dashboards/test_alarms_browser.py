@@ -18,7 +18,11 @@ from dashboards.app import create_app
 from ioc.config import Settings
 from ioc.security import users
 from pipelines.alarms import runner
+from pipelines.alarms.notify import routes
+from pipelines.alarms.notify.dispatcher import Dispatcher
+from pipelines.alarms.notify.smtp import EmailChannel
 from sensors.contract import EnvTelemetry, encode
+from tests.alarms.receivers import smtp_server
 from tests.alarms.support import PM25_HIGH, VN, install, rule
 from tests.dashboards import access, seed
 from tests.dashboards.test_browser import TILE, errors, legend, shot, text, wall_size
@@ -32,6 +36,12 @@ CRITICAL = rule(PM25_HIGH, id="pm25-hazardous", severity="critical", owner="envi
                 name={"vi": "Bụi mịn nguy hại", "en": "Hazardous PM2.5"}, scope={"devices": [DEVICE]},
                 **{"raise": {"op": ">=", "value": 250}, "clear": {"op": "<", "value": 50}})
 ROW = '[id*="\\"type\\":\\"alarms-row\\""]'
+DESK = "truc-ban@phuong.example.vn"
+ROUTES = f"""version: 1
+group_wait: 0s
+routes:
+  - {{name: duty-desk, notify: [{{channel: email, to: {DESK}}}]}}
+"""
 
 
 def operator(db: psycopg.Connection, name: str = "lan") -> str:
@@ -75,6 +85,11 @@ def test_a_published_reading_is_an_alarm_on_the_wall_and_on_alarms_acknowledged_
         reading(mqtt_url, 1, 312.0)
         wait_until(lambda: ing.counters.stored >= 1, 15, what="the reading stored")
         evaluate_until(db_url, "SELECT count(*) FROM alarms WHERE state = 'open' AND value = 312", "the alarm")
+        with smtp_server() as (port, mails), psycopg.connect(db_url, autocommit=True) as conn:
+            # the real notifier e-mails the duty desk (a real local SMTP server); /alarms shows the delivery
+            Dispatcher(routes.parse(ROUTES), {"email": EmailChannel("127.0.0.1", port, "ioc@localhost",
+                                                                     starttls=False)}, VN).cycle(conn)
+            assert [m["To"] for m in mails] == [DESK]
 
         dash_duo.driver.get(wall)
         dash_duo.wait_for_text_to_equal(f"{TILE.format('alarms')} .ioc-tile-value", "1", timeout=20)
@@ -98,6 +113,8 @@ def test_a_published_reading_is_an_alarm_on_the_wall_and_on_alarms_acknowledged_
         dash_duo.wait_for_contains_text("#alarms-feedback", "đã cập nhật", timeout=20)
         dash_duo.wait_for_contains_text("#alarms-table", "Đã xác nhận", timeout=20)
         dash_duo.wait_for_contains_text("#alarms-detail", "đã cử tổ môi trường kiểm tra", timeout=20)
+        assert "Thông báo đã gửi" in text(dash_duo, "#alarms-detail") and DESK in text(dash_duo, "#alarms-detail")
+        assert "Đã gửi" in text(dash_duo, ".alarms-deliveries")
         assert count(db_url, "SELECT count(*) FROM alarm_transitions WHERE actor = 'lan' AND action = 'acknowledge' "
                              "AND to_state = 'acknowledged'") == 1
         shot(dash_duo, "alarms")
