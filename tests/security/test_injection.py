@@ -42,7 +42,7 @@ def _seed(db: psycopg.Connection) -> None:
 
 def test_every_api_parameter_refuses_or_quotes_attacks(server: Flask, db: psycopg.Connection) -> None:
     _seed(db)
-    before, key = _state(db), api_key(db, roles.READ)
+    before, key = _state(db), api_key(db, *roles.API_SCOPES)   # every scope: each endpoint is reached
     client, checked = server.test_client(), 0
     for ep in endpoints():
         base = {p.name: (p.enum[0] if p.kind == "enum" else SAMPLES[p.kind]) for p in ep.params if p.required}
