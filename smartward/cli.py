@@ -33,6 +33,7 @@ LAZY: dict[str, str] = {
     "keys": "ioc.security.cli:keys",
     "devices": "ioc.security.cli:devices",
     "alarms": "pipelines.alarms.cli:alarms",
+    "footage": "pipelines.footage.cli:footage",
 }
 
 
@@ -68,7 +69,9 @@ def cli(ctx: click.Context, /, **overrides: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="ioc", standalone_mode=False)
+        # without standalone mode click *returns* the code of a `click.exceptions.Exit` (`ioc footage verify`,
+        # `ioc ingest audit` exit 1 that way) instead of exiting: pass it on
+        result = cli.main(args=argv, prog_name="ioc", standalone_mode=False)
     except IocError as exc:
         click.secho(f"ioc: error: {exc}", fg="red", err=True)
         return 2
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    return 0
+    return result if type(result) is int else 0
 
 
 if __name__ == "__main__":
