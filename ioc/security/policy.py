@@ -67,6 +67,7 @@ RULES: Final = (
     Rule("/api/v1", roles.READ, GET),
     Rule("/reports", roles.REPORTS_HANDLE),
     Rule("/alarms", roles.READ),                 # viewers see alarms; handling them checks the role (actions)
+    Rule("/footage", roles.READ),                # viewers see counts; the register itself checks footage:register
     Rule("/kpi", roles.KPI),
     Rule("/kpis", roles.KPI),
     Rule("/adoption", roles.KPI),

@@ -1,0 +1,53 @@
+"""/footage: the camera footage register (sổ trích xuất hình ảnh camera). Everyone with the page sees the counts of
+extractions per month, purpose, outcome and ward; footage officers also see the register and the overdue
+destructions (the register is kept with ``ioc footage …``). Query parameters: ``lang`` (vi|en), ``theme``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from dashboards import auth, context
+from dashboards.components import frame, lang_switch, nav
+from dashboards.i18n import norm_lang, t
+from dashboards.theme import theme_for
+from dashboards.views import footage as view
+
+dash.register_page(__name__, path="/footage", title="IOC — trích xuất hình ảnh", name="footage")
+
+REFRESH_MS = 60_000
+
+
+def layout(lang: str | None = None, theme: str | None = None, **_: Any) -> html.Div:
+    lang, th = norm_lang(lang), theme_for(theme, "light")
+    graph = {"displayModeBar": False}
+    return frame(th, [
+        nav(lang, th, "/footage"),
+        dcc.Store(id="footage-opts", data={"lang": lang, "theme": th.name}),
+        dcc.Interval(id="footage-tick", interval=REFRESH_MS),
+        dbc.Container([
+            html.Div([html.H1(t("footage.title", lang), className="me-auto"),
+                      html.Div(id="footage-total", className="fs-4 me-3"),
+                      lang_switch("/footage", lang, "footage", theme=theme)], className="d-flex align-items-center"),
+            html.P(t("footage.law", lang), className="text-body-secondary footage-law"),
+            dbc.Row([dbc.Col(html.Div(dcc.Graph(id="footage-months", config=graph), className="ioc-panel"), lg=7),
+                     dbc.Col(html.Div(dcc.Graph(id="footage-outcomes", config=graph), className="ioc-panel"), lg=5)],
+                    className="g-3"),
+            dbc.Row([dbc.Col([html.H2(t("footage.by_ward", lang), className="h4 mt-3"),
+                              html.Div(id="footage-wards")], lg=4),
+                     dbc.Col(html.Div(id="footage-register", className="mt-3"), lg=8)], className="g-3"),
+        ], fluid=True),
+    ], "footage-page")
+
+
+@callback(Output("footage-months", "figure"), Output("footage-outcomes", "figure"), Output("footage-wards", "children"),
+          Output("footage-register", "children"), Output("footage-total", "children"),
+          Input("footage-opts", "data"), Input("footage-tick", "n_intervals"))
+def refresh(opts: dict[str, Any], _n: int | None) -> tuple[Any, Any, Any, Any, str]:
+    """Counts for every reader of the page; the register only for a footage officer (checked here, per request)."""
+    lang = norm_lang(opts.get("lang"))
+    found = view.page(context.current(), auth.current_principal(), theme_for(opts.get("theme"), "light"), lang)
+    return found.months, found.outcomes, found.wards, found.register, t("footage.total", lang, n=found.total)
