@@ -37,8 +37,8 @@ def layout(lang: str | None = None, theme: str | None = None, **_: Any) -> html.
                      dbc.Col(html.Div(dcc.Graph(id="footage-outcomes", config=graph), className="ioc-panel"), lg=5)],
                     className="g-3"),
             dbc.Row([dbc.Col([html.H2(t("footage.by_ward", lang), className="h4 mt-3"),
-                              html.Div(id="footage-wards")], lg=4),
-                     dbc.Col(html.Div(id="footage-register", className="mt-3"), lg=8)], className="g-3"),
+                              html.Div(id="footage-wards")], lg=3),
+                     dbc.Col(html.Div(id="footage-register", className="mt-3"), lg=9)], className="g-3"),
         ], fluid=True),
     ], "footage-page")
 

@@ -64,15 +64,15 @@ def outcome_figure(rows: list[dict[str, Any]], theme: Theme, lang: str) -> dict[
     by: dict[str, dict[str, int]] = {o: defaultdict(int) for o in OUTCOMES}
     for r in rows:
         by[r["outcome"]][r["purpose"]] += r["n"]
-    names = [t(f"footage.purpose.{p}", lang) for p in PURPOSES]
+    names = [t(f"footage.purpose_short.{p}", lang) for p in PURPOSES]
     data = [{"type": "bar", "orientation": "h", "name": t(f"footage.outcome.{o}", lang), "y": names,
              "x": [by[o].get(p, 0) for p in PURPOSES], "marker": {"color": OUTCOME_COLORS[o]}}
             for o in OUTCOMES if any(by[o].values())]
     layout = theme.plot_layout(title={"text": t("footage.chart.outcomes", lang), "x": 0.01, "xanchor": "left"},
                                barmode="stack", height=380,
                                legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
-                               margin={"l": 150, "r": 16, "t": 64, "b": 96})
-    layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed"}
+                               margin={"l": 96, "r": 16, "t": 64, "b": 96})
+    layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed", "automargin": True}
     return {"data": data, "layout": layout}
 
 
@@ -84,7 +84,7 @@ def ward_table(rows: list[dict[str, Any]], lang: str) -> dbc.Table:
         names[code] = r["ward_name"] or code
         cells[code][r["purpose"]] += r["n"]
     head = html.Thead(html.Tr([html.Th(t("footage.col.ward", lang)),
-                               *[html.Th(t(f"footage.purpose.{p}", lang)) for p in PURPOSES],
+                               *[html.Th(t(f"footage.purpose_short.{p}", lang)) for p in PURPOSES],
                                html.Th(t("footage.col.total", lang))]))
     body = [html.Tr([html.Td(names[c]), *[html.Td(fmt.number(cells[c][p], lang)) for p in PURPOSES],
                      html.Td(html.B(fmt.number(sum(cells[c].values()), lang)))])
@@ -97,7 +97,7 @@ def _register_row(r: dict[str, Any], today: date, tz: ZoneInfo, lang: str) -> ht
     late = by is not None and by < today and r["state"] in ("exported", "delivered")
     return html.Tr([
         html.Td(str(r["id"])), html.Td(fmt.local_time(r["requested_at"], tz, lang, "dd/MM/yyyy")),
-        html.Td(r["ward_code"] or fmt.BLANK), html.Td(t(f"footage.purpose.{r['purpose']}", lang)),
+        html.Td(r["ward_name"] or r["ward_code"] or fmt.BLANK), html.Td(t(f"footage.purpose_short.{r['purpose']}", lang)),
         html.Td(f"{r['requester']} · {r['unit']}"), html.Td(t(f"footage.state.{r['state']}", lang)),
         html.Td(r["approver"] or fmt.BLANK),
         html.Td(by.strftime("%d/%m/%Y") if by else fmt.BLANK, className="footage-late" if late else None),

@@ -29,7 +29,7 @@ WITH r AS (SELECT * FROM footage_register WHERE event = 'request'
               FROM footage_register GROUP BY extraction_id),
      o AS (SELECT DISTINCT ON (extraction_id) extraction_id, outcome
            FROM footage_register WHERE event = 'outcome' ORDER BY extraction_id, id DESC)
-SELECT r.id, r.at AS requested_at, r.actor AS registered_by, r.ward_code, r.purpose,
+SELECT r.id, r.at AS requested_at, r.actor AS registered_by, r.ward_code, w.name AS ward_name, r.purpose,
        r.details ->> 'requester' AS requester, r.details ->> 'unit' AS unit, r.details ->> 'reason' AS reason,
        r.details ->> 'legal_basis' AS legal_basis, jsonb_array_length(r.details -> 'cameras') AS cameras,
        (r.details ->> 'from')::timestamptz AS range_from, (r.details ->> 'to')::timestamptz AS range_to,
@@ -39,6 +39,7 @@ SELECT r.id, r.at AS requested_at, r.actor AS registered_by, r.ward_code, r.purp
        step.delivered_to, step.destroyed_at, o.outcome
 FROM r JOIN s ON s.extraction_id = r.id JOIN step ON step.extraction_id = r.id
 LEFT JOIN o ON o.extraction_id = r.id
+LEFT JOIN LATERAL (SELECT name FROM wards WHERE code = r.ward_code ORDER BY valid_from DESC LIMIT 1) w ON true
 """
 
 
