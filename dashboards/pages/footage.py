@@ -19,11 +19,11 @@ from dashboards.views import footage as view
 dash.register_page(__name__, path="/footage", title="IOC — trích xuất hình ảnh", name="footage")
 
 REFRESH_MS = 60_000
+GRAPH: Any = {"displayModeBar": False}
 
 
 def layout(lang: str | None = None, theme: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
-    graph = {"displayModeBar": False}
     return frame(th, [
         nav(lang, th, "/footage"),
         dcc.Store(id="footage-opts", data={"lang": lang, "theme": th.name}),
@@ -33,8 +33,8 @@ def layout(lang: str | None = None, theme: str | None = None, **_: Any) -> html.
                       html.Div(id="footage-total", className="fs-4 me-3"),
                       lang_switch("/footage", lang, "footage", theme=theme)], className="d-flex align-items-center"),
             html.P(t("footage.law", lang), className="text-body-secondary footage-law"),
-            dbc.Row([dbc.Col(html.Div(dcc.Graph(id="footage-months", config=graph), className="ioc-panel"), lg=7),
-                     dbc.Col(html.Div(dcc.Graph(id="footage-outcomes", config=graph), className="ioc-panel"), lg=5)],
+            dbc.Row([dbc.Col(html.Div(dcc.Graph(id="footage-months", config=GRAPH), className="ioc-panel"), lg=7),
+                     dbc.Col(html.Div(dcc.Graph(id="footage-outcomes", config=GRAPH), className="ioc-panel"), lg=5)],
                     className="g-3"),
             dbc.Row([dbc.Col([html.H2(t("footage.by_ward", lang), className="h4 mt-3"),
                               html.Div(id="footage-wards")], lg=3),

@@ -97,7 +97,8 @@ def _register_row(r: dict[str, Any], today: date, tz: ZoneInfo, lang: str) -> ht
     late = by is not None and by < today and r["state"] in ("exported", "delivered")
     return html.Tr([
         html.Td(str(r["id"])), html.Td(fmt.local_time(r["requested_at"], tz, lang, "dd/MM/yyyy")),
-        html.Td(r["ward_name"] or r["ward_code"] or fmt.BLANK), html.Td(t(f"footage.purpose_short.{r['purpose']}", lang)),
+        html.Td(r["ward_name"] or r["ward_code"] or fmt.BLANK),
+        html.Td(t(f"footage.purpose_short.{r['purpose']}", lang)),
         html.Td(f"{r['requester']} · {r['unit']}"), html.Td(t(f"footage.state.{r['state']}", lang)),
         html.Td(r["approver"] or fmt.BLANK),
         html.Td(by.strftime("%d/%m/%Y") if by else fmt.BLANK, className="footage-late" if late else None),

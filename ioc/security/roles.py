@@ -20,7 +20,8 @@ EXPORT: Final = "export"                  # downloads of KPI and report data
 FOOTAGE: Final = "footage:register"       # the camera footage register: register, approve, read it whole
 ADMIN: Final = "admin"                    # users, devices, settings
 
-PERMISSIONS: Final = (WALL, READ, REPORTS_HANDLE, REPORTS_CONTACT, SNAPSHOTS, REPORTS_SUBMIT, KPI, EXPORT, FOOTAGE, ADMIN)
+PERMISSIONS: Final = (WALL, READ, REPORTS_HANDLE, REPORTS_CONTACT, SNAPSHOTS, REPORTS_SUBMIT, KPI, EXPORT, FOOTAGE,
+                      ADMIN)
 
 ROLES: Final = ("admin", "operator", "leader", "viewer", "footage_officer")
 ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {

@@ -75,7 +75,8 @@ def append(conn: psycopg.Connection, entries: list[Entry]) -> list[int]:
         ids.append(number)
     with conn.cursor() as cur:
         cur.executemany(f"""INSERT INTO footage_register ({', '.join(FIELDS)}, prev_hash, row_hash)
-                            VALUES ({', '.join(f'%({k})s' for k in (*FIELDS, 'prev_hash', 'row_hash'))})""", rows)
+                            VALUES ({', '.join(f'%({k})s' for k in (*FIELDS, 'prev_hash', 'row_hash'))})""",  # noqa: S608
+                        rows)
         if contacts:
             cur.executemany("INSERT INTO footage_contacts (register_id, contact) VALUES (%s, %s)", contacts)
     return ids
@@ -95,7 +96,7 @@ class Verdict:
 def _rows(conn: psycopg.Connection) -> Iterator[dict[str, Any]]:
     with conn.cursor(name="footage_verify", row_factory=dict_row) as cur:
         cur.itersize = 2000
-        cur.execute(f"SELECT {', '.join(FIELDS)}, prev_hash, row_hash FROM footage_register ORDER BY id")
+        cur.execute(f"SELECT {', '.join(FIELDS)}, prev_hash, row_hash FROM footage_register ORDER BY id")  # noqa: S608
         yield from cur
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg
 
@@ -56,19 +57,23 @@ def entries(now: datetime, seed: int = 19) -> list[tuple[int, Entry]]:
         name = f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}"
         details = {"requester": name, "unit": UNITS[purpose].format(ward=WARD_NAMES[ward]),
                    "legal_basis": BASIS[purpose], "reason": rnd.choice(REASONS) if purpose == "other" else None,
-                   "cameras": cams, "from": seen.isoformat(), "to": (seen + timedelta(hours=rnd.randint(1, 6))).isoformat()}
+                   "cameras": cams, "from": seen.isoformat(),
+                   "to": (seen + timedelta(hours=rnd.randint(1, 6))).isoformat()}
         events.append((at, n, Entry("request", officer, at, details, ward_code=ward, purpose=purpose)))
         step = at + timedelta(hours=rnd.uniform(1, 20))
         if rnd.random() < 0.04:
-            events.append((step, n, Entry("refuse", other, step, {"reason": "không đủ căn cứ pháp lý / no legal basis"})))
+            refusal = {"reason": "không đủ căn cứ pháp lý / no legal basis"}
+            events.append((step, n, Entry("refuse", other, step, refusal)))
             continue
         by = (step + timedelta(days=30)).date()
         events.append((step, n, Entry("approve", other, step, {"destroy_by": by.isoformat(), "note": None})))
-        steps = [("export", {"files": [{"name": f"{c}_{seen:%Y%m%d}.mp4", "bytes": rnd.randint(40, 900) << 20,
-                                        "sha256": f"{rnd.getrandbits(256):064x}"} for c in cams]}),
-                 ("deliver", {"to": f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}",
-                              "unit": UNITS[purpose].format(ward=WARD_NAMES[ward]), "method": "USB, bàn giao trực tiếp"}),
-                 ("outcome", {"note": None}), ("destroy", {"record": f"BB-{at:%Y}-{n + 1:04d}/TXHA"})]
+        files = [{"name": f"{c}_{seen:%Y%m%d}.mp4", "bytes": rnd.randint(40, 900) << 20,
+                  "sha256": f"{rnd.getrandbits(256):064x}"} for c in cams]
+        handover = {"to": f"{rnd.choice(SURNAMES)} {rnd.choice(GIVEN)}",
+                    "unit": UNITS[purpose].format(ward=WARD_NAMES[ward]), "method": "USB, bàn giao trực tiếp"}
+        steps: list[tuple[str, dict[str, Any]]] = [
+            ("export", {"files": files}), ("deliver", handover), ("outcome", {"note": None}),
+            ("destroy", {"record": f"BB-{at:%Y}-{n + 1:04d}/TXHA"})]
         for event, fields in steps:
             step += timedelta(days=rnd.uniform(0.1, 9))
             if step > now - timedelta(hours=1) or (event == "destroy" and rnd.random() < 0.03):

@@ -111,8 +111,9 @@ def request(conn: psycopg.Connection, actor: str, req: Request, now: datetime | 
         raise FootageError(f"the time range is longer than {MAX_RANGE.days} days: split the request")
     with conn.transaction():
         check_officer(conn, actor)
-        found = dict(conn.execute("SELECT device_id, ward_code FROM devices WHERE kind = 'camera' "
-                                  "AND device_id = ANY(%s)", [list(req.cameras)]).fetchall())
+        found: dict[str, str | None] = dict(conn.execute(
+            "SELECT device_id, ward_code FROM devices WHERE kind = 'camera' AND device_id = ANY(%s)",
+            [list(req.cameras)]).fetchall())
         unknown = [c for c in req.cameras if c not in found]
         if unknown:
             raise FootageError(f"not a registered camera: {', '.join(unknown)}")

@@ -106,8 +106,8 @@ def test_verify_names_the_first_row_changed_behind_the_triggers(db: psycopg.Conn
     workflow.approve(db, second, "binh")
     base = ["--database-url", settings.database_url or "", "footage"]
     assert main([*base, "verify"]) == 0
-    _tamper(db, "UPDATE footage_register SET purpose = 'other', details = details || '{\"reason\": \"x\"}' "
-                f"WHERE id = {second}")
+    edit = "UPDATE footage_register SET purpose = 'other', details = details || '{\"reason\": \"x\"}' WHERE id = %s"
+    _tamper(db, edit % second)
     verdict = chain.verify(db)
     assert (verdict.ok, verdict.broken_id) == (False, second) and "content" in (verdict.reason or "")
     assert main([*base, "verify"]) == 1                # what `ioc footage verify` exits with
@@ -117,7 +117,7 @@ def test_verify_notices_a_deleted_row(db: psycopg.Connection) -> None:
     officers(db)
     first, second = ask(db), ask(db)
     workflow.approve(db, first, "binh")
-    _tamper(db, f"DELETE FROM footage_register WHERE id = {second}")
+    _tamper(db, f"DELETE FROM footage_register WHERE id = {second}")  # noqa: S608
     assert chain.verify(db) == chain.Verdict(2, second, f"row {second} is missing (next row is {second + 1})")
 
 
