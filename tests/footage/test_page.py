@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -78,7 +79,8 @@ def test_the_callback_gives_the_register_only_to_a_footage_officer(db: psycopg.C
     body = {"output": OUTPUT, "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
                                           for o in OUTPUT.strip(".").split("...")],
             "inputs": [{"id": "footage-opts", "property": "data", "value": {"lang": "vi", "theme": "light"}},
-                       {"id": "footage-tick", "property": "n_intervals", "value": None}],
+                       {"id": "footage-tick", "property": "n_intervals", "value": None},
+                       {"id": "footage-version", "property": "data", "value": 0}],
             "state": [], "changedPropIds": ["footage-opts.data"]}
     resp = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
     assert resp.status_code == 200, resp.data[:300]
@@ -90,3 +92,50 @@ def test_the_callback_gives_the_register_only_to_a_footage_officer(db: psycopg.C
 def test_a_stranger_is_sent_to_sign_in(server: Flask) -> None:
     resp = server.test_client().get("/footage")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+
+
+SUBMIT = "..footage-f-feedback.children...footage-version.data.."
+FORM = ("footage-f-requester", "footage-f-unit", "footage-f-purpose", "footage-f-reason", "footage-f-basis",
+        "footage-f-cameras", "footage-f-from", "footage-f-to", "footage-a-id", "footage-a-action", "footage-a-text",
+        "footage-a-outcome", "footage-a-by")
+
+
+def _submit(client: Any, trigger: str, **values: Any) -> Any:
+    state = [{"id": i, "property": "value", "value": values.get(i)} for i in FORM]
+    state += [{"id": "footage-version", "property": "data", "value": 0},
+              {"id": "footage-opts", "property": "data", "value": {"lang": "en", "theme": "light"}}]
+    body = {"output": SUBMIT, "outputs": [{"id": "footage-f-feedback", "property": "children"},
+                                          {"id": "footage-version", "property": "data"}],
+            "inputs": [{"id": "footage-f-submit", "property": "n_clicks", "value": 1 if "f" in trigger else None},
+                       {"id": "footage-a-submit", "property": "n_clicks", "value": 1 if "a" in trigger else None}],
+            "state": state, "changedPropIds": [f"{trigger}.n_clicks"]}
+    return client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+
+
+NEW = {"footage-f-requester": "Trần Văn Hùng", "footage-f-unit": "CA phường", "footage-f-purpose": "ttatgt",
+       "footage-f-basis": "CV 12", "footage-f-cameras": "cam-1, cam-2", "footage-f-from": "2026-11-19T08:00",
+       "footage-f-to": "2026-11-19T09:30"}
+
+
+def test_officers_register_and_approve_on_the_page_and_nobody_else_can(db: psycopg.Connection,
+                                                                        server: Flask) -> None:
+    officers(db)
+    for role in ("viewer", "operator", "admin"):
+        other = signed_in(server, db, role, f"{role}-y")
+        assert _submit(other, "footage-f-submit", **NEW).status_code == 403
+    assert db.execute("SELECT count(*) FROM footage_register").fetchone() == (0,)
+    an = signed_in(server, db, "footage_officer", "an-web")
+    done = _submit(an, "footage-f-submit", **NEW)
+    assert done.status_code == 200 and "Request 1 registered" in done.get_data(as_text=True)
+    row = db.execute("SELECT actor, purpose, details ->> 'from', details -> 'cameras' FROM footage_register").fetchone()
+    assert row == ("an-web", "ttatgt", "2026-11-19T01:00:00+00:00", ["cam-1", "cam-2"])   # typed in local time
+    same = _submit(an, "footage-a-submit", **{"footage-a-id": 1, "footage-a-action": "approve"})
+    assert "another footage officer must approve" in same.get_data(as_text=True)
+    binh = signed_in(server, db, "footage_officer", "binh-web")
+    ok = _submit(binh, "footage-a-submit", **{"footage-a-id": 1, "footage-a-action": "approve",
+                                               "footage-a-by": "2027-01-15"})
+    assert "Extraction 1: Approve recorded" in ok.get_data(as_text=True)
+    assert db.execute("SELECT actor, details ->> 'destroy_by' FROM footage_register WHERE id = 2").fetchone() == \
+        ("binh-web", "2027-01-15")
+    bad = _submit(binh, "footage-f-submit", **(NEW | {"footage-f-purpose": "other"}))
+    assert "purpose 'other' needs a reason" in bad.get_data(as_text=True)
