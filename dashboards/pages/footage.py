@@ -41,8 +41,8 @@ def layout(lang: str | None = None, theme: str | None = None, **_: Any) -> html.
                     className="g-3"),
             dbc.Row([dbc.Col([html.H2(t("footage.by_ward", lang), className="h4 mt-3"),
                               html.Div(id="footage-wards")], lg=3),
-                     dbc.Col(html.Div(id="footage-register", className="mt-3"), lg=9)], className="g-3"),
-            act.forms(lang, act.officer() is not None),
+                     dbc.Col([act.forms(lang, act.officer() is not None),
+                              html.Div(id="footage-register", className="mt-3")], lg=9)], className="g-3"),
         ], fluid=True),
     ], "footage-page")
 

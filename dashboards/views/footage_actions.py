@@ -41,6 +41,8 @@ def officer() -> str | None:
 
 
 def _local(value: str, tz: ZoneInfo, name: str) -> datetime:
+    if not value.strip():
+        raise workflow.FootageError(f"{name} (local date and time) is required")
     try:
         return datetime.fromisoformat(value).replace(tzinfo=tz)
     except ValueError:

@@ -35,7 +35,8 @@ def _wards(db: psycopg.Connection) -> None:
 def test_footage_page_for_an_officer_and_a_viewer(dash_duo: Any, db: psycopg.Connection, settings: Settings,
                                                   pool: ConnectionPool) -> None:
     _wards(db)
-    assert seed(db) > 500
+    rows = seed(db)
+    assert rows > 500
     officer, viewer = _user(db, "trichxuat.an", "footage_officer"), _user(db, "xem", "viewer")
     dash_duo.start_server(create_app(settings, pool), navigate=False)
     wall_size(dash_duo.driver)
@@ -50,6 +51,13 @@ def test_footage_page_for_an_officer_and_a_viewer(dash_duo: Any, db: psycopg.Con
     assert "quá hạn hủy" in text(dash_duo, ".footage-overdue")
     shot(dash_duo, "footage")
     assert errors(dash_duo) == []
+    # the officer's forms: a request without its fields is refused with the reason, and nothing is written
+    dash_duo.driver.execute_script("document.querySelector('.footage-forms').scrollIntoView({block: 'center'})")
+    dash_duo.find_element("#footage-f-requester").send_keys("Trần Văn Hùng")
+    dash_duo.find_element("#footage-f-submit").click()
+    dash_duo.wait_for_contains_text("#footage-f-feedback", "from (local date and time) is required", timeout=20)
+    assert db.execute("SELECT count(*) FROM footage_register").fetchone() == (rows,)
+    shot(dash_duo, "footage-forms")
 
     dash_duo.driver.delete_all_cookies()
     access.sign_in(dash_duo.driver, base, viewer)
@@ -57,5 +65,6 @@ def test_footage_page_for_an_officer_and_a_viewer(dash_duo: Any, db: psycopg.Con
     dash_duo.wait_for_element(".footage-counts-only", timeout=20)
     dash_duo.wait_for_element("#footage-months .main-svg", timeout=20)
     assert not dash_duo.driver.find_elements("css selector", ".footage-register")
+    assert not dash_duo.find_element(".footage-forms").is_displayed()
     shot(dash_duo, "footage-viewer")
     assert errors(dash_duo) == []
