@@ -62,6 +62,8 @@ class Settings(BaseSettings):
                                       "events (the operators' audit trail)")
     alarm_delivery_retention_days: int = Field(90, ge=1, description="days alarm notifications are kept: their "
                                                "targets are staff e-mail addresses and phone numbers")
+    footage_contact_retention_days: int = Field(365, ge=1, description="days a footage recipient's contact (phone, "
+                                                "e-mail) is kept after the delivery; the register itself is kept")
     access_log_retention_days: int = Field(730, ge=1, description="days of the personal-data access log and the "
                                            "security audit log kept")
     # alarm notifications (docs/alarms.md): secrets and endpoints here, never in data/alarms/routes.yaml

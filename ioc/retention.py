@@ -23,12 +23,14 @@ DEAD_LETTERS = ("dead_letter_messages", "dead_letter_reasons", "dead_letter_over
 class DataClass:
     name: str
     tables: tuple[str, ...]
-    setting: str                               # the Settings field that holds its days
-    how: Literal["drop_chunks", "delete"]
+    setting: str | None                        # the Settings field that holds its days; None: kept ("keep")
+    how: Literal["drop_chunks", "delete", "keep"]
     personal: bool = False
 
     def days(self, settings: Settings | None = None) -> int:
         """Days kept under ``settings``, or the default when there are none (a library user, a test)."""
+        if self.setting is None:
+            raise ValueError(f"{self.name} is kept: it has no retention period")
         value = getattr(settings, self.setting) if settings is not None else Settings.model_fields[self.setting].default
         return int(value)
 
@@ -46,6 +48,10 @@ DATA_CLASSES = (
     DataClass("access_logs", ("personal_data_access", "security_events"), "access_log_retention_days", "delete"),
     # a closed alarm goes with its transitions, events and escalations (ON DELETE CASCADE)
     DataClass("alarms", ("alarms",), "alarm_retention_days", "delete"),
+    # the footage register is the trail of each extraction (Law 91/2025/QH15): kept, append-only; the recipients'
+    # contacts beside it are personal data and go after their period (docs/footage.md)
+    DataClass("footage_register", ("footage_register",), None, "keep"),
+    DataClass("footage_contacts", ("footage_contacts",), "footage_contact_retention_days", "delete", personal=True),
     DataClass("alarm_deliveries", ("alarm_deliveries",), "alarm_delivery_retention_days", "delete", personal=True),
 )
 

@@ -33,6 +33,7 @@ LAZY: dict[str, str] = {
     "keys": "ioc.security.cli:keys",
     "devices": "ioc.security.cli:devices",
     "alarms": "pipelines.alarms.cli:alarms",
+    "footage": "pipelines.footage.cli:footage",
 }
 
 

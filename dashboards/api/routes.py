@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask import request
 from psycopg_pool import ConnectionPool
 
 from dashboards.api import completeness
@@ -17,13 +18,14 @@ from dashboards.api.spec import BOOL, INT, NUM, STR, TS, Endpoint, Param, nullab
 from dashboards.auth import current_principal
 from dashboards.queries import devices, events, rollups, wards
 from ioc.config import Settings
-from ioc.security.personal import redact_snapshots
+from ioc.security import personal
 
 MAX_POINTS = 5000          # a series longer than this must use a wider bucket or a shorter range
 MAX_EVENTS_RANGE = timedelta(days=31)
 DEVICE_ID = r"[A-Za-z0-9_-]{1,64}"
 STATES = devices.STATES
 KINDS = ("camera", "env", "wifi")
+PURPOSE = r"[^\x00-\x1f\x7f]{3,500}"     # a sentence, no control characters
 
 DEVICE = obj({
     "device_id": STR, "kind": STR, "name": nullable(STR), "ward_code": nullable(STR), "state": STR,
@@ -95,10 +97,23 @@ def camera_events(pool: ConnectionPool, settings: Settings, args: Mapping[str, A
     if end - start > MAX_EVENTS_RANGE:
         raise ApiError(400, f"range too large: {(end - start).days} days > {MAX_EVENTS_RANGE.days}")
     where = events.EventFilter(start, end, args["type"], args["device_id"], args["ward"])
-    found = events.search(pool, where, args["limit"], args["offset"])
-    # snapshot URLs are personal data (Law 91/2025/QH15): only roles that need them see them
-    items = redact_snapshots(found.to_dict("records"), current_principal())
-    return {"from": start, "to": end, "limit": args["limit"], "offset": args["offset"], "items": items}
+    found = events.search(pool, where, args["limit"], args["offset"]).to_dict("records")
+    # snapshot URLs are personal data (Law 91/2025/QH15): only roles that need them see them, only when they say
+    # why (`purpose`), and every snapshot shown is a row of the access log, written before the answer leaves
+    who, purpose = current_principal(), (args["purpose"] or "").strip()
+    if not personal.may_see(who, personal.CAMERA_SNAPSHOT):
+        shown = "not permitted"
+    elif not purpose:
+        shown = "purpose required"
+    else:
+        subjects = [f"{r['device_id']}@{r['ts'].isoformat()}" for r in found
+                    if isinstance(r.get("snapshot_url"), str)]   # a missing one comes as NaN
+        with pool.connection() as conn:
+            personal.view_many(conn, who, personal.CAMERA_SNAPSHOT, subjects, purpose, request.remote_addr)
+        shown = "shown, logged"
+    items = found if shown == "shown, logged" else personal.redact_snapshots(found, None)
+    return {"from": start, "to": end, "limit": args["limit"], "offset": args["offset"], "snapshots": shown,
+            "items": items}
 
 
 def endpoints() -> tuple[Endpoint, ...]:
@@ -122,10 +137,12 @@ def endpoints() -> tuple[Endpoint, ...]:
         Endpoint("/wards", "wards", "Current wards with device counts by state and the last hour's PM2.5.",
                  list_wards, obj({"items": {"type": "array", "items": WARD}})),
         Endpoint("/camera-events", "camera_events", "Camera events, newest first (at most 31 days per request).",
-                 camera_events, obj({"from": TS, "to": TS, "limit": INT, "offset": INT,
+                 camera_events, obj({"from": TS, "to": TS, "limit": INT, "offset": INT, "snapshots": STR,
                                      "items": {"type": "array", "items": EVENT}}),
                  (*RANGE, Param("type", "string", "event type"), Param("device_id", "string", "device id"),
-                  Param("ward", "string", "ward code"), *PAGING)),
+                  Param("ward", "string", "ward code"),
+                  Param("purpose", "string", "why you look at the snapshots (logged with each one shown; "
+                        "without it snapshot URLs are blanked)", pattern=PURPOSE), *PAGING)),
         *alarm_endpoints(),
         *completeness.endpoints(),
         *kpi_api.endpoints(),

@@ -42,6 +42,10 @@ def purge(conn: psycopg.Connection, settings: Settings) -> dict[str, int]:
     if conn.execute("SELECT to_regclass('alarms') IS NOT NULL").fetchone() == (True,):
         done["alarms"] = conn.execute("DELETE FROM alarms WHERE state = 'closed' AND closed_at < now() - %s",
                                       [timedelta(days=rules["alarms"].days(settings))]).rowcount
+    if conn.execute("SELECT to_regclass('footage_contacts') IS NOT NULL").fetchone() == (True,):
+        done["footage_contacts"] = conn.execute(
+            "DELETE FROM footage_contacts WHERE created_at < now() - %s",
+            [timedelta(days=rules["footage_contacts"].days(settings))]).rowcount
     if conn.execute("SELECT to_regclass('report_contacts') IS NOT NULL").fetchone() == (True,):
         done.update(purge_reports(conn, timedelta(days=rules["report_contacts"].days(settings))))
     return done

@@ -18,17 +18,21 @@ SNAPSHOTS: Final = "personal:snapshots"   # camera snapshot URLs (personal data)
 REPORTS_SUBMIT: Final = "reports:submit"  # Open311 POST
 KPI: Final = "kpi"                        # KPI pages
 EXPORT: Final = "export"                  # downloads of KPI and report data
+FOOTAGE: Final = "footage:register"       # the camera footage register: register, approve, read it whole
 ADMIN: Final = "admin"                    # users, devices, settings
 
 PERMISSIONS: Final = (WALL, READ, REPORTS_HANDLE, REPORTS_READ, REPORTS_CONTACT, SNAPSHOTS, REPORTS_SUBMIT, KPI,
-                      EXPORT, ADMIN)
+                      EXPORT, FOOTAGE, ADMIN)
 
-ROLES: Final = ("admin", "operator", "leader", "viewer")
+ROLES: Final = ("admin", "operator", "leader", "viewer", "footage_officer")
 ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "viewer": frozenset({WALL, READ}),
     "operator": frozenset({WALL, READ, REPORTS_HANDLE, REPORTS_READ, REPORTS_CONTACT, SNAPSHOTS}),
     "leader": frozenset({WALL, READ, REPORTS_READ, KPI, EXPORT}),
-    "admin": frozenset(PERMISSIONS) - {REPORTS_SUBMIT},
+    # the footage officer (cán bộ trích xuất hình ảnh) keeps the register; nobody else holds its right, not even
+    # an admin: an extraction is approved by a second officer, not by whoever manages the accounts
+    "footage_officer": frozenset({WALL, READ, FOOTAGE}),
+    "admin": frozenset(PERMISSIONS) - {REPORTS_SUBMIT, FOOTAGE},
 }
 
 # What an API key may be given; a kiosk token gets KIOSK and nothing else. No scope of a key opens personal data

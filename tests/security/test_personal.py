@@ -64,8 +64,11 @@ def test_retention_comes_from_the_settings(settings: Settings) -> None:
     changed = settings.model_copy(update={"camera_event_retention_days": 30, "report_contact_retention_days": 180})
     rules = data_classes.by_name()
     assert set(rules) == {"raw_telemetry", "rollups", "dead_letters", "camera_events", "report_contacts",
-                          "access_logs", "alarms", "alarm_deliveries"}
+                          "access_logs", "alarms", "alarm_deliveries", "footage_register", "footage_contacts"}
     assert rules["alarm_deliveries"].personal and rules["alarm_deliveries"].how == "delete"
+    assert rules["footage_register"].how == "keep" and rules["footage_contacts"].days(changed) == 365
+    with pytest.raises(ValueError, match="footage_register is kept"):
+        rules["footage_register"].days(changed)
     assert rules["report_contacts"].days(changed) == 180 and rules["report_contacts"].personal
     tables = dict(data_classes.chunk_plan(changed))
     assert tables["camera_events"] == 30 and tables["dead_letter_messages"] == 90 and tables["env_telemetry"] == 30

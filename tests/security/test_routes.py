@@ -29,7 +29,7 @@ PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout"
 # who may open each page (path prefix) besides admin: written from the issue, not read from the policy
 PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"viewer", "operator", "leader"},
               "/devices": {"viewer", "operator", "leader"}, "/reports": {"operator"}, "/kpis": {"leader"},
-              "/alarms": {"viewer", "operator", "leader"},
+              "/alarms": {"viewer", "operator", "leader"}, "/footage": {"viewer", "operator", "leader"},
               "/adoption": {"leader"}, "/404": {"viewer", "operator", "leader", "kiosk"},
               "/": {"viewer", "operator", "leader"}}
 
