@@ -36,7 +36,7 @@ from sensors.contract import parse
 
 log = logging.getLogger(__name__)
 
-Ack = Callable[[Message], None]
+Ack = Callable[[Sequence[Message]], None]   # acknowledges a batch, in order
 SinkFactory = Callable[[], "SinkLike"]
 
 
@@ -128,8 +128,7 @@ class Writer:
             self._lost_database(exc)
             return False
         self._account(stats)
-        for msg in batch:
-            self.ack(msg)
+        self.ack(batch)
         # Committed: nothing waits on the spool's disk now, so a full disk from the outage is no longer news.
         self.counters.acknowledging, self.counters.spool_disk_full = True, False
         if self.on_commit is not None:
@@ -217,8 +216,7 @@ class Writer:
             log.warning("the spool's disk takes writes again: acknowledging")
         self.counters.spool_disk_full, self.counters.acknowledging = False, True
         self.counters.spooled += len(batch)
-        for msg in batch:
-            self.ack(msg)
+        self.ack(batch)
         return True
 
     def _hold(self, why: str) -> None:
