@@ -138,11 +138,12 @@ def naive(pub: Pubload, target: MqttTarget, db_url: str, n: int) -> float:
 
 # -- ours: `ioc ingest` processes --------------------------------------------------------------------------------
 class Ours:
-    def __init__(self, urls: object, state: Path, name: str, workers: int, profile: float = 0) -> None:
+    def __init__(self, urls: object, state: Path, name: str, workers: int, profile: float = 0,
+                 extra: tuple[str, ...] = ()) -> None:
         self.db, self.name, self.workers = urls.database_url, name, workers  # type: ignore[attr-defined]
         self.cmd = [PY, "-m", "smartward", "--database-url", self.db, "--mqtt-url",
                     urls.mqtt_url, "--state-dir", str(state / name),  # type: ignore[attr-defined]
-                    "ingest", "--client-id", name, "--share-group", name, "--workers", str(workers)]
+                    "ingest", "--client-id", name, "--share-group", name, "--workers", str(workers), *extra]
         if profile:
             self.cmd = ["py-spy", "record", "--subprocesses", "-r", "100", "-d", str(profile), "-f", "raw",
                         "-o", str(state / f"profile-{name}.txt"), "--", *self.cmd]
@@ -200,6 +201,56 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
+# -- where the CPU goes: per process group, in CPU seconds (not wall time: other work on the machine does not count)
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK   # utime, stime
+    except OSError:
+        return 0.0
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _exe(pid: int) -> str:
+    words = _cmdline(pid).split()
+    return Path(words[0]).name if words else ""
+
+
+class CpuMeter:
+    """CPU seconds of the broker, PostgreSQL (postmaster and every backend) and the ingester's processes (receiving
+    and writer, told apart by the writer's spawn command line) between start() and stop()."""
+
+    def __init__(self, state: Path, ours: Ours) -> None:
+        pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+        roots = {g: next((p for p in pids if str(state) in _cmdline(p) and _exe(p) == g), None)
+                 for g in ("mosquitto", "postgres")}
+        self.roots, self.ours = roots, ours
+
+    def sample(self) -> dict[str, dict[int, float]]:
+        out: dict[str, dict[int, float]] = {}
+        for group, root in self.roots.items():
+            out[group] = {p: _cpu_s(p) for p in _tree(root)} if root else {}
+        tree = _tree(self.ours.proc.pid) if self.ours.proc else []
+        out["ours: writer"] = {p: _cpu_s(p) for p in tree if "multiprocessing" in _cmdline(p)}
+        out["ours: receiving"] = {p: _cpu_s(p) for p in tree if p not in out["ours: writer"]}
+        return out
+
+    @staticmethod
+    def per_message_us(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]],
+                       n: int) -> dict[str, float]:
+        return {g: 1e6 * sum(cpu - before.get(g, {}).get(p, 0.0) for p, cpu in pids.items()) / n
+                for g, pids in after.items()}
+
+
 def stored(db: str, prefix: str) -> int:
     with psycopg.connect(db) as conn:
         return int(conn.execute("SELECT count(*) FROM env_telemetry WHERE device_id LIKE %s",
@@ -215,14 +266,21 @@ def span_rate(db: str, prefix: str) -> float:
     return float(n) / float(secs)
 
 
-def wait_rows(db: str, prefix: str, n: int, ours: Ours | None = None, timeout: float = 900) -> float:
-    """Wait until n rows of the run are stored; the peak RSS (MB) of the ingester's process tree meanwhile."""
+def wait_rows(db: str, prefix: str, n: int, ours: Ours | None = None, timeout: float = 900,
+              cpu: dict[str, float] | None = None) -> float:
+    """Wait until n rows of the run are stored; the peak RSS (MB) of the ingester's process tree meanwhile.
+    With ``cpu``, it is filled with each process group's CPU µs per message over the run."""
     peak, deadline, last = 0.0, time.time() + timeout, 0.0
+    meter = CpuMeter(Path(ours.cmd[ours.cmd.index("--state-dir") + 1]).parent, ours) if ours and cpu is not None \
+        else None
+    before = meter.sample() if meter else {}
     while time.time() < deadline:
         if ours is not None:
             peak = max(peak, ours.rss_mb())
         if time.time() - last > 0.5:
             if stored(db, prefix) >= n:
+                if meter is not None and cpu is not None:
+                    cpu.update(meter.per_message_us(before, meter.sample(), n))
                 return peak
             last = time.time()
         time.sleep(0.1)
@@ -230,16 +288,17 @@ def wait_rows(db: str, prefix: str, n: int, ours: Ours | None = None, timeout: f
 
 
 def ours_drain(pub: Pubload, urls: object, state: Path, workers: int, n: int, profile: float = 0,
-               name: str = "drain") -> tuple[float, float]:
+               name: str = "drain", cpu: dict[str, float] | None = None, extra: tuple[str, ...] = ()) -> tuple[
+                   float, float]:
     name = f"{name}{workers}"
-    ours = Ours(urls, state, name, workers)
+    ours = Ours(urls, state, name, workers, extra=extra)
     ours.start()
     ours.wait_ready()
     ours.stop()                                # the sessions stay, subscribed, while it is down
     pub.run(n, 0, f"{name}-")
-    ours = Ours(urls, state, name, workers, profile)
+    ours = Ours(urls, state, name, workers, profile, extra=extra)
     ours.start()
-    peak = wait_rows(ours.db, f"{name}-", n, ours)
+    peak = wait_rows(ours.db, f"{name}-", n, ours, cpu=cpu)
     ours.stop()
     return span_rate(ours.db, f"{name}-"), peak
 
@@ -293,9 +352,11 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=5000, help="msg/s for the latency run")
     ap.add_argument("--seconds", type=float, default=20, help="length of the latency run")
     ap.add_argument("--profile", type=float, default=0, help="also profile ours (1 worker) draining, for S seconds")
-    ap.add_argument("--only", default="", help="comma-separated subset: ceiling,a,b,drain,live,latency,profile")
+    ap.add_argument("--only", default="",
+                    help="comma-separated subset: ceiling,a,b,single,drain,live,latency,profile")
     args = ap.parse_args()
-    only = set(args.only.split(",")) if args.only else {"ceiling", "a", "b", "drain", "live", "latency", "profile"}
+    only = set(args.only.split(",")) if args.only else {"ceiling", "a", "b", "single", "drain", "live", "latency",
+                                                        "profile"}
     with private_stack(commit_timestamps=True) as bench:
         urls, state = bench.urls, bench.state
         target = MqttTarget.parse(urls.mqtt_url)
@@ -314,14 +375,25 @@ def main() -> None:
         if "b" in only:
             b = naive(pub, target, urls.database_url, args.naive_n)
             print(f"(b) naive INSERT per message, live:      {b:9.0f} msg/s", flush=True)
+        if "single" in only:   # the previous hot path: paho, parse and writer as threads of one process
+            cpu: dict[str, float] = {}
+            rate, peak = ours_drain(pub, urls, state, 1, args.backlog, name="single", cpu=cpu,
+                                    extra=("--single-process",))
+            share = f" = {rate / a:.0%} of (a)" if a else ""
+            print(f"ours --single-process, draining {args.backlog}: {rate:9.0f} msg/s{share}; peak RSS {peak:.0f} MB",
+                  flush=True)
+            print("  CPU µs per message: " + ", ".join(f"{g} {us:.0f}" for g, us in cpu.items() if us), flush=True)
         if "drain" in only:
             drains = {}
             for w in (1, 2):
-                rate, peak = ours_drain(pub, urls, state, w, args.backlog)
+                cpu = {}
+                rate, peak = ours_drain(pub, urls, state, w, args.backlog, cpu=cpu)
                 drains[w] = rate
                 share = f" = {rate / a:.0%} of (a)" if a else ""
                 print(f"ours --workers {w}, draining {args.backlog}:   {rate:9.0f} msg/s{share}; "
                       f"peak RSS {peak:.0f} MB (all processes)", flush=True)
+                print("  CPU µs per message: " + ", ".join(f"{g} {us:.0f}" for g, us in cpu.items() if us),
+                      flush=True)
             print(f"ours 2 workers ÷ 1 worker, drain: {drains[2] / drains[1]:.2f}", flush=True)
         if "live" in only:
             lives = {}

@@ -31,7 +31,7 @@ _SHIP_EVERY_S = 0.01
 # Gauges and counters the writer process owns; ``received`` and ``queue_depth`` are this side's.
 _FROM_WRITER = ("stored", "duplicates", "dead_lettered", "dead_letters_over_budget", "spooled", "db_errors",
                 "spool_messages", "spool_bytes", "oldest_unacked_s", "db_up", "acknowledging", "spool_disk_full")
-AckMid = Callable[[int, int, int], None]   # (mid, qos, generation)
+Unacked = tuple[int, int, int, int]   # (mid, qos, connection generation, bytes)
 
 
 class Handover:
@@ -39,14 +39,14 @@ class Handover:
                  batch_size: int) -> None:
         self.cfg, self.counters = cfg, counters
         self.max_messages, self.max_bytes, self.batch_size = max_messages, max_bytes, batch_size
-        self.ack: AckMid = lambda mid, qos, gen: None   # the receiver's, set once both exist
+        self.ack: Callable[[list[Unacked]], None] = lambda items: None   # the receiver's, set once both exist
         self.lock = threading.Lock()
         self.not_full = threading.Condition(self.lock)
         self.ready = threading.Condition(self.lock)
         self.topics: list[bytes] = []
         self.payloads: list[bytes] = []
         self.times: list[float] = []
-        self.unacked: collections.deque[tuple[int, int, int, int]] = collections.deque()
+        self.unacked: collections.deque[Unacked] = collections.deque()
         self.bytes = 0
         self.closing = False
         self.failed = False   # the writer process ended without being told to
@@ -140,8 +140,7 @@ class Handover:
                     items = [self.unacked.popleft() for _ in range(n)]
                     self.bytes -= sum(i[3] for i in items)
                     self.not_full.notify()
-                for mid, qos, gen, _ in items:
-                    self.ack(mid, qos, gen)
+                self.ack(items)
             self._merge(snapshot)
             if kind == "done":
                 break

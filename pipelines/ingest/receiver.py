@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import struct
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +37,7 @@ from pipelines.ingest.message import Message
 from sensors.contract import ParseResult, Rejection, parse
 
 log = logging.getLogger(__name__)
+_PUBACK, _PUBACK_PACKET = 0x40, struct.Struct("!BBH")   # fixed header, remaining length 2, mid (reason 0 omitted)
 SESSION_EXPIRY_S = 7 * 24 * 3600
 
 
@@ -50,7 +52,7 @@ class Receiver:
         self.target, self.subscription, self.q, self.counters = target, subscription, q, counters
         self.handover = handover
         if handover is not None:
-            handover.ack = self.ack_mid
+            handover.ack = self.ack_many
         self.receive_maximum, self.client_id, self.keepalive = receive_maximum, client_id, keepalive
         self.unsubscribe = tuple(u for u in unsubscribe if u != subscription)
         self.stalled_s = 0.0   # time spent with reading paused because the queue was full
@@ -94,6 +96,20 @@ class Receiver:
         # A mid is valid only on the connection that delivered it; older ones are redelivered and deduplicated.
         if qos and gen == self.gen:
             self.client.ack(mid, qos)
+
+    def ack_many(self, items: Sequence[tuple[int, int, int, int]]) -> None:
+        """Acknowledge (mid, qos, generation, _) items of this connection as ONE queued write of back-to-back
+        PUBACKs: paho's ``ack`` queues a packet and wakes its loop with a syscall per message."""
+        gen = self.gen
+        mids = [mid for mid, qos, g, _ in items if qos == 1 and g == gen]
+        if not mids:
+            return
+        queue_packet = getattr(self.client, "_packet_queue", None)
+        if queue_packet is None:   # a paho without it: one at a time
+            for mid in mids:
+                self.client.ack(mid, 1)
+            return
+        queue_packet(_PUBACK, b"".join([_PUBACK_PACKET.pack(_PUBACK, 2, mid) for mid in mids]), 0, 0)
 
     def _on_connect(self, client: mqtt.Client, userdata: Any, flags: mqtt.ConnectFlags, rc: ReasonCode,
                     props: Properties | None = None) -> None:

@@ -37,13 +37,17 @@ def test_the_writer_process_stores_each_message_once_and_dead_letters_the_invali
     valid = valid_messages(3000, prefix="ho")
     invalid = [(f"ioc/v1/env/hobad{i % 3}/telemetry", b"{oops") for i in range(20)]
     invalid += [(f"ioc/v1/env/hobad{i % 3}/telemetry", b'{"pm25": -5}') for i in range(10)]   # out of range
-    with running(options(db_url, mqtt_url, tmp_path, writer_process=True)) as ing:
+    opt = options(db_url, mqtt_url, tmp_path, writer_process=True)
+    with running(opt) as ing:
         assert ing.handover is not None
         publish_all(mqtt_url, valid + invalid + valid[:500])   # the last 500 again: redeliveries
         wait_until(lambda: ing.counters.stored + ing.counters.duplicates == 3500
                    and ing.counters.dead_lettered == 30, 60, what="every message written")
         wait_until(lambda: ing.handover.qsize() == 0, 10, what="every message acknowledged")   # type: ignore[union-attr]
         assert (ing.counters.received, ing.counters.stored, ing.counters.duplicates) == (3530, 3000, 500)
+    with running(opt) as again:   # the same session: had any acknowledgement not reached the broker, it redelivers
+        time.sleep(2.0)
+        assert again.counters.received == 0
     assert stored(db_url) == distinct_readings(db_url) == 3000
     assert count(db_url, "SELECT count(*) FROM dead_letter_messages WHERE device_id LIKE %s", ["hobad%"]) == 30
     assert count(db_url, "SELECT count(DISTINCT code) FROM dead_letters WHERE device_id LIKE %s", ["hobad%"]) == 2
