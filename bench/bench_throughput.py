@@ -28,6 +28,7 @@ from pathlib import Path
 import orjson
 import paho.mqtt.client as mqtt
 import psycopg
+from paho.mqtt.properties import Properties
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -90,7 +91,7 @@ def counter(target: MqttTarget, cid: str, n: int, handle: object = None, persist
     return client, done, seen
 
 
-def _session_props() -> object:
+def _session_props() -> Properties:
     from paho.mqtt.packettypes import PacketTypes
 
     from ioc.mqtt import properties
@@ -236,9 +237,18 @@ class CpuMeter:
         self.roots, self.ours = roots, ours
 
     def sample(self) -> dict[str, dict[int, float]]:
-        out: dict[str, dict[int, float]] = {}
-        for group, root in self.roots.items():
-            out[group] = {p: _cpu_s(p) for p in _tree(root)} if root else {}
+        out: dict[str, dict[int, float]] = {"mosquitto": {}}
+        mq = self.roots["mosquitto"]
+        out["mosquitto"] = {p: _cpu_s(p) for p in _tree(mq)} if mq else {}
+        with psycopg.connect(self.ours.db, autocommit=True) as conn:   # PostgreSQL's processes by what they do
+            kinds: dict[int, str] = dict(conn.execute(
+                "SELECT pid, coalesce(nullif(application_name, ''), backend_type) FROM pg_stat_activity").fetchall())
+        pg = self.roots["postgres"]
+        for p in _tree(pg) if pg else []:
+            kind = str(kinds.get(p, "postmaster / other"))
+            kind = "writer" if kind == "ioc-ingest-writer" else "maintenance (rollups)" \
+                if kind == "ioc-ingest-maintenance" else "other" if kind.startswith("ioc-") else kind
+            out.setdefault(f"pg: {kind}", {})[p] = _cpu_s(p)
         tree = _tree(self.ours.proc.pid) if self.ours.proc else []
         out["ours: writer"] = {p: _cpu_s(p) for p in tree if "multiprocessing" in _cmdline(p)}
         out["ours: receiving"] = {p: _cpu_s(p) for p in tree if p not in out["ours: writer"]}
@@ -247,8 +257,8 @@ class CpuMeter:
     @staticmethod
     def per_message_us(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]],
                        n: int) -> dict[str, float]:
-        return {g: 1e6 * sum(cpu - before.get(g, {}).get(p, 0.0) for p, cpu in pids.items()) / n
-                for g, pids in after.items()}
+        was = {p: cpu for pids in before.values() for p, cpu in pids.items()}
+        return {g: 1e6 * sum(cpu - was.get(p, 0.0) for p, cpu in pids.items()) / n for g, pids in after.items()}
 
 
 def stored(db: str, prefix: str) -> int:
@@ -410,8 +420,8 @@ def main() -> None:
         if args.profile and "profile" in only:
             ours_drain(pub, urls, state, 1, args.backlog, args.profile, name="prof")
             print("py-spy, ours --workers 1 draining (innermost frame, share of active samples):")
-            for fn, share in top_functions(state / "profile-prof1.txt"):
-                print(f"  {share:6.1%}  {fn}")
+            for fn, frac in top_functions(state / "profile-prof1.txt"):
+                print(f"  {frac:6.1%}  {fn}")
         print(f"load at the end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
 
 

@@ -153,11 +153,8 @@ class Receiver:
         # is late, and after a pause the PINGRESP waits behind the whole backlog the broker queued meanwhile (seen:
         # a reconnect 30 s into draining 600,000 QoS 0 messages, which lost the rest of them).
         client._ping_t = 0
-        if (h := self.handover) is not None:   # the hot path: raw bytes to the writer process, parsed there
-            self.counters.received += 1
-            mid, qos, gen, topic, payload = m.mid, m.qos, self.gen, m._topic, m.payload
-            if not h.offer(mid, qos, gen, topic, payload, 0):
-                self._wait(client, lambda timeout: h.offer(mid, qos, gen, topic, payload, timeout), h.qsize)
+        if self.handover is not None:   # the hot path: raw bytes to the writer process, parsed there
+            self._hand_over(client, self.handover, m)
             return
         received_at = datetime.now(UTC)
         topic = m._topic.decode("utf-8", "replace") if isinstance(m._topic, bytes) else str(m._topic)
@@ -175,6 +172,12 @@ class Receiver:
         q = self.q
         if not q.offer(msg, 0):
             self._wait(client, lambda timeout: q.offer(msg, timeout), q.qsize)
+
+    def _hand_over(self, client: mqtt.Client, h: Handover, m: mqtt.MQTTMessage) -> None:
+        self.counters.received += 1
+        mid, qos, gen, topic, payload = m.mid, m.qos, self.gen, m._topic, bytes(m.payload)   # bytes(bytes): no copy
+        if not h.offer(mid, qos, gen, topic, payload, 0):
+            self._wait(client, lambda timeout: h.offer(mid, qos, gen, topic, payload, timeout), h.qsize)
 
     def _wait(self, client: mqtt.Client, offer: Callable[[float], bool], depth: Callable[[], int]) -> None:
         """Offer again until taken, waiting while full. This is paho's network thread, so nothing more is read from the

@@ -62,6 +62,7 @@ class IngestOptions:
     # Parse and write in a second process (``ioc ingest`` does): paho's thread then only hands raw bytes over, and
     # the two halves run on two cores. Off, both run as threads of this process (tests reach into the writer).
     writer_process: bool = False
+    rollup_min_interval_s: float = 15.0   # a minute still receiving rows is recomputed at most this often
     log_level: str = "INFO"
 
     def members(self) -> members.Membership:
@@ -108,7 +109,7 @@ class Ingester:
         # A server that takes a statement and never answers must not hold the writer (nor stop()) forever: the
         # cancelled statement is an outage like any other (spool, back off, retry).
         timeout_ms = int(self.opt.statement_timeout_s * 1000)
-        return PgSink(psycopg.connect(self.opt.database_url, connect_timeout=3,
+        return PgSink(psycopg.connect(self.opt.database_url, connect_timeout=3, application_name="ioc-ingest-writer",
                                       options=f"-c statement_timeout={timeout_ms}"))
 
     def run(self) -> None:
@@ -193,7 +194,8 @@ class Ingester:
                                "queue_bytes": queued, "stalled_s": round(self.receiver.stalled_s, 1),
                                "subscription": self.subscription}
         try:
-            conn = conn or psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3)
+            conn = conn or psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3,
+                                           application_name="ioc-ingest-heartbeat")
             conn.execute(
                 "INSERT INTO ingest_heartbeat (worker, updated_at, last_commit_at, counters) "
                 "VALUES (%s, now(), to_timestamp(%s), %s) ON CONFLICT (worker) DO UPDATE SET "
@@ -232,13 +234,16 @@ class Ingester:
             self.stopping.wait(10.0)
 
     def _maintain(self) -> None:
-        """Leader only (advisory lock): refresh rollups every few seconds, apply retention hourly."""
+        """Leader only (advisory lock): refresh rollups every few seconds (a minute already refreshed at most every
+        ``rollup_min_interval_s``: rollup.Pacer), apply retention hourly."""
         conn: psycopg.Connection | None = None
         leader, next_retention = False, 0.0
+        pacer = rollup.Pacer(self.opt.rollup_min_interval_s)
         while not self.stopped.wait(3.0):
             try:
                 if conn is None:
-                    conn = psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3)
+                    conn = psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3,
+                                           application_name="ioc-ingest-maintenance")
                     leader = False
                 if not leader:
                     leader = bool(conn.execute("SELECT pg_try_advisory_lock(%s)", [LEADER_LOCK]).fetchone()[0])  # type: ignore[index]
@@ -246,7 +251,7 @@ class Ingester:
                         continue
                     log.info("this worker runs rollups and retention")
                     retention.enable_compression(conn)
-                while rollup.refresh(conn, self.opt.timezone).minutes and not self.stopped.is_set():
+                while rollup.refresh(conn, self.opt.timezone, pacer=pacer).minutes and not self.stopped.is_set():
                     pass
                 if time.monotonic() > next_retention:
                     retention.apply(conn, self.opt.retention)

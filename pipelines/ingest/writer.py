@@ -40,6 +40,18 @@ Ack = Callable[[Sequence[Message]], None]   # acknowledges a batch, in order
 SinkFactory = Callable[[], "SinkLike"]
 
 
+class MessageSource(Protocol):
+    """Where the writer takes messages from: a queue.Queue, or the writer process's MessageQueue."""
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Message: ...
+
+    def get_nowait(self) -> Message: ...
+
+    def qsize(self) -> int: ...
+
+    def empty(self) -> bool: ...
+
+
 class SinkLike(Protocol):
     def write(self, batch: Sequence[Message]) -> WriteStats: ...
 
@@ -57,7 +69,7 @@ class WriterOptions:
 
 
 class Writer:
-    def __init__(self, q: queue.Queue[Message], connect_sink: SinkFactory, ack: Ack, spool: Spool,
+    def __init__(self, q: MessageSource, connect_sink: SinkFactory, ack: Ack, spool: Spool,
                  counters: Counters, options: WriterOptions = WriterOptions(),
                  on_commit: Callable[[Sequence[Message]], None] | None = None) -> None:
         self.q, self.connect_sink, self.ack, self.spool = q, connect_sink, ack, spool

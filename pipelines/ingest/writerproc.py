@@ -68,9 +68,9 @@ class MessageQueue:
             self.items.extend(msgs)
             self.cv.notify()
 
-    def get(self, timeout: float | None = None) -> Message:
+    def get(self, block: bool = True, timeout: float | None = None) -> Message:
         with self.cv:
-            if not self.items and not self.cv.wait_for(lambda: bool(self.items), timeout):
+            if not self.items and not (block and self.cv.wait_for(lambda: bool(self.items), timeout)):
                 raise queue.Empty
             return self.items.popleft()
 
@@ -117,7 +117,8 @@ def main(inbox: Connection, outbox: Connection, cfg: WriterConfig) -> None:
     def connect_sink() -> PgSink:
         timeout_ms = int(cfg.statement_timeout_s * 1000)
         options = f"-c statement_timeout={timeout_ms}"
-        return PgSink(psycopg.connect(cfg.database_url, connect_timeout=3, options=options))
+        return PgSink(psycopg.connect(cfg.database_url, connect_timeout=3, options=options,
+                                      application_name="ioc-ingest-writer"))
 
     writer = Writer(q, connect_sink, lambda batch: send("acked", len(batch)), spool, counters, cfg.writer)
     threading.Thread(target=_read, args=(inbox, q, writer), name="parse", daemon=True).start()
