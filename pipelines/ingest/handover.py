@@ -28,6 +28,7 @@ from pipelines.ingest.counters import Counters
 log = logging.getLogger(__name__)
 _OVERHEAD = 120   # bytes one message costs beyond topic and payload, here and in the writer process
 _SHIP_EVERY_S = 0.01
+_IDLE_WAIT_S = 0.5
 # Gauges and counters the writer process owns; ``received`` and ``queue_depth`` are this side's.
 _FROM_WRITER = ("stored", "duplicates", "dead_lettered", "dead_letters_over_budget", "spooled", "db_errors",
                 "spool_messages", "spool_bytes", "oldest_unacked_s", "db_up", "acknowledging", "spool_disk_full")
@@ -67,8 +68,8 @@ class Handover:
             self.times.append(time.time())
             self.unacked.append((mid, qos, gen, size))
             self.bytes += size
-            if len(self.topics) >= self.batch_size:
-                self.ready.notify()
+            if len(self.topics) == 1 or len(self.topics) >= self.batch_size:
+                self.ready.notify()   # the first message wakes an idle sender; a full batch goes at once
             return True
 
     def _full(self) -> bool:
@@ -112,8 +113,10 @@ class Handover:
         try:
             while True:
                 with self.lock:
-                    if len(self.topics) < self.batch_size and not self.closing:
-                        self.ready.wait(_SHIP_EVERY_S)
+                    if not self.topics and not self.closing:
+                        self.ready.wait(_IDLE_WAIT_S)    # idle until a first message arrives
+                    if self.topics and len(self.topics) < self.batch_size and not self.closing:
+                        self.ready.wait(_SHIP_EVERY_S)   # gather for up to 10 ms, unless a batch fills
                     raw = (self.topics, self.payloads, self.times)
                     self.topics, self.payloads, self.times = [], [], []
                     closing = self.closing
