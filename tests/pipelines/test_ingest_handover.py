@@ -74,6 +74,22 @@ def test_nothing_is_acknowledged_before_its_commit(db_url: str, mqtt_url: str, t
     assert stored(db_url) == 600
 
 
+def test_the_queue_bound_holds_across_both_processes(db_url: str, mqtt_url: str, tmp_path: Path) -> None:
+    """A QoS 0 flood while the writer process is stuck: what is received and not acknowledged, wherever it is (lists,
+    pipe, writer process), stops at --queue-messages; paho stops reading and the broker keeps the rest."""
+    messages = valid_messages(2000, prefix="hq")
+    with running(options(db_url, mqtt_url, tmp_path, writer_process=True, queue_messages=200)) as ing:
+        assert ing.handover is not None
+        with psycopg.connect(db_url) as lock:
+            lock.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
+            publish_all(mqtt_url, messages, qos=0)
+            wait_until(lambda: ing.handover.qsize() == 200, 30, what="the bound reached")  # type: ignore[union-attr]
+            time.sleep(1.0)
+            assert ing.handover.qsize() == 200 and ing.counters.received <= 201   # one waits in paho's callback
+        wait_stored(db_url, 2000, timeout=90)
+    assert stored(db_url) == distinct_readings(db_url) == 2000
+
+
 def test_a_kill_9_before_the_commit_loses_nothing_and_ends_the_writer_process(db_url: str, mqtt_url: str,
                                                                                 tmp_path: Path) -> None:
     """`ioc ingest` killed with SIGKILL while its batch waits on locked tables: the broker still holds every message
