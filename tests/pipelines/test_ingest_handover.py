@@ -26,6 +26,7 @@ from tests.pipelines.ingest_support import (
     valid_messages,
     wait_stored,
 )
+from tests.pipelines.test_ingest_backpressure import flood_qos0
 from tests.support import count, publish_all, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,7 +83,7 @@ def test_the_queue_bound_holds_across_both_processes(db_url: str, mqtt_url: str,
         assert ing.handover is not None
         with psycopg.connect(db_url) as lock:
             lock.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
-            publish_all(mqtt_url, messages, qos=0)
+            flood_qos0(mqtt_url, messages)
             wait_until(lambda: ing.handover.qsize() == 200, 30, what="the bound reached")  # type: ignore[union-attr]
             time.sleep(1.0)
             assert ing.handover.qsize() == 200 and ing.counters.received <= 201   # one waits in paho's callback
