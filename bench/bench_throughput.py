@@ -145,15 +145,20 @@ class Ours:
         self.cmd = [PY, "-m", "smartward", "--database-url", self.db, "--mqtt-url",
                     urls.mqtt_url, "--state-dir", str(state / name),  # type: ignore[attr-defined]
                     "ingest", "--client-id", name, "--share-group", name, "--workers", str(workers), *extra]
-        if profile:
-            self.cmd = ["py-spy", "record", "--subprocesses", "-r", "100", "-d", str(profile), "-f", "raw",
-                        "-o", str(state / f"profile-{name}.txt"), "--", *self.cmd]
+        # py-spy attaches to the running worker (and its writer process) for ``profile`` seconds
+        self.spy = [str(Path(PY).parent / "py-spy"), "record", "--subprocesses", "--nonblocking", "-r", "100", "-d",
+                    str(profile), "-f", "raw", "-o", str(state / f"profile-{name}.txt"), "--pid"] if profile else []
         self.proc: subprocess.Popen[bytes] | None = None
+        self.spy_proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
         self.started = time.time()
         self.proc = subprocess.Popen(self.cmd, env=env, cwd=REPO, stderr=subprocess.DEVNULL)
+        if self.spy:
+            time.sleep(2.0)   # its writer process is up
+            self.spy_proc = subprocess.Popen([*self.spy, str(self.proc.pid)], stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL)
 
     def wait_ready(self) -> None:
         """Every worker has beaten since this start (it is connected and subscribed by then)."""
@@ -173,6 +178,8 @@ class Ours:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(120)
+        if self.spy_proc is not None:
+            self.spy_proc.wait(120)
 
     def rss_mb(self) -> float:
         assert self.proc is not None
@@ -347,10 +354,11 @@ def top_functions(path: Path, k: int = 15) -> list[tuple[str, float]]:
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
-        if not frames or "(idle)" in stack:
+        if len(frames) < 2:
             continue
+        who = "writer" if "multiprocessing" in frames[0] else "receiving"
         total += int(count)
-        leaf[frames[-1].strip()] += int(count)
+        leaf[f"[{who}] {frames[-1].strip()}"] += int(count)
     return [(f, c / total) for f, c in leaf.most_common(k)] if total else []
 
 
