@@ -142,12 +142,14 @@ class Ours:
     def __init__(self, urls: object, state: Path, name: str, workers: int, profile: float = 0,
                  extra: tuple[str, ...] = ()) -> None:
         self.db, self.name, self.workers = urls.database_url, name, workers  # type: ignore[attr-defined]
+        self.state = state
         self.cmd = [PY, "-m", "smartward", "--database-url", self.db, "--mqtt-url",
                     urls.mqtt_url, "--state-dir", str(state / name),  # type: ignore[attr-defined]
                     "ingest", "--client-id", name, "--share-group", name, "--workers", str(workers), *extra]
         # py-spy attaches to the running worker (and its writer process) for ``profile`` seconds
-        self.spy = [str(Path(PY).parent / "py-spy"), "record", "--subprocesses", "--nonblocking", "-r", "100", "-d",
-                    str(profile), "-f", "raw", "-o", str(state / f"profile-{name}.txt"), "--pid"] if profile else []
+        self.spy = [str(Path(PY).parent / "py-spy"), "record", "--subprocesses", "--nonblocking", "-r", "100",
+                    "-d", str(int(profile)), "-f", "raw", "-o", str(state / f"profile-{name}.txt"),
+                    "--pid"] if profile else []
         self.proc: subprocess.Popen[bytes] | None = None
         self.spy_proc: subprocess.Popen[bytes] | None = None
 
@@ -157,8 +159,8 @@ class Ours:
         self.proc = subprocess.Popen(self.cmd, env=env, cwd=REPO, stderr=subprocess.DEVNULL)
         if self.spy:
             time.sleep(2.0)   # its writer process is up
-            self.spy_proc = subprocess.Popen([*self.spy, str(self.proc.pid)], stdout=subprocess.DEVNULL,
-                                             stderr=subprocess.DEVNULL)
+            with (self.state / "py-spy.log").open("w") as spy_log:
+                self.spy_proc = subprocess.Popen([*self.spy, str(self.proc.pid)], stdout=spy_log, stderr=spy_log)
 
     def wait_ready(self) -> None:
         """Every worker has beaten since this start (it is connected and subscribed by then)."""
@@ -428,6 +430,8 @@ def main() -> None:
         if args.profile and "profile" in only:
             ours_drain(pub, urls, state, 1, args.backlog, args.profile, name="prof")
             print("py-spy, ours --workers 1 draining (innermost frame, share of active samples):")
+            if not (state / "profile-prof1.txt").exists():
+                print((state / "py-spy.log").read_text())
             for fn, frac in top_functions(state / "profile-prof1.txt"):
                 print(f"  {frac:6.1%}  {fn}")
         print(f"load at the end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)

@@ -141,6 +141,8 @@ class Ingester:
             self.writer.run()   # returns after stop(): the queue drained and committed
         else:
             self.handover.wait()   # after stop(): the writer process drained, committed and reported its acks
+            if self.handover.failed:
+                self.stop()        # the writer process died: stop reading; side threads end too
         self.receiver.stop()
         self.stopped.set()
         for t in threads[:2]:
