@@ -358,7 +358,7 @@ def top_functions(path: Path, k: int = 15) -> list[tuple[str, float]]:
         frames = stack.split(";")
         if len(frames) < 2:
             continue
-        who = "writer" if "multiprocessing" in frames[0] else "receiving"
+        who = "writer" if "multiprocessing.spawn" in stack else "receiving"   # the child's frames nest in its parent's
         total += int(count)
         leaf[f"[{who}] {frames[-1].strip()}"] += int(count)
     return [(f, c / total) for f, c in leaf.most_common(k)] if total else []
