@@ -68,7 +68,7 @@ def test_nothing_is_acknowledged_before_its_commit(db_url: str, mqtt_url: str, t
             lock.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
             publish_all(mqtt_url, messages)
             wait_until(lambda: ing.counters.received == 600, 30, what="every message received")
-            time.sleep(1.0)   # ample time for the writer process to commit, were it able to
+            time.sleep(2.5)   # ample time for the writer process to commit (and report twice), were it able to
             assert ing.handover.qsize() == 600 and ing.counters.stored == 0
         wait_stored(db_url, 600, timeout=60)
         wait_until(lambda: ing.handover.qsize() == 0, 10, what="acknowledged after the commit")   # type: ignore[union-attr]
