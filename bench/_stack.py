@@ -22,7 +22,9 @@ class BenchStack:
 
 
 @contextmanager
-def private_stack() -> Iterator[BenchStack]:
+def private_stack(commit_timestamps: bool = False) -> Iterator[BenchStack]:
+    """``commit_timestamps``: PostgreSQL records when each transaction committed (``pg_xact_commit_timestamp``), so a
+    benchmark can time publish→committed from the rows themselves (private stack only: it restarts the server)."""
     state = Path(tempfile.mkdtemp(prefix="ioc-bench-"))
     state.chmod(0o755)     # the postgres and mosquitto accounts must traverse it
     db, mq = os.environ.get("IOC_TEST_DATABASE_URL"), os.environ.get("IOC_TEST_MQTT_URL")
@@ -31,6 +33,11 @@ def private_stack() -> Iterator[BenchStack]:
     try:
         with psycopg.connect(urls.database_url) as conn:
             migrate.apply(conn)
+        if commit_timestamps and db is None:
+            with psycopg.connect(urls.database_url, autocommit=True) as conn:
+                conn.execute("ALTER SYSTEM SET track_commit_timestamp = on")
+            stack.down(settings)
+            urls = stack.up(settings)
         yield BenchStack(urls, state)
     finally:
         stack.down(settings)

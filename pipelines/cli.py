@@ -38,6 +38,8 @@ if TYPE_CHECKING:
               help="in-memory queue bound in messages; when full, reading from the broker pauses")
 @click.option("--queue-mb", type=click.IntRange(1, 100_000), default=64, show_default=True,
               help="in-memory queue bound in MB")
+@click.option("--writer-process/--single-process", default=True, show_default=True,
+              help="parse and write in a second process per worker (two cores); --single-process: all in one")
 @click.option("--metrics-port", type=int, default=None, help="serve Prometheus /metrics on 127.0.0.1:PORT (+index)")
 @click.option("--stats", is_flag=True, help="print every worker's counters and the group's broker sessions, then exit")
 @click.option("--reclaim", "reclaim_only", is_flag=True,
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
 @click.pass_obj
 def ingest(settings: Settings, workers: int, worker_index: int | None, client_id: str, share_group: str,
            batch_size: int, batch_ms: int, spool_mb: int, queue_messages: int, queue_mb: int,
-           metrics_port: int | None, stats: bool,
+           writer_process: bool, metrics_port: int | None, stats: bool,
            reclaim_only: bool) -> None:
     """Store every valid device message once; dead-letter every invalid one; lose nothing."""
     if click.get_current_context().invoked_subcommand is not None:
@@ -80,6 +82,7 @@ def ingest(settings: Settings, workers: int, worker_index: int | None, client_id
         batch_size=batch_size, batch_seconds=batch_ms / 1000,
         spool_max_bytes=spool_mb * 1024 * 1024, queue_messages=queue_messages, queue_bytes=queue_mb * 1024 * 1024,
         metrics_port=metrics_port + index if metrics_port else None,
+        writer_process=writer_process, log_level=settings.log_level,
         timezone=settings.timezone, max_age_days=settings.ingest_max_age_days,
         retention=RetentionPolicy.from_settings(settings),
         purge=lambda conn: purge(conn, settings))

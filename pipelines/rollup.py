@@ -9,6 +9,7 @@ Dirty minutes are refreshed span by span, so the scan is bounded by what is dirt
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,14 +55,41 @@ def _values(source: str) -> sql.Composable:
     return sql.SQL("(VALUES {}) AS m(metric, v)").format(sql.SQL(", ").join(rows))
 
 
-def refresh(conn: psycopg.Connection, tz: str = "Asia/Ho_Chi_Minh", limit: int = 5000) -> RefreshStats:
-    """Recompute the rollups of up to ``limit`` dirty minutes; call repeatedly until it returns minutes == 0.
+class Pacer:
+    """How often one minute may be recomputed: a minute that keeps receiving rows (the current minute under load, the
+    few minutes a backlog drain writes into) is otherwise recomputed from all its rows on every refresh, every 3 s,
+    which cost PostgreSQL more CPU per message than the ingest itself (docs/benchmarks.md). A minute's first
+    refresh is never held back; later ones wait until ``min_interval_s`` has passed since the last."""
+
+    def __init__(self, min_interval_s: float = 15.0) -> None:
+        self.min_interval_s = min_interval_s
+        self.last: dict[tuple[str, datetime], float] = {}
+
+    def held(self) -> list[tuple[str, datetime]]:
+        """The (source, minute) pairs refreshed too recently to be refreshed again now."""
+        now = time.monotonic()
+        self.last = {k: t for k, t in self.last.items() if now - t < self.min_interval_s}
+        return list(self.last)
+
+    def done(self, source: str, minutes: list[datetime]) -> None:
+        now = time.monotonic()
+        for minute in minutes:
+            self.last[(source, minute)] = now
+
+
+def refresh(conn: psycopg.Connection, tz: str = "Asia/Ho_Chi_Minh", limit: int = 5000,
+            pacer: Pacer | None = None) -> RefreshStats:
+    """Recompute the rollups of up to ``limit`` dirty minutes; call repeatedly until it returns minutes == 0. With a
+    ``pacer``, minutes it holds back stay dirty for a later call.
 
     Newest minutes first: after a backfill or an outage (tens of thousands of dirty minutes), the minute that just
     arrived is rolled up on the next call, so the wall's "now" never waits behind history."""
     stats = RefreshStats()
-    dirty = conn.execute("SELECT source, minute, marked_at FROM rollup_dirty ORDER BY minute DESC LIMIT %s",
-                         [limit]).fetchall()
+    held = pacer.held() if pacer is not None else []
+    dirty = conn.execute(
+        "SELECT source, minute, marked_at FROM rollup_dirty WHERE (source, minute) NOT IN "
+        "(SELECT * FROM unnest(%s::text[], %s::timestamptz[])) ORDER BY minute DESC LIMIT %s",
+        [[h[0] for h in held], [h[1] for h in held], limit]).fetchall()
     by_source: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
     for source, minute, marked in dirty:
         by_source[source].append((minute, marked))
@@ -75,6 +103,8 @@ def refresh(conn: psycopg.Connection, tz: str = "Asia/Ho_Chi_Minh", limit: int =
                          "WHERE d.source = %s AND d.minute = u.m AND d.marked_at = u.at",
                          [[m for m, _ in marks], [a for _, a in marks], source])
         stats.minutes += len(marks)
+        if pacer is not None:
+            pacer.done(source, [m for m, _ in marks])
     return stats
 
 

@@ -25,6 +25,8 @@ packages=(postgresql-15 postgresql-15-postgis-3 postgresql-server-dev-15 cmake b
           libssl-dev libkrb5-dev mosquitto mosquitto-clients python3-venv)
 # headless Chromium for browser tests and screenshots (Vietnamese glyphs need the Noto fonts); compose validation
 ((dev)) && packages+=(chromium chromium-driver fonts-noto-core fonts-dejavu-core docker-compose)
+# the ingest benchmark's C load generator (bench/c/pubload.c, compiled with cc against libmosquitto)
+((dev)) && packages+=(libmosquitto-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -117,8 +117,8 @@ def write(conn: psycopg.Connection, tallies: dict[Key, Tally]) -> None:
                                                duplicates, late, max_lag_s, first_ts, last_ts, updated_at)
            SELECT u.id, u.h, coalesce(3600.0 / coalesce(d.expected_interval_s, k.expected_interval_s), 0),
                   u.rc, u.st, u.pe, u.rj, u.du, u.la, u.lag, u.f, u.l, now()
-           FROM unnest(%s::text[], %s::timestamptz[], %s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
-                       %s::int[], %s::float8[], %s::timestamptz[], %s::timestamptz[])
+           FROM unnest(%b::text[], %b::timestamptz[], %b::int[], %b::int[], %b::int[], %b::int[], %b::int[],
+                       %b::int[], %b::float8[], %b::timestamptz[], %b::timestamptz[])
                 WITH ORDINALITY AS u(id, h, rc, st, pe, rj, du, la, lag, f, l, n)
            LEFT JOIN devices d ON d.device_id = u.id
            LEFT JOIN device_kinds k ON k.kind = d.kind

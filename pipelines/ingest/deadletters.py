@@ -58,7 +58,7 @@ def _count_overflow(conn: psycopg.Connection, over: Sequence[Message]) -> None:
     keys, values = list(rows), list(rows.values())
     conn.execute(
         "INSERT INTO dead_letter_overflow (device_id, minute, messages, readings, bytes, last_reason) "
-        "SELECT * FROM unnest(%s::text[], %s::timestamptz[], %s::int[], %s::int[], %s::bigint[], %s::text[]) "
+        "SELECT * FROM unnest(%b::text[], %b::timestamptz[], %b::int[], %b::int[], %b::bigint[], %b::text[]) "
         "ON CONFLICT (device_id, minute) DO UPDATE SET messages = dead_letter_overflow.messages + excluded.messages, "
         "readings = dead_letter_overflow.readings + excluded.readings, "
         "bytes = dead_letter_overflow.bytes + excluded.bytes, last_reason = excluded.last_reason",

@@ -1,6 +1,8 @@
 """The MQTT side: a persistent paho v2 session with manual acknowledgement and a shared subscription.
 
 The paho callback only decodes, validates (the contract's ``parse``) and enqueues; it never touches the database.
+With a hand-over (``ioc ingest``: handover.py) it does even less: it passes the raw topic and payload on to the
+writer process, which parses them there, on the other core.
 Receive Maximum bounds what the broker sends before we acknowledge; the bounded queue bounds QoS 0 as well: when
 it is full the callback stops reading the socket (back-pressure) while still sending acknowledgements and pings, so
 the connection survives a long database stall and memory stays bounded whatever arrives.
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 import logging
 import queue
+import struct
 import threading
 import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,10 +32,12 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from ioc.mqtt import MqttTarget, make_client, properties
 from pipelines.ingest.bounded import BoundedQueue
 from pipelines.ingest.counters import Counters
+from pipelines.ingest.handover import Handover
 from pipelines.ingest.message import Message
 from sensors.contract import ParseResult, Rejection, parse
 
 log = logging.getLogger(__name__)
+_PUBACK, _PUBACK_PACKET = 0x40, struct.Struct("!BBH")   # fixed header, remaining length 2, mid (reason 0 omitted)
 SESSION_EXPIRY_S = 7 * 24 * 3600
 
 
@@ -42,8 +48,11 @@ _WAIT_SLICE_S = 0.5
 class Receiver:
     def __init__(self, target: MqttTarget, client_id: str, subscription: str | None, q: queue.Queue[Message],
                  counters: Counters, receive_maximum: int = 5000, unsubscribe: tuple[str, ...] = (),
-                 keepalive: int = KEEPALIVE_S) -> None:
+                 keepalive: int = KEEPALIVE_S, handover: Handover | None = None) -> None:
         self.target, self.subscription, self.q, self.counters = target, subscription, q, counters
+        self.handover = handover
+        if handover is not None:
+            handover.ack = self.ack_many
         self.receive_maximum, self.client_id, self.keepalive = receive_maximum, client_id, keepalive
         self.unsubscribe = tuple(u for u in unsubscribe if u != subscription)
         self.stalled_s = 0.0   # time spent with reading paused because the queue was full
@@ -79,10 +88,28 @@ class Receiver:
         self.client.disconnect(properties=props)
         self.client.loop_stop()
 
-    def ack(self, msg: Message) -> None:
+    def ack(self, batch: Sequence[Message]) -> None:
+        for msg in batch:
+            self.ack_mid(msg.mid, msg.qos, msg.gen)
+
+    def ack_mid(self, mid: int, qos: int, gen: int) -> None:
         # A mid is valid only on the connection that delivered it; older ones are redelivered and deduplicated.
-        if msg.qos and msg.gen == self.gen:
-            self.client.ack(msg.mid, msg.qos)
+        if qos and gen == self.gen:
+            self.client.ack(mid, qos)
+
+    def ack_many(self, items: Sequence[tuple[int, int, int, int]]) -> None:
+        """Acknowledge (mid, qos, generation, _) items of this connection as ONE queued write of back-to-back
+        PUBACKs: paho's ``ack`` queues a packet and wakes its loop with a syscall per message."""
+        gen = self.gen
+        mids = [mid for mid, qos, g, _ in items if qos == 1 and g == gen]
+        if not mids:
+            return
+        queue_packet = getattr(self.client, "_packet_queue", None)
+        if queue_packet is None:   # a paho without it: one at a time
+            for mid in mids:
+                self.client.ack(mid, 1)
+            return
+        queue_packet(_PUBACK, b"".join([_PUBACK_PACKET.pack(_PUBACK, 2, mid) for mid in mids]), 0, 0)
 
     def _on_connect(self, client: mqtt.Client, userdata: Any, flags: mqtt.ConnectFlags, rc: ReasonCode,
                     props: Properties | None = None) -> None:
@@ -122,6 +149,13 @@ class Receiver:
     def _on_message(self, client: mqtt.Client, userdata: Any, m: mqtt.MQTTMessage) -> None:
         if not self.accepting.is_set():
             return
+        # A message from the broker proves the connection alive. paho otherwise drops the connection when its PINGRESP
+        # is late, and after a pause the PINGRESP waits behind the whole backlog the broker queued meanwhile (seen:
+        # a reconnect 30 s into draining 600,000 QoS 0 messages, which lost the rest of them).
+        client._ping_t = 0
+        if self.handover is not None:   # the hot path: raw bytes to the writer process, parsed there
+            self._hand_over(client, self.handover, m)
+            return
         received_at = datetime.now(UTC)
         topic = m._topic.decode("utf-8", "replace") if isinstance(m._topic, bytes) else str(m._topic)
         payload = bytes(m.payload)
@@ -131,21 +165,26 @@ class Receiver:
             log.exception("contract parse raised on %s", topic)
             result = ParseResult(None, (), (Rejection("internal", f"the ingester could not parse this: {exc!r}"),))
         self.counters.received += 1
-        # A message from the broker proves the connection alive. paho otherwise drops the connection when its PINGRESP
-        # is late, and after a pause the PINGRESP waits behind the whole backlog the broker queued meanwhile (seen:
-        # a reconnect 30 s into draining 600,000 QoS 0 messages, which lost the rest of them).
-        client._ping_t = 0
-        self._enqueue(client, Message(m.mid, m.qos, topic, payload, received_at, result, self.gen))
-
-    def _enqueue(self, client: mqtt.Client, msg: Message) -> None:
-        """Wait while the queue is full. This is paho's network thread, so nothing more is read from the socket
-        meanwhile (the broker holds QoS 1 in the session and applies its own limits to QoS 0); acknowledgements
-        queued by the writer and a PINGREQ are still written so the broker keeps the connection."""
+        msg = Message(m.mid, m.qos, topic, payload, received_at, result, self.gen)
         if not isinstance(self.q, BoundedQueue):
             self.q.put(msg)
             return
+        q = self.q
+        if not q.offer(msg, 0):
+            self._wait(client, lambda timeout: q.offer(msg, timeout), q.qsize)
+
+    def _hand_over(self, client: mqtt.Client, h: Handover, m: mqtt.MQTTMessage) -> None:
+        self.counters.received += 1
+        mid, qos, gen, topic, payload = m.mid, m.qos, self.gen, m._topic, bytes(m.payload)   # bytes(bytes): no copy
+        if not h.offer(mid, qos, gen, topic, payload, 0):
+            self._wait(client, lambda timeout: h.offer(mid, qos, gen, topic, payload, timeout), h.qsize)
+
+    def _wait(self, client: mqtt.Client, offer: Callable[[float], bool], depth: Callable[[], int]) -> None:
+        """Offer again until taken, waiting while full. This is paho's network thread, so nothing more is read from the
+        socket meanwhile (the broker holds QoS 1 in the session and applies its own limits to QoS 0);
+        acknowledgements queued by the writer and a PINGREQ are still written so the broker keeps the connection."""
         started = last_ping = time.monotonic()
-        while not self.q.offer(msg, _WAIT_SLICE_S):
+        while not offer(_WAIT_SLICE_S):
             if not self.accepting.is_set():
                 return   # stopping: a QoS 1 message stays unacknowledged and is redelivered next session
             now = time.monotonic()
@@ -155,8 +194,7 @@ class Receiver:
             client.loop_write()
         if (waited := time.monotonic() - started) > _WAIT_SLICE_S:
             self.stalled_s += waited
-            log.warning("the ingest queue was full for %.1f s (%d messages, %d bytes): reading was paused",
-                        waited, self.q.qsize(), self.q.bytes)
+            log.warning("the ingest queue was full for %.1f s (%d messages): reading was paused", waited, depth())
 
 
 def _ping(client: mqtt.Client) -> None:

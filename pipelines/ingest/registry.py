@@ -39,7 +39,7 @@ def check_kinds(conn: psycopg.Connection, batch: Sequence[Message]) -> list[Mess
     if not ids:
         return list(batch)
     with conn.transaction():
-        rows = conn.execute("SELECT device_id, kind FROM devices WHERE registered AND device_id = ANY(%s)",
+        rows = conn.execute("SELECT device_id, kind FROM devices WHERE registered AND device_id = ANY(%b)",
                             [ids]).fetchall()
     registered: dict[str, str] = {str(i): str(k) for i, k in rows}
     return [wrong_kind(m, registered[t.device_id])
@@ -85,7 +85,7 @@ def update(conn: psycopg.Connection, batch: Sequence[Message]) -> None:
     conn.execute(
         """INSERT INTO devices AS d (device_id, kind, registered, first_seen_at, last_seen_at, last_data_at)
            SELECT id, k, false, f, l, t
-           FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::timestamptz[])
+           FROM unnest(%b::text[], %b::text[], %b::timestamptz[], %b::timestamptz[], %b::timestamptz[])
                 AS u(id, k, f, l, t)
            ON CONFLICT (device_id) DO UPDATE SET
                first_seen_at = coalesce(least(d.first_seen_at, excluded.first_seen_at), excluded.first_seen_at),
@@ -112,8 +112,8 @@ def _apply_status(conn: psycopg.Connection, statuses: list[DeviceStatus]) -> Non
                location_mismatch = CASE WHEN s.lat IS NULL OR d.location IS NULL THEN d.location_mismatch
                    ELSE ST_Distance(d.location::geography, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography)
                         > %s END
-           FROM unnest(%s::text[], %s::timestamptz[], %s::bool[], %s::real[], %s::real[], %s::text[],
-                       %s::float8[], %s::float8[]) AS s(id, ts, online, battery, rssi, firmware, lat, lon)
+           FROM unnest(%b::text[], %b::timestamptz[], %b::bool[], %b::real[], %b::real[], %b::text[],
+                       %b::float8[], %b::float8[]) AS s(id, ts, online, battery, rssi, firmware, lat, lon)
            WHERE d.device_id = s.id AND (d.status_ts IS NULL OR s.ts >= d.status_ts)""",
         [MISMATCH_METRES, [s.device_id for s in statuses], [s.ts for s in statuses], [s.online for s in statuses],
          [s.battery for s in statuses], [s.rssi for s in statuses], [s.firmware for s in statuses],

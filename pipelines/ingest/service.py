@@ -1,4 +1,5 @@
-"""One ingester worker: receiver → bounded queue → writer, plus heartbeat, metrics, the replay of spool files other
+"""One ingester worker: receiver → bounded queue → writer (or, with ``writer_process``, receiver → hand-over → the
+writer process: handover.py, writerproc.py), plus heartbeat, metrics, the replay of spool files other
 client ids left behind, the reclaim of ghost members (when asked) and, when leader, rollups and retention."""
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from pipelines import retention, rollup
 from pipelines.ingest import broker_stats, members, reclaim, spools
 from pipelines.ingest.bounded import BoundedQueue
 from pipelines.ingest.counters import Counters, CountersCollector
+from pipelines.ingest.handover import Handover
 from pipelines.ingest.receiver import Receiver
 from pipelines.ingest.sink import PgSink
 from pipelines.ingest.writer import Writer, WriterOptions
+from pipelines.ingest.writerproc import WriterConfig
 
 log = logging.getLogger(__name__)
 LEADER_LOCK = 0x10C_0002
@@ -57,6 +60,11 @@ class IngestOptions:
     retention: retention.RetentionPolicy = field(default_factory=retention.RetentionPolicy)
     max_age_days: int | None = None   # readings dated further back are dead-lettered; None: retention.raw_days
     purge: Callable[[psycopg.Connection], object] | None = None   # plain-table retention (personal data, logs)
+    # Parse and write in a second process (``ioc ingest`` does): paho's thread then only hands raw bytes over, and
+    # the two halves run on two cores. Off, both run as threads of this process (tests reach into the writer).
+    writer_process: bool = False
+    rollup_min_interval_s: float = 15.0   # a minute still receiving rows is recomputed at most this often
+    log_level: str = "INFO"
 
     def members(self) -> members.Membership:
         if self.membership is not None:
@@ -72,16 +80,24 @@ class Ingester:
         self.opt = opt
         self.counters = Counters()
         self.q = BoundedQueue(opt.queue_messages, opt.queue_bytes)
+        self.writer_options = WriterOptions(opt.batch_size, opt.batch_seconds, max_age=self._max_age(opt))
         self.spool, self._spool_lock = spools.open_own(opt.spool_folder(), opt.client_id, opt.spool_max_bytes)
+        self.handover: Handover | None = None
+        if opt.writer_process:   # the writer process opens the spool file; this one keeps holding its lock
+            self.spool.close()
+            self.handover = Handover(
+                WriterConfig(opt.database_url, self.spool.path, opt.spool_max_bytes, opt.statement_timeout_s,
+                             self.writer_options, opt.log_level),
+                self.counters, opt.queue_messages, opt.queue_bytes, opt.batch_size)
         group = opt.members()
         self.subscription = group.subscription()
         self.receiver = Receiver(MqttTarget.parse(opt.mqtt_url), opt.client_id, self.subscription, self.q,
                                  self.counters, opt.receive_maximum, unsubscribe=group.strays(),
-                                 keepalive=opt.keepalive_s)
+                                 keepalive=opt.keepalive_s, handover=self.handover)
         self.member = members.MemberLock(opt.database_url, opt.client_id)
         self.sampler = broker_stats.BrokerSampler(self.receiver.target, opt.client_id) if opt.broker_stats else None
         self.writer = Writer(self.q, self._connect_sink, self.receiver.ack, self.spool, self.counters,
-                             WriterOptions(opt.batch_size, opt.batch_seconds, max_age=self._max_age(opt)))
+                             self.writer_options)
         self.stopped = threading.Event()
         self.stopping = threading.Event()
         self.last_commit: float | None = None
@@ -95,7 +111,7 @@ class Ingester:
         # A server that takes a statement and never answers must not hold the writer (nor stop()) forever: the
         # cancelled statement is an outage like any other (spool, back off, retry).
         timeout_ms = int(self.opt.statement_timeout_s * 1000)
-        return PgSink(psycopg.connect(self.opt.database_url, connect_timeout=3,
+        return PgSink(psycopg.connect(self.opt.database_url, connect_timeout=3, application_name="ioc-ingest-writer",
                                       options=f"-c statement_timeout={timeout_ms}"))
 
     def run(self) -> None:
@@ -116,13 +132,21 @@ class Ingester:
             threads.append(threading.Thread(target=self._maintain, name="maintenance", daemon=True))
         if self.opt.reclaim:
             threads.append(threading.Thread(target=self._reclaim, name="reclaim", daemon=True))
+        if self.handover is not None:
+            self.handover.start()
         for t in threads:
             t.start()
         self.receiver.start()
         if self.sampler is not None:
             self.sampler.start()
-        log.info("ingesting %s as %s", self.subscription, self.opt.client_id)
-        self.writer.run()   # returns after stop(): the queue drained and committed
+        log.info("ingesting %s as %s%s", self.subscription, self.opt.client_id,
+                 " (parsing and writing in a second process)" if self.handover else "")
+        if self.handover is None:
+            self.writer.run()   # returns after stop(): the queue drained and committed
+        else:
+            self.handover.wait()   # after stop(): the writer process drained, committed and reported its acks
+            if self.handover.failed:
+                self.stop()        # the writer process died: stop reading; side threads end too
         self.receiver.stop()
         if self.sampler is not None:
             self.sampler.stop()
@@ -131,6 +155,9 @@ class Ingester:
             t.join(30)   # the last heartbeat carries the final counters; a replay in hand finishes its batch
         self._close()
         log.info("stopped: %s", json.dumps(self.counters.snapshot()))
+        if self.handover is not None and self.handover.failed:
+            raise RuntimeError("the writer process ended unexpectedly; restart the ingester (nothing acknowledged "
+                               "was lost: the broker redelivers the rest)")
 
     def _close(self) -> None:
         self.spool.close()
@@ -140,6 +167,8 @@ class Ingester:
     def stop(self) -> None:
         self.receiver.pause()
         self.writer.stop()
+        if self.handover is not None:
+            self.handover.stop()
         self.stopping.set()   # replay and reclaim stop now; the writer still drains what it holds
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
@@ -169,11 +198,13 @@ class Ingester:
         if not self.stopped.is_set():
             self.member.try_acquire()   # again after a database outage dropped the lock's connection
         # "running": false on the way out tells a reclaimer this member stopped on purpose (no need to wait it out)
+        queued = self.handover.bytes if self.handover else self.q.bytes
         snap = c.snapshot() | {"rate_stored": round(rate, 1), "running": not self.stopped.is_set(),
-                               "queue_bytes": self.q.bytes, "stalled_s": round(self.receiver.stalled_s, 1),
+                               "queue_bytes": queued, "stalled_s": round(self.receiver.stalled_s, 1),
                                "subscription": self.subscription}
         try:
-            conn = conn or psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3)
+            conn = conn or psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3,
+                                           application_name="ioc-ingest-heartbeat")
             conn.execute(
                 "INSERT INTO ingest_heartbeat (worker, updated_at, last_commit_at, counters) "
                 "VALUES (%s, now(), to_timestamp(%s), %s) ON CONFLICT (worker) DO UPDATE SET "
@@ -194,7 +225,7 @@ class Ingester:
         """Every 10 s: replay spool files other client ids left in the folder (those nobody holds)."""
         while not self.stopping.is_set():
             for path in spools.others(self.opt.spool_folder(), self.spool.path):
-                done = spools.replay_file(path, self._connect_sink, self.writer.opt, self.stopping,
+                done = spools.replay_file(path, self._connect_sink, self.writer_options, self.stopping,
                                           self.opt.spool_max_bytes)
                 if done is not None:
                     self.counters.stored += done.stored
@@ -205,7 +236,7 @@ class Ingester:
     def _reclaim(self) -> None:
         """Every 10 s: drain and end the broker sessions of members no longer configured (see reclaim.py)."""
         drain = reclaim.Drain(self.receiver.target, self._connect_sink, self.opt.spool_folder(),
-                              self.opt.spool_max_bytes, self.writer.opt)
+                              self.opt.spool_max_bytes, self.writer_options)
         self.receiver.connected.wait(30)
         while not self.stopping.is_set():
             try:
@@ -216,13 +247,16 @@ class Ingester:
             self.stopping.wait(10.0)
 
     def _maintain(self) -> None:
-        """Leader only (advisory lock): refresh rollups every few seconds, apply retention hourly."""
+        """Leader only (advisory lock): refresh rollups every few seconds (a minute already refreshed at most every
+        ``rollup_min_interval_s``: rollup.Pacer), apply retention hourly."""
         conn: psycopg.Connection | None = None
         leader, next_retention = False, 0.0
+        pacer = rollup.Pacer(self.opt.rollup_min_interval_s)
         while not self.stopped.wait(3.0):
             try:
                 if conn is None:
-                    conn = psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3)
+                    conn = psycopg.connect(self.opt.database_url, autocommit=True, connect_timeout=3,
+                                           application_name="ioc-ingest-maintenance")
                     leader = False
                 if not leader:
                     leader = bool(conn.execute("SELECT pg_try_advisory_lock(%s)", [LEADER_LOCK]).fetchone()[0])  # type: ignore[index]
@@ -230,7 +264,7 @@ class Ingester:
                         continue
                     log.info("this worker runs rollups and retention")
                     retention.enable_compression(conn)
-                while rollup.refresh(conn, self.opt.timezone).minutes and not self.stopped.is_set():
+                while rollup.refresh(conn, self.opt.timezone, pacer=pacer).minutes and not self.stopped.is_set():
                     pass
                 if time.monotonic() > next_retention:
                     retention.apply(conn, self.opt.retention)

@@ -114,6 +114,6 @@ def _mark_dirty(conn: psycopg.Connection, rows: dict[str, list[tuple[object, ...
         return
     sources, buckets = zip(*sorted(minutes), strict=True)
     conn.execute(
-        "INSERT INTO rollup_dirty (source, minute) SELECT * FROM unnest(%s::text[], %s::timestamptz[]) "
+        "INSERT INTO rollup_dirty (source, minute) SELECT * FROM unnest(%b::text[], %b::timestamptz[]) "
         "ON CONFLICT (source, minute) DO UPDATE SET marked_at = clock_timestamp()",
         [list(sources), list(buckets)])

@@ -36,8 +36,20 @@ from sensors.contract import parse
 
 log = logging.getLogger(__name__)
 
-Ack = Callable[[Message], None]
+Ack = Callable[[Sequence[Message]], None]   # acknowledges a batch, in order
 SinkFactory = Callable[[], "SinkLike"]
+
+
+class MessageSource(Protocol):
+    """Where the writer takes messages from: a queue.Queue, or the writer process's MessageQueue."""
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Message: ...
+
+    def get_nowait(self) -> Message: ...
+
+    def qsize(self) -> int: ...
+
+    def empty(self) -> bool: ...
 
 
 class SinkLike(Protocol):
@@ -57,7 +69,7 @@ class WriterOptions:
 
 
 class Writer:
-    def __init__(self, q: queue.Queue[Message], connect_sink: SinkFactory, ack: Ack, spool: Spool,
+    def __init__(self, q: MessageSource, connect_sink: SinkFactory, ack: Ack, spool: Spool,
                  counters: Counters, options: WriterOptions = WriterOptions(),
                  on_commit: Callable[[Sequence[Message]], None] | None = None) -> None:
         self.q, self.connect_sink, self.ack, self.spool = q, connect_sink, ack, spool
@@ -128,8 +140,7 @@ class Writer:
             self._lost_database(exc)
             return False
         self._account(stats)
-        for msg in batch:
-            self.ack(msg)
+        self.ack(batch)
         # Committed: nothing waits on the spool's disk now, so a full disk from the outage is no longer news.
         self.counters.acknowledging, self.counters.spool_disk_full = True, False
         if self.on_commit is not None:
@@ -217,8 +228,7 @@ class Writer:
             log.warning("the spool's disk takes writes again: acknowledging")
         self.counters.spool_disk_full, self.counters.acknowledging = False, True
         self.counters.spooled += len(batch)
-        for msg in batch:
-            self.ack(msg)
+        self.ack(batch)
         return True
 
     def _hold(self, why: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import orjson
 
@@ -42,7 +43,7 @@ def parse(
     """
     if received_at.utcoffset() is None:
         raise ValueError("received_at must be timezone-aware")
-    parsed = Topic.parse(topic)
+    parsed = _topic(topic)
     if isinstance(parsed, Rejection):
         return ParseResult(None, (), (parsed,))
     document = _decode(payload)
@@ -55,6 +56,13 @@ def parse(
         return _many(parsed, build, document)
     reason = f"payload is {type_name(document)}: expected a JSON object or an array of objects"
     return ParseResult(parsed, (), (Rejection("not_object", reason),))
+
+
+@lru_cache(maxsize=65536)
+def _topic(text: str) -> Topic | Rejection:
+    """Topic.parse, remembered: a fleet publishes on the same few thousand topics over and over (both results are
+    immutable, so sharing them is safe)."""
+    return Topic.parse(text)
 
 
 def _decode(payload: bytes) -> object:

@@ -28,7 +28,7 @@ from pipelines.ingest.accounting import hour_of
 from sensors.contract import EnvTelemetry, encode
 from tests.pipelines.ingest_support import options, running, stored, wait_stored
 from tests.pipelines.test_outages import finish, publish_in_background
-from tests.support import StackHandle, publish_all, service_dir, wait_until
+from tests.support import StackHandle, count, publish_all, service_dir, wait_until
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -146,7 +146,10 @@ def test_kill_minus_nine_leaves_the_accounting_balanced(own_stack: tuple[StackHa
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
     first = subprocess.Popen(cmd, env=env, cwd=REPO, stderr=subprocess.DEVNULL)
     try:
-        time.sleep(2)   # subscribed (persistent session) before anything is published
+        # subscribed (persistent session) before anything is published: its first heartbeat comes 2 s after it
+        # connected (a fixed sleep lost the first messages when a loaded machine started Python slowly)
+        wait_until(lambda: count(urls.database_url, "SELECT count(*) FROM ingest_heartbeat WHERE worker = %s",
+                                 ["acc-crashy-0"]), 60, what="the first ingester's heartbeat")
         pub = publish_in_background(urls.mqtt_url, t.valid + t.old + t.invalid + t.dups)
         wait_stored(urls.database_url, 1500)
         first.send_signal(signal.SIGKILL)

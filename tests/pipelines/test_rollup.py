@@ -99,3 +99,22 @@ def test_retention_days_per_data_class_come_from_the_settings(db: psycopg.Connec
                    CameraEvent(now - timedelta(hours=2), "cam-9", 2, "crowd", 0.8, None, None)])
     retention.apply(db, policy)
     assert db.execute("SELECT seq FROM camera_events").fetchall() == [(2,)]
+
+
+def test_a_pacer_holds_back_a_minute_refreshed_moments_ago_and_never_a_first_refresh(db: psycopg.Connection,
+                                                                                      db_url: str) -> None:
+    """The ingester's leader passes a Pacer: a minute still receiving rows is recomputed at most every interval,
+    while a newly dirty minute is rolled up at once; what is held back stays dirty and is done later."""
+    import time
+
+    pacer = rollup.Pacer(min_interval_s=1.0)
+    write(db_url, [pm(T0, 10.0, 1)])
+    assert rollup.refresh(db, pacer=pacer).minutes == 1
+    write(db_url, [pm(T0 + timedelta(seconds=30), 20.0, 2), pm(T0 + timedelta(minutes=5), 40.0, 3)])
+    assert rollup.refresh(db, pacer=pacer).minutes == 1          # only the new minute; T0 was done moments ago
+    assert db.execute("SELECT minute FROM rollup_dirty").fetchall() == [(T0,)]
+    assert db.execute("SELECT n FROM rollup_1m WHERE metric='pm25' AND bucket=%s", [T0]).fetchone() == (1,)
+    time.sleep(1.1)
+    assert rollup.refresh(db, pacer=pacer).minutes == 1
+    assert db.execute("SELECT n, sum FROM rollup_1h WHERE metric='pm25'").fetchone() == (3, 70.0)
+    assert db.execute("SELECT count(*) FROM rollup_dirty").fetchone() == (0,)
