@@ -133,9 +133,9 @@ def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str) -> s
     listing = _Q(report_card(r, lang) for r in p.reports) or Markup('<p class="pub-muted">{}</p>').format(
         t("public.none", lang))
     body = Markup(
-        '<h1>{name}</h1><p class="pub-muted">{province}</p>{track}{status}'
+        '<h1>{name}</h1><p class="pub-muted">{province}</p><div class="pub-side">{track}{status}{figures}</div>'
         '<section class="pub-card" id="reports"><h2>{rh}</h2>{map}{filters}<p class="pub-muted">{count}</p>'
-        '<div class="pub-reports">{listing}</div></section>{figures}').format(
+        '<div class="pub-reports">{listing}</div></section>').format(
         name=p.ward["name"], province=p.ward["province"], track=track_box(path, lang, p.track, p.track_error,
                                                                           code_text),
         status=status_section(p.status, lang), rh=t("public.reports.title", lang),
@@ -149,11 +149,11 @@ def index_html(p: IndexPage, lang: str, code_text: str) -> str:
     q = "" if lang == "vi" else "?lang=en"
     wards = _Q(Markup('<li><a href="/public/{}{}">{}</a> <span class="pub-muted">{} · {}</span></li>').format(
         w["code"], q, w["name"], w["province"], t("public.reports.count", lang, n=w["reports"])) for w in p.wards)
-    body = Markup('<h1>{}</h1><p>{}</p>{}<section class="pub-card" id="wards"><h2>{}</h2>'
-                  '<ul class="pub-list pub-wards">{}</ul></section>{}').format(
+    body = Markup('<h1>{}</h1><p>{}</p><div class="pub-side">{}{}</div><section class="pub-card" id="wards">'
+                  '<h2>{}</h2><ul class="pub-list pub-wards">{}</ul></section>').format(
         t("public.index.title", lang), t("public.index.intro", lang), track_box("/public", lang, p.track,
                                                                                 p.track_error, code_text),
-        t("public.index.wards", lang), wards, figures_section(p.figures, lang, t("public.fig.scope_all", lang)))
+        figures_section(p.figures, lang, t("public.fig.scope_all", lang)), t("public.index.wards", lang), wards)
     return page(t("public.brand", lang), body, lang, "/public", {})
 
 
