@@ -45,8 +45,8 @@ def build(conn: psycopg.Connection, now: datetime) -> Site:
         ReportIn("web", "PUB-1", "roads", now - timedelta(hours=5), f"Ổ gà trước nhà, gọi {SECRET_PHONE}",
                  lon + 0.0004, lat, "25 Lê Thánh Tôn", (), contact=Contact("Trần Thị Bích", PHONE, "bich@example.vn"),
                  description_public=True),
-        ReportIn("hotline_1022", "QUIET-1", "lighting", now - timedelta(days=30), "Đèn hỏng lâu ngày", lon, lat + 0.0004,
-                 None, (), contact=Contact("Lê Văn Cường", PHONE, None)),
+        ReportIn("hotline_1022", "QUIET-1", "lighting", now - timedelta(days=30), "Đèn hỏng lâu ngày", lon,
+                 lat + 0.0004, None, (), contact=Contact("Lê Văn Cường", PHONE, None)),
     ]
     made = [store.insert_reports(conn, [r], ref, "seed", TZ, r.submitted_at).ids[0] for r in extra]
     devices = city.add_devices(conn, 2, wards=(WARD,), kinds=("env", "wifi"))
