@@ -5,6 +5,7 @@ Labels come from the catalogue (``public.*``); the data from :mod:`dashboards.vi
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup
@@ -112,6 +113,18 @@ def status_section(s: WardStatus, lang: str) -> Markup:
         Markup('<ul class="pub-list">{}</ul>').format(wifi) if s.wifi else none)
 
 
+def support_section(points: list[dict[str, Any]], lang: str) -> Markup:
+    items = _Q(Markup('<li class="pub-support"><b>{}</b> <span class="pub-kind">{}</span><div>{}</div>'
+                      '<div class="pub-muted">{}</div><div class="pub-muted">{}</div></li>').format(
+        p["name"], p["kind_label"], p["address"] or "", " · ".join(x for x in (p["hours"], p["phone"]) if x),
+        (t("public.support.helps", lang) + " " + ", ".join(p["helps_with"])) if p["helps_with"] else "")
+        for p in points)
+    body = Markup('<ul class="pub-list pub-supports">{}</ul>').format(items) if points else Markup(
+        '<p class="pub-muted">{}</p>').format(t("public.none", lang))
+    return Markup('<section class="pub-card" id="support"><h2>{}</h2>{}</section>').format(
+        t("public.support.title", lang), body)
+
+
 def filters_form(p: WardPage, path: str, lang: str) -> Markup:
     def options(items: list[tuple[str, str]], chosen: str | None) -> Markup:
         return _Q(Markup('<option value="{}"{}>{}</option>').format(v, Markup(" selected") if v == chosen else "", k)
@@ -129,17 +142,20 @@ def filters_form(p: WardPage, path: str, lang: str) -> Markup:
 
 def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str) -> str:
     path = f"/public/{p.ward['code']}"
-    labels = {k: t(f"public.map.{k}", lang) for k in ("open", "done", "wifi_up", "wifi_down", "title")}
+    labels = {k: t(f"public.map.{k}", lang) for k in ("open", "done", "wifi_up", "wifi_down", "support", "title")}
     listing = _Q(report_card(r, lang) for r in p.reports) or Markup('<p class="pub-muted">{}</p>').format(
         t("public.none", lang))
     body = Markup(
-        '<h1>{name}</h1><p class="pub-muted">{province}</p><div class="pub-side">{track}{status}{figures}</div>'
+        '<h1>{name}</h1><p class="pub-muted">{province}</p>'
+        '<div class="pub-side">{track}{status}{support}{figures}</div>'
         '<section class="pub-card" id="reports"><h2>{rh}</h2>{map}{filters}<p class="pub-muted">{count}</p>'
         '<div class="pub-reports">{listing}</div></section>').format(
         name=p.ward["name"], province=p.ward["province"], track=track_box(path, lang, p.track, p.track_error,
                                                                           code_text),
-        status=status_section(p.status, lang), rh=t("public.reports.title", lang),
-        map=ward_map(p.outline, p.reports, p.status.wifi, p.status.air, labels), filters=filters_form(p, path, lang),
+        status=status_section(p.status, lang), support=support_section(p.support, lang),
+        rh=t("public.reports.title", lang),
+        map=ward_map(p.outline, p.reports, p.status.wifi, p.status.air, labels, p.support),
+        filters=filters_form(p, path, lang),
         count=t("public.reports.count", lang, n=len(p.reports)), listing=listing,
         figures=figures_section(p.figures, lang, t("public.fig.scope_ward", lang, ward=p.ward["name"])))
     return page(f"{p.ward['name']} — {t('public.brand', lang)}", body, lang, path, keep)

@@ -15,6 +15,7 @@ WIDTH = 1000.0
 PAD = 24.0
 OPEN_COLOUR, DONE_COLOUR = "#f59e0b", "#22c55e"
 UP_COLOUR, DOWN_COLOUR = "#38bdf8", "#64748b"
+SUPPORT_COLOUR = "#e879f9"
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
@@ -54,12 +55,14 @@ def _located(items: Iterable[Any]) -> list[tuple[float, float]]:
 
 
 def ward_map(outline: dict[str, Any], reports: Sequence[Any], wifi: Sequence[dict[str, Any]],
-             air: Sequence[dict[str, Any]], labels: dict[str, str]) -> Markup:
+             air: Sequence[dict[str, Any]], labels: dict[str, str],
+             support: Sequence[dict[str, Any]] = ()) -> Markup:
     """``reports``: objects with id, code, lon, lat, open, category_label, status_label; ``labels``: the legend's
     words (open, done, wifi_up, wifi_down, air, title)."""
     rings = [r for f in outline.get("features", []) for r in _rings(f.get("geometry") or {})]
     inside_air = [a for a in air if a.get("inside")]
-    pts = [p for ring in rings for p in ring] + _located(reports) + _located(wifi) + _located(inside_air)
+    pts = [p for ring in rings for p in ring] + _located(reports) + _located(wifi) + _located(inside_air) \
+        + _located(support)
     if not pts:
         return Markup("")
     proj = Projection(pts)
@@ -81,6 +84,11 @@ def ward_map(outline: dict[str, Any], reports: Sequence[Any], wifi: Sequence[dic
         parts.append(Markup('<g class="pub-map-wifi"><title>{} — {}</title><path d="M{} {} l9 -14 l9 14 z" '
                             'fill="{}"/></g>').format(w["name"], state, x - 9, y + 7,
                                                        UP_COLOUR if w["up"] else DOWN_COLOUR))
+    for s in support:
+        x, y = proj(s["lon"], s["lat"])
+        parts.append(Markup('<g class="pub-map-support"><title>{} — {}</title><path d="M{} {} h8 v-8 h8 v8 h8 v8 h-8 '
+                            'v8 h-8 v-8 h-8 z" fill="{}"/></g>').format(s["name"], s["kind_label"], x - 12, y - 4,
+                                                                        SUPPORT_COLOUR))
     for r in reports:
         if r.lon is None or r.lat is None:
             continue
@@ -91,6 +99,6 @@ def ward_map(outline: dict[str, Any], reports: Sequence[Any], wifi: Sequence[dic
     parts.append(Markup("</svg>"))
     # classes, not style attributes: the page's CSP allows no inline style (the colours are in ioc-public.css)
     legend = Markup("").join(Markup('<span><i class="pub-key-{}"></i>{}</span>').format(k, labels[k])
-                             for k in ("open", "done", "wifi_up", "wifi_down"))
+                             for k in ("open", "done", "wifi_up", "wifi_down", "support") if k in labels)
     return Markup('<figure class="pub-map">{}<figcaption class="pub-legend">{}</figcaption></figure>').format(
         Markup("").join(parts), legend)

@@ -22,6 +22,7 @@ from dashboards import fmt
 from dashboards.i18n import t
 from dashboards.queries import public_status, wards
 from layers.vn_aqi import band as aqi_band
+from pipelines.public import support_points
 from pipelines.reports import transparency
 from pipelines.reports.model import STATUSES
 from pipelines.reports.public import RequestFilter, public_requests
@@ -186,6 +187,7 @@ class WardPage:
     status: WardStatus
     track: PublicReport | None = None
     track_error: str = ""
+    support: list[dict[str, Any]] = field(default_factory=list)    # online support points, kind_label added
 
 
 def ward_page(pool: ConnectionPool, code: str, args: Mapping[str, str], now: datetime, tz: ZoneInfo,
@@ -202,9 +204,11 @@ def ward_page(pool: ConnectionPool, code: str, args: Mapping[str, str], now: dat
     deps = departments(pool, lang)
     reports = public_reports(rows, transparency.timelines(pool, [int(r["id"]) for r in rows]), deps, lang, tz)
     track, error = tracked(pool, args.get("code"), lang, tz)
+    support = [{**p, "kind_label": t(f"public.support.kind.{p['kind']}", lang)}
+               for p in support_points.for_ward(pool, code)]
     return WardPage(ward, filters, cats, reports, wards.outlines(pool, [code]),
                     transparency_figures(pool, code, now, tz, lang, cats), ward_status(pool, ward, now, lang),
-                    track, error)
+                    track, error, support)
 
 
 @dataclass
@@ -245,4 +249,6 @@ def as_data(p: WardPage) -> dict[str, Any]:
         "air": [{"station": a["name"], "vn_aqi": a["aqi"], "band": a["band"], "inside": a["inside"]}
                 for a in p.status.air],
         "wifi": [{"name": w["name"], "up": w["up"], "lon": w["lon"], "lat": w["lat"]} for w in p.status.wifi],
+        "support_points": [{k: s[k] for k in ("kind", "name", "address", "lon", "lat", "hours", "helps_with", "phone")}
+                           for s in p.support],
     }

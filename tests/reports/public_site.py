@@ -1,6 +1,6 @@
 """The residents' page's test city: the report seed (every reporter with a name, phone, e-mail, some with an address),
-one public description holding a phone number, one report quiet for weeks, wifi points (one down) and air stations
-with 30 hours of history. Served over real HTTP by :func:`serving`."""
+one public description holding a phone number, one report quiet for weeks, wifi points (one down), air stations
+with 2 days of history and three support points. Served over real HTTP by :func:`serving`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import psycopg
 from psycopg_pool import ConnectionPool
@@ -19,6 +20,7 @@ from werkzeug.serving import make_server
 from dashboards.app import create_app
 from dashboards.public import CONFIG_KEY
 from ioc.config import Settings
+from pipelines.public import support_points
 from pipelines.reports import store
 from pipelines.reports.model import Contact, ReportIn
 from tests.dashboards import seed as city
@@ -26,6 +28,7 @@ from tests.reports import seed
 from tests.reports.helpers import PHONE, TZ
 
 WARD = "22333"
+SUPPORT_POINTS = Path(__file__).resolve().parents[1] / "fixtures" / "public" / "support_points.csv"
 SECRET_PHONE = "0987654321"     # written by a reporter into a description they agreed to publish
 
 
@@ -53,6 +56,7 @@ def build(conn: psycopg.Connection, now: datetime) -> Site:
     city.add_history(conn, [d for d in devices if d.kind == "env"], days=2, now=now)
     wifi = sorted(d.device_id for d in devices if d.kind == "wifi")
     city.age_devices(conn, offline=wifi[:1])
+    support_points.import_file(conn, SUPPORT_POINTS)     # three good rows, four refused
     points = [(float(x), float(y)) for x, y in conn.execute("SELECT ST_X(geom), ST_Y(geom) FROM reports")]
     return Site(seeded.ids + made, made[0], made[1], points)
 
