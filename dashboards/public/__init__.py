@@ -135,4 +135,14 @@ def public_blueprint() -> Blueprint:
 
         return answer(make)
 
+    @bp.get("/public/")
+    @bp.get("/public/<path:rest>")
+    def elsewhere(rest: str = "") -> Response:
+        """Without these, Dash's catch-all route would answer ``/public/`` and ``/public/a/b`` with its app shell
+        (the guard lets every ``/public`` path through), under the app's weaker CSP."""
+        if not rest:
+            return Response(status=308, headers={"Location": "/public"})
+        lang = request_lang()
+        return Response(render.not_found_html(lang, rest), status=404, mimetype="text/html")
+
     return bp

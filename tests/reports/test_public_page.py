@@ -134,6 +134,11 @@ def test_headers_cache_and_unknown_ward(base: str, site: Site, db: psycopg.Conne
     assert fetch(base + "/public/99999")[0] == 404
     assert fetch(base + "/public/99999.json")[0] == 404
     assert fetch(base + "/public/%3Cscript%3E")[0] == 404
+    for path in ("/public/a/b", "/public/22333/", "/public/22333/x"):   # not Dash's app shell (its catch-all)
+        status, headers, body = fetch(base + path)
+        assert status == 404 and headers["Content-Security-Policy"] == CSP and "<script" not in body, path
+    status, _, body = fetch(base + "/public/")            # redirected (urllib follows) to the index
+    assert status == 200 and "Chọn phường" in body
 
 
 def test_anonymous_visitors_are_rate_limited(settings: Settings, pool: ConnectionPool, site: Site) -> None:
