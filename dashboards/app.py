@@ -1,5 +1,5 @@
 """The app factory: ``create_app(settings, pool=None)`` builds one Dash app: the pages of
-``dashboards/pages``, the read API, Open311, /healthz, the sign-in views, the guard and the CSP.
+``dashboards/pages``, the read API, Open311, the residents' /public, /healthz, the sign-in views, the guard and the CSP.
 
 Used by ``ioc serve`` (one app per gunicorn worker, after fork), by tests and by dash[testing]. Nothing is read at
 import; the pool is opened on first use unless one is given.
@@ -18,6 +18,7 @@ from dashboards import auth, context, csp
 from dashboards.api import api_blueprint
 from dashboards.api.open311 import open311_blueprint
 from dashboards.health import health_blueprint
+from dashboards.public import public_blueprint
 from ioc import stack
 from ioc.config import Settings
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
     app.server.register_blueprint(api_blueprint())
     app.server.register_blueprint(health_blueprint())
     app.server.register_blueprint(open311_blueprint())
+    app.server.register_blueprint(public_blueprint())   # the residents' page: no sign-in (docs/public.md)
     auth.install(app)   # default deny for every route, page and callback; the sign-in views (docs/security.md)
     csp.install(app)
     _bind_callbacks(app)

@@ -28,6 +28,7 @@ LAZY: dict[str, str] = {
     "coverage": "layers.cli:coverage",
     "serve": "dashboards.cli:serve",
     "reports": "pipelines.reports.cli:reports",
+    "support-points": "pipelines.public.cli:support_points_cmd",
     "kpis": "pipelines.kpis.cli:kpis",
     "users": "ioc.security.cli:users",
     "keys": "ioc.security.cli:keys",

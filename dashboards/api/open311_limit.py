@@ -28,9 +28,9 @@ WINDOW = timedelta(minutes=1)
 KEPT = timedelta(minutes=5)
 
 
-def limit() -> int:
+def limit(config_key: str = CONFIG_KEY) -> int:
     """Requests a minute per anonymous client: the Flask config key (tests, a busy city), else the default."""
-    return int(current_app.config.get(CONFIG_KEY, PER_MINUTE))
+    return int(current_app.config.get(config_key, PER_MINUTE))
 
 
 def client_key(address: str) -> str:
@@ -49,17 +49,18 @@ def hit(conn: psycopg.Connection, client: str, now: datetime) -> tuple[int, date
     return int(row[0]), row[1]
 
 
-def wait_seconds(now: datetime | None = None) -> int | None:
-    """Seconds an anonymous caller over the limit must wait (for ``Retry-After``); None: let the request through."""
+def wait_seconds(now: datetime | None = None, *, bucket: str = "", config_key: str = CONFIG_KEY) -> int | None:
+    """Seconds an anonymous caller over the limit must wait (for ``Retry-After``); None: let the request through.
+    ``bucket`` counts another service apart (the residents' page: ``"public:"``) in the same table."""
     try:
         if identify() is not None:
             return None
         now = now or datetime.now(UTC)
         with context.current().pool.connection() as conn:
-            hits, window = hit(conn, client_key(request.remote_addr or "?"), now)
+            hits, window = hit(conn, client_key(bucket + (request.remote_addr or "?")), now)
     except (IocError, psycopg.Error, PoolTimeout) as exc:   # the view answers 503 itself when the database is down
-        log.warning("Open311 rate limit not checked for %s: %s", request.path, (str(exc).splitlines() or [""])[0])
+        log.warning("rate limit not checked for %s: %s", request.path, (str(exc).splitlines() or [""])[0])
         return None
-    if hits <= limit():
+    if hits <= limit(config_key):
         return None
     return max(1, math.ceil((window + WINDOW - now).total_seconds()))

@@ -52,6 +52,7 @@ RULES: Final = (
     Rule("/favicon.ico", PUBLIC, GET),            # browsers ask by themselves; a refusal would only add noise
     Rule("/open311/v2", PUBLIC, GET),
     Rule("/open311/v2", roles.REPORTS_SUBMIT, POST),
+    Rule("/public", PUBLIC, GET),                 # the residents' page: plain HTML, what Open311 publishes
     # the Dash machinery: its content is decided per callback
     Rule("/_dash-layout", SIGNED_IN, GET),
     Rule("/_dash-dependencies", SIGNED_IN, GET),

@@ -55,6 +55,8 @@ class RequestFilter:
     start: datetime | None = None
     end: datetime | None = None
     statuses: Sequence[str] = ()              # Open311's: open, closed
+    wards: Sequence[str] = ()                 # ward codes (the residents' page, /public/<ward>)
+    report_statuses: Sequence[str] = ()       # our own: received, assigned, in_progress, resolved, …
 
 
 def public_requests(pool: ConnectionPool, where: RequestFilter, limit: int = MAX_REQUESTS) -> list[dict[str, Any]]:
@@ -68,9 +70,12 @@ def public_requests(pool: ConnectionPool, where: RequestFilter, limit: int = MAX
             AND (%(start)s::timestamptz IS NULL OR r.submitted_at >= %(start)s)
             AND (%(end)s::timestamptz IS NULL OR r.submitted_at <= %(end)s)
             AND (%(open)s OR r.status NOT IN ('received', 'assigned', 'in_progress'))
-            AND (%(closed)s OR r.status IN ('received', 'assigned', 'in_progress'))""")
+            AND (%(closed)s OR r.status IN ('received', 'assigned', 'in_progress'))
+            AND (%(wards)s::text[] IS NULL OR r.ward_code = ANY(%(wards)s))
+            AND (%(ours)s::text[] IS NULL OR r.status = ANY(%(ours)s))""")
         params = {"codes": list(where.service_codes) or None, "start": where.start, "end": where.end,
-                  "open": not want or "open" in want, "closed": not want or "closed" in want}
+                  "open": not want or "open" in want, "closed": not want or "closed" in want,
+                  "wards": list(where.wards) or None, "ours": list(where.report_statuses) or None}
     query = sql.SQL("SELECT {cols} {src} WHERE {cond} ORDER BY r.submitted_at DESC, r.id DESC LIMIT {n}").format(
         cols=PUBLIC_COLUMNS, src=_FROM, cond=cond, n=sql.Literal(limit))
     return public_rows(pool, query, params)

@@ -25,7 +25,10 @@ SAMPLE = {"filename": "ioc.css", "package_name": "dash", "fingerprinted_path": "
           "rid": "1", "alarm_id": "1", "key": "online_submission"}
 PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout", "GET"), ("/logout", "POST"),
           ("/assets/<path:filename>", "GET"), ("/_favicon.ico", "GET"),
-          ("/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>", "GET")}
+          ("/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>", "GET"),
+          # the residents' page (issue 19): plain HTML, only what Open311 publishes
+          ("/public", "GET"), ("/public/<code>", "GET"), ("/public/static/<path:filename>", "GET"),
+          ("/public/", "GET"), ("/public/<path:rest>", "GET")}
 # who may open each page (path prefix) besides admin: written from the issue, not read from the policy
 PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"viewer", "operator", "leader"},
               "/devices": {"viewer", "operator", "leader"}, "/reports": {"operator"}, "/kpis": {"leader"},

@@ -1,0 +1,1 @@
+"""Data the residents' page (/public) publishes besides field reports: online support points."""
