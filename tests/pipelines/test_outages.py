@@ -45,7 +45,7 @@ def publish_in_background(mqtt_url: str, messages: list[tuple[str, bytes]], chun
 
     def run() -> None:
         try:
-            size = len(messages) // chunks
+            size = -(-len(messages) // chunks)   # rounded up: the last chunk takes the remainder (none left out)
             for i in range(chunks):
                 publish_all(mqtt_url, messages[i * size:(i + 1) * size], client_id=f"pub-{os.getpid()}-{i}")
                 time.sleep(pause)
