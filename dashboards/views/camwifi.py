@@ -44,16 +44,23 @@ def camera_rows(classes: pd.DataFrame) -> list[CameraRow]:
     return made
 
 
-def owner_label(row: CameraRow, lang: str) -> str:
+def owner_label(row: CameraRow, lang: str, ptz: bool = True) -> str:
     label = t(f"camwifi.owner.{row.ownership}", lang)
-    return label + (" · " + t("camwifi.ptz", lang, n=fmt.number(row.ptz, lang)) if row.ptz else "")
+    return label + (" · " + t("camwifi.ptz", lang, n=fmt.number(row.ptz, lang)) if row.ptz and ptz else "")
 
 
 def wall_camera_rows(classes: pd.DataFrame, lang: str) -> list[html.Tr]:
-    """The camera lines of the wall's device table: one per ownership, online / stale / offline."""
-    return [html.Tr([html.Th(owner_label(row, lang)),
+    """The camera lines of the wall's device table: one per ownership, online / stale / offline (the PTZ count goes
+    in the tile's caption: the table must stay within the tile's width)."""
+    return [html.Tr([html.Th(owner_label(row, lang, ptz=False)),
                      *[html.Td(fmt.number(row.counts.get(s, 0), lang)) for s in SHOWN_STATES]])
             for row in camera_rows(classes) if row.total]
+
+
+def ptz_note(classes: pd.DataFrame, lang: str) -> str:
+    """"of which 1 PTZ" for the wall's device caption; empty without a PTZ camera."""
+    n = int(classes.loc[classes["camera_type"] == "ptz", "n"].sum()) if len(classes) else 0
+    return t("camwifi.wall.ptz", lang, n=fmt.number(n, lang)) if n else ""
 
 
 def camera_table(classes: pd.DataFrame, lang: str) -> dbc.Table:
@@ -122,6 +129,7 @@ def hours_chart(hours: pd.DataFrame, theme: Theme, lang: str) -> charts.Figure:
 def days_chart(days: pd.DataFrame, tz: ZoneInfo, theme: Theme, lang: str) -> charts.Figure:
     """Access sessions per local day, fixed and seasonal points stacked."""
     fig = charts.base(t("camwifi.chart.days", lang), theme, charts.DAILY_TICKS, barmode="stack")
+    fig["layout"]["legend"] = {**fig["layout"].get("legend", {}), "traceorder": "normal"}   # fixed first, as stacked
     if days.empty:
         return charts._empty(fig, theme, lang)
     fig["data"] = []
@@ -151,11 +159,16 @@ def wifi_summary(points: pd.DataFrame, hours: pd.DataFrame) -> WifiSummary:
 
 
 def wifi_lines(summary: WifiSummary, lang: str) -> list[Any]:
-    """The wall's wifi tile lines: sessions today, the busiest hour, fixed and seasonal points."""
+    """The wall's wifi tile lines: sessions today and the busiest hour (of the last 7 days)."""
     lines: list[Any] = [t("camwifi.wall.today", lang, n=fmt.number(summary.sessions_today, lang)), html.Br()]
     if summary.busiest is not None:
         lines += [t("camwifi.wall.busiest", lang, hour=f"{summary.busiest}h–{summary.busiest + 1}h"), html.Br()]
-    if summary.points:
-        lines += [t("camwifi.wall.points", lang, fixed=fmt.number(summary.points - summary.seasonal, lang),
-                    seasonal=fmt.number(summary.seasonal, lang)), html.Br()]
     return lines
+
+
+def points_note(summary: WifiSummary, lang: str) -> str:
+    """The wall's wifi caption: fixed and seasonal points; empty without any point."""
+    if not summary.points:
+        return ""
+    return t("camwifi.wall.points", lang, fixed=fmt.number(summary.points - summary.seasonal, lang),
+             seasonal=fmt.number(summary.seasonal, lang))

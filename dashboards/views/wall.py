@@ -92,9 +92,10 @@ def devices_tile(snap: WallSnapshot, lang: str, theme: Theme) -> Tile:
         cells = [html.Td(fmt.number(int(mine.loc[mine["state"] == s, "n"].sum()), lang))
                  for s in ("online", "stale", "offline")]
         rows.append(html.Tr([html.Th(t(f"kind.{kind}", lang)), *cells]))
+    caption = " · ".join(filter(None, (t("wall.devices.caption", lang), camwifi_view.ptz_note(snap.cameras, lang))))
     return Tile("devices", t("wall.tile.devices", lang),
                 f"{fmt.number(online, lang)} / {fmt.number(int(counts['n'].sum()), lang)}",
-                [html.Table(rows, className="ioc-mini-table")], t("wall.devices.caption", lang))
+                [html.Table(rows, className="ioc-mini-table")], caption)
 
 
 def aqi_tile(snap: WallSnapshot, lang: str) -> Tile:
@@ -121,15 +122,18 @@ def wifi_tile(snap: WallSnapshot, lang: str) -> Tile:
     w = snap.wifi
     title = t("wall.tile.wifi", lang)
     last_week = t("wall.wifi.last_week", lang, value=fmt.number(w.clients_last_week, lang))
-    sessions = camwifi_view.wifi_lines(camwifi_view.wifi_summary(snap.wifi_points, snap.wifi_hours), lang)
+    summary = camwifi_view.wifi_summary(snap.wifi_points, snap.wifi_hours)
+    sessions = camwifi_view.wifi_lines(summary, lang)
     if w.clients_now is None:
         return Tile("wifi", title, fmt.BLANK, [*sessions, last_week], t("wall.wifi.none", lang), stale=True)
     age = _age(snap.now, w.as_of)
     change = (w.clients_now / w.clients_last_week - 1) if w.clients_last_week else None
-    detail = [*sessions, last_week if change is None else f"{last_week} ({fmt.percent(change, lang)})"]
+    # the change against last week beside the big number (the tile's lines are full): .ioc-wifi-change
+    detail = [*sessions, last_week] if change is None else [
+        html.Span(fmt.percent(change, lang), className="ioc-wifi-change"), *sessions, last_week]
     stale = age is not None and age > WIFI_FRESH_S
-    caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else t(
-        "wall.wifi.aps", lang, n=fmt.number(w.access_points, lang))
+    caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else (
+        camwifi_view.points_note(summary, lang) or t("wall.wifi.aps", lang, n=fmt.number(w.access_points, lang)))
     return Tile("wifi", title, fmt.number(w.clients_now, lang), detail, caption, stale=stale)
 
 

@@ -157,8 +157,10 @@ def test_wall_tiles_show_cameras_by_ownership_and_wifi_sessions(db: psycopg.Conn
     seed.age_devices(db, stale=["camera-22333-0002"], offline=["camera-22366-0001"])
     now = datetime.now(UTC)
     snap = wall.snapshot(pool, now, None, TZ)
-    devices = _json(wall.devices_tile(snap, "vi", theme_for("dark", "dark")).detail)
-    assert "Camera ngân sách · 2 PTZ" in devices and "Camera xã hội hoá" in devices and "Camera người dân" in devices
+    tile = wall.devices_tile(snap, "vi", theme_for("dark", "dark"))
+    devices = _json(tile.detail)
+    assert "Camera ngân sách" in devices and "Camera xã hội hoá" in devices and "Camera người dân" in devices
+    assert tile.caption == "hoạt động / tổng số · trong đó 2 PTZ"
     assert '"Camera"' not in devices and "Wifi" in devices          # the camera line is split, the others stay
     budget = view.camera_rows(snap.cameras)[0]
     assert (budget.ownership, budget.total, budget.ptz) == ("budget", 2 + 2, 2)
@@ -168,9 +170,9 @@ def test_wall_tiles_show_cameras_by_ownership_and_wifi_sessions(db: psycopg.Conn
     expected = db.execute("SELECT sum(sum)::int FROM rollup_1d WHERE metric = 'new_sessions' AND bucket = %s",
                           [today]).fetchone()
     assert expected is not None and expected[0] > 0
-    tile = _json(wall.wifi_tile(snap, "en").detail)
-    assert f"Sessions today: {expected[0]:,}" in tile
-    assert "4 fixed points · 4 seasonal" in tile and "Busiest: " in tile
+    wifi = wall.wifi_tile(snap, "en")
+    assert f"Sessions today: {expected[0]:,}" in _json(wifi.detail) and "Busiest: " in _json(wifi.detail)
+    assert wifi.caption == "4 fixed points · 4 seasonal"
 
 
 def test_wifi_lines_and_points_table_say_what_is_missing() -> None:
@@ -178,7 +180,7 @@ def test_wifi_lines_and_points_table_say_what_is_missing() -> None:
                               pd.DataFrame(columns=("hour", "sessions", "days")))
     assert empty == view.WifiSummary(0, 0, 0, None)
     lines = _json(view.wifi_lines(empty, "en"))
-    assert "Sessions today: 0" in lines and "Busiest" not in lines and "fixed" not in lines
+    assert "Sessions today: 0" in lines and "Busiest" not in lines and view.points_note(empty, "en") == ""
     assert "No public wifi point" in _json(view.points_table(pd.DataFrame(columns=camwifi.POINT_COLUMNS), "en"))
     ties = pd.DataFrame({"hour": [8, 19], "sessions": [30, 30], "days": [3, 3]})
     assert view.busiest_hour(ties) == 8
