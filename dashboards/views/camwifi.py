@@ -44,6 +44,11 @@ def camera_rows(classes: pd.DataFrame) -> list[CameraRow]:
     return made
 
 
+def classified(classes: pd.DataFrame) -> bool:
+    """Whether any camera carries an ownership (else the wall keeps one plain "Camera" line)."""
+    return bool(len(classes)) and bool(classes["ownership"].isin(OWNERSHIPS).any())
+
+
 def owner_label(row: CameraRow, lang: str, ptz: bool = True) -> str:
     label = t(f"camwifi.owner.{row.ownership}", lang)
     return label + (" · " + t("camwifi.ptz", lang, n=fmt.number(row.ptz, lang)) if row.ptz and ptz else "")

@@ -86,7 +86,7 @@ def devices_tile(snap: WallSnapshot, lang: str, theme: Theme) -> Tile:
                                     for s in ("online", "stale", "offline")]])]
     for kind in snap.kinds["kind"]:
         mine = counts[counts["kind"] == kind]
-        if kind == "camera" and len(snap.cameras):   # cameras by ownership, as the plans count them
+        if kind == "camera" and camwifi_view.classified(snap.cameras):   # by ownership, as the plans count them
             rows += camwifi_view.wall_camera_rows(snap.cameras, lang)
             continue
         cells = [html.Td(fmt.number(int(mine.loc[mine["state"] == s, "n"].sum()), lang))

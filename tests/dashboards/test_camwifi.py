@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ import pandas as pd
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from dashboards.i18n import t
 from dashboards.queries import camwifi
 from dashboards.theme import theme_for
 from dashboards.views import camwifi as view
@@ -162,6 +164,10 @@ def test_wall_tiles_show_cameras_by_ownership_and_wifi_sessions(db: psycopg.Conn
     assert "Camera ngân sách" in devices and "Camera xã hội hoá" in devices and "Camera người dân" in devices
     assert tile.caption == "hoạt động / tổng số · trong đó 2 PTZ"
     assert '"Camera"' not in devices and "Wifi" in devices          # the camera line is split, the others stay
+    # a registry without ownerships (cameras that published before anyone registered them) keeps one "Camera" line
+    plain = wall.devices_tile(replace(snap, cameras=snap.cameras.assign(ownership="unknown")), "en",
+                              theme_for("dark", "dark"))
+    assert f'"{t("kind.camera", "en")}"' in _json(plain.detail) and "Unclassified" not in _json(plain.detail)
     budget = view.camera_rows(snap.cameras)[0]
     assert (budget.ownership, budget.total, budget.ptz) == ("budget", 2 + 2, 2)
     assert sum(r.total for r in view.camera_rows(snap.cameras)) == 12
