@@ -113,11 +113,16 @@ def sessions_by_hour(pool: ConnectionPool, start: datetime, end: datetime, tz: Z
                      wards: Sequence[str] | None = None) -> pd.DataFrame:
     """hour (0-23, local clock), sessions, days: access sessions started in each local hour over [start, end), and on
     how many local days that hour had data (the mean per day is sessions / days)."""
+    # hours summed over the devices first (one row per hour bucket), then grouped by local clock hour: each bucket
+    # is one day's hour, so the buckets of an hour count its days
     return frame(pool, """
-        SELECT extract(hour FROM r.bucket AT TIME ZONE %(tz)s)::int AS hour, sum(r.sum)::bigint AS sessions,
-               count(DISTINCT (r.bucket AT TIME ZONE %(tz)s)::date)::int AS days
-        FROM rollup_1h r JOIN devices d USING (device_id)
-        WHERE d.kind = 'wifi' AND r.metric = 'new_sessions' AND r.bucket >= %(start)s AND r.bucket < %(end)s
-          AND (%(wards)s::text[] IS NULL OR d.ward_code = ANY(%(wards)s))
-        GROUP BY 1 ORDER BY 1""", {"start": start, "end": end, "tz": str(tz), "wards": ward_codes(wards)},
+        WITH h AS (
+            SELECT r.bucket, sum(r.sum) AS sessions
+            FROM rollup_1h r JOIN devices d USING (device_id)
+            WHERE d.kind = 'wifi' AND r.metric = 'new_sessions' AND r.bucket >= %(start)s AND r.bucket < %(end)s
+              AND (%(wards)s::text[] IS NULL OR d.ward_code = ANY(%(wards)s))
+            GROUP BY r.bucket)
+        SELECT extract(hour FROM bucket AT TIME ZONE %(tz)s)::int AS hour, sum(sessions)::bigint AS sessions,
+               count(*)::int AS days
+        FROM h GROUP BY 1 ORDER BY 1""", {"start": start, "end": end, "tz": str(tz), "wards": ward_codes(wards)},
                  ("hour", "sessions", "days"))
