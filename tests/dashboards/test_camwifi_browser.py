@@ -64,3 +64,24 @@ def test_the_ward_page_lists_cameras_wifi_points_and_busiest_hours(dash_duo: Any
     dash_duo.driver.execute_script(
         "document.querySelector('[id*=\"wifi_days\"]').scrollIntoView({block: 'center', behavior: 'instant'});")
     shot(dash_duo, "ward_wifi_charts")
+
+
+def test_the_english_wall_keeps_the_ownership_rows_inside_the_device_tile(
+        dash_duo: Any, db: psycopg.Connection, settings: Settings, pool: ConnectionPool,
+        seeded: list[seed.Device]) -> None:
+    seed.classify(db)
+    _start(dash_duo, settings, pool, db, "/wall?lang=en")
+    devices = f"{TILE.format('devices')} .ioc-tile-detail"
+    dash_duo.wait_for_contains_text(devices, "Citizen-shared cameras", timeout=20)
+    assert "City-budget cameras" in text(dash_duo, devices)
+    assert "2 of them PTZ" in text(dash_duo, f"{TILE.format('devices')} .ioc-tile-caption")
+    assert "Sessions today:" in text(dash_duo, f"{TILE.format('wifi')} .ioc-tile-detail")
+    for key in ("devices", "wifi"):
+        inside = dash_duo.driver.execute_script(
+            "const t = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "return Array.from(document.querySelectorAll(arguments[0] + ' .ioc-tile-detail, ' + arguments[0] + "
+            "' .ioc-tile-caption, ' + arguments[0] + ' td'), e => e.getBoundingClientRect())"
+            ".every(r => r.bottom <= t.bottom + 1 && r.right <= t.right + 1);", TILE.format(key))
+        assert inside, f"the {key} tile's lines overflow it"
+    assert not (found := errors(dash_duo)), found
+    shot(dash_duo, "wall_cameras_wifi_en")
