@@ -65,12 +65,15 @@ def _seasonal(attrs: str) -> sql.Composable:
                    ).format(a=col)
 
 
-def wifi_points(pool: ConnectionPool, now: datetime, tz: ZoneInfo,
-                wards: Sequence[str] | None = None) -> pd.DataFrame:
+def wifi_points(pool: ConnectionPool, now: datetime, tz: ZoneInfo, wards: Sequence[str] | None = None,
+                year_to_date: bool = True) -> pd.DataFrame:
     """One row per wifi point (hotspot; an access point without one is its own point): its name, seasonal or
     fixed, its season's months, access points and how many are online, and access sessions today, over the last
-    7 days and since 1 January (local days). Busiest first by the last 7 days."""
+    7 days and since 1 January (local days). Busiest first by the last 7 days. ``year_to_date=False`` (the wall,
+    every 5 s) reads only the last 7 days and leaves ``year`` at 0."""
     p = Periods.at(now, tz)
+    # early in January the last 7 days begin last year: read from whichever starts first
+    scan = min(p.year, p.week) if year_to_date else p.week
     return frame(pool, sql.SQL("""
         WITH ap AS (
             SELECT device_id, coalesce(attrs->>'hotspot', device_id) AS point,
@@ -81,9 +84,10 @@ def wifi_points(pool: ConnectionPool, now: datetime, tz: ZoneInfo,
         s AS (
             SELECT r.device_id,
                    sum(r.sum) FILTER (WHERE r.bucket >= %(today)s) AS today,
-                   sum(r.sum) FILTER (WHERE r.bucket >= %(week)s) AS week, sum(r.sum) AS year
+                   sum(r.sum) FILTER (WHERE r.bucket >= %(week)s) AS week,
+                   sum(r.sum) FILTER (WHERE r.bucket >= %(year)s AND %(ytd)s) AS year
             FROM rollup_1d r JOIN ap USING (device_id)
-            WHERE r.metric = 'new_sessions' AND r.bucket >= %(year)s AND r.bucket <= %(now)s
+            WHERE r.metric = 'new_sessions' AND r.bucket >= %(scan)s AND r.bucket <= %(now)s
             GROUP BY r.device_id)
         SELECT ap.point, min(ap.name) AS name, bool_or(ap.seasonal) AS seasonal,
                (array_agg(ap.season_months) FILTER (WHERE ap.season_months IS NOT NULL))[1] AS season_months,
@@ -92,7 +96,8 @@ def wifi_points(pool: ConnectionPool, now: datetime, tz: ZoneInfo,
                coalesce(sum(s.year), 0)::bigint AS year
         FROM ap LEFT JOIN s USING (device_id)
         GROUP BY ap.point ORDER BY week DESC, point""").format(seasonal=_seasonal("attrs")),
-                 {"wards": ward_codes(wards), "today": p.today, "week": p.week, "year": p.year, "now": now},
+                 {"wards": ward_codes(wards), "today": p.today, "week": p.week, "year": p.year, "now": now,
+                  "scan": scan, "ytd": year_to_date},
                  POINT_COLUMNS)
 
 

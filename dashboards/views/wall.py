@@ -62,7 +62,8 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
         reports=report_counts.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now),
         alarms=alarm_q.summary(pool, now, tz, scope), tz=tz,
-        cameras=camwifi.camera_classes(pool, scope), wifi_points=camwifi.wifi_points(pool, now, tz, scope),
+        cameras=camwifi.camera_classes(pool, scope),
+        wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
         wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
         **_completeness(pool, scope))
 

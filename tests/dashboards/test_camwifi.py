@@ -127,6 +127,11 @@ def test_wifi_sessions_per_point_and_period_use_local_days(db: psycopg.Connectio
     assert list(points["point"]) == ["hs-sq", "hs-tet"]                   # busiest first
     assert points.set_index("point").loc["hs-tet", "season_months"] == [1, 2]
     assert list(camwifi.wifi_points(pool, NOW, TZ, ["W2"])["point"]) == ["hs-tet"]
+    # on 2 January the last 7 days reach back into last year; "since 1 January" does not
+    jan2 = camwifi.wifi_points(pool, _local(2026, 1, 2, 12, 0), TZ, ["W2"]).iloc[0]
+    assert (jan2["today"], jan2["week"], jan2["year"]) == (0, 100 + 3, 3)
+    # the wall reads the last 7 days only
+    assert camwifi.wifi_points(pool, NOW, TZ, year_to_date=False).set_index("point")["year"].tolist() == [0, 0]
     assert camwifi.wifi_points(pool, NOW, TZ, []).empty
 
     days = camwifi.sessions_by_day(pool, _local(2026, 1, 1), _local(2026, 3, 11))
