@@ -17,7 +17,7 @@ from dashboards.views import ward as view
 
 dash.register_page(__name__, path_template="/ward/<code>", title="IOC — ward", name="ward")
 
-CHARTS = ("pm25_24h", "aqi_24h", "pm25_30d", "aqi_30d", "wifi", "traffic", "completeness")
+CHARTS = ("pm25_24h", "aqi_24h", "pm25_30d", "aqi_30d", "wifi", "traffic", "completeness", "wifi_days", "wifi_hours")
 REFRESH_MS = 60_000
 
 
@@ -37,6 +37,9 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
                      dbc.Col([html.H4(t("ward.devices", lang)), html.Div(id="ward-devices"),
                               html.H4(t("ward.reports", lang), className="mt-3"), html.Div(id="ward-reports")],
                              lg=5)]),
+            dbc.Row([dbc.Col([html.H4(t("ward.cameras", lang)), html.Div(id="ward-cameras")], lg=5),
+                     dbc.Col([html.H4(t("ward.wifi_points", lang)), html.Div(id="ward-wifi")], lg=7)],
+                    className="mt-3"),
             dbc.Row(graphs, className="g-3 mt-1"),
         ], fluid=True),
     ], "ward-page")
@@ -44,6 +47,7 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
 
 @callback(Output("ward-title", "children"), Output("ward-map", "figure"), Output("ward-map-known", "data"),
           Output("ward-devices", "children"), Output("ward-reports", "children"),
+          Output("ward-cameras", "children"), Output("ward-wifi", "children"),
           Input("ward-tick", "n_intervals"), State("ward-opts", "data"), State("ward-map-known", "data"))
 def refresh_ward(_n: int | None, opts: dict[str, Any], known: dict[str, Any] | None) -> tuple[Any, ...]:
     return view.ward_overview(context.current(), opts, datetime.now(UTC), known)

@@ -5,7 +5,7 @@ callback calls to read and build one tick."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,8 +18,9 @@ from dashboards import context, fmt
 from dashboards.components import Tile, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import alarms as alarm_q
-from dashboards.queries import aqi, completeness, devices, events, health, report_counts, rollups, wards
+from dashboards.queries import aqi, camwifi, completeness, devices, events, health, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
+from dashboards.views import camwifi as camwifi_view
 from dashboards.views import wall_alarms
 from layers.vn_aqi import BANDS
 
@@ -48,6 +49,9 @@ class WallSnapshot:
     completeness: float | None = None           # readings stored ÷ expected over 24 h (None: nothing expected)
     under: int = 0                              # devices of the scene under the flag line (90 %) over 24 h
     measured: int = 0                           # devices of the scene with readings expected over 24 h
+    cameras: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.CAMERA_COLUMNS))
+    wifi_points: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.POINT_COLUMNS))
+    wifi_hours: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("hour", "sessions", "days")))
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
@@ -58,6 +62,9 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         events=rollups.event_counts(pool, now - timedelta(hours=1), scope), ingest=health.ingest_status(pool),
         reports=report_counts.counts(pool, now, tz, scope), backlog=rollups.history_backlog(pool, now),
         alarms=alarm_q.summary(pool, now, tz, scope), tz=tz,
+        cameras=camwifi.camera_classes(pool, scope),
+        wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
+        wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
         **_completeness(pool, scope))
 
 
@@ -80,12 +87,16 @@ def devices_tile(snap: WallSnapshot, lang: str, theme: Theme) -> Tile:
                                     for s in ("online", "stale", "offline")]])]
     for kind in snap.kinds["kind"]:
         mine = counts[counts["kind"] == kind]
+        if kind == "camera" and camwifi_view.classified(snap.cameras):   # by ownership, as the plans count them
+            rows += camwifi_view.wall_camera_rows(snap.cameras, lang)
+            continue
         cells = [html.Td(fmt.number(int(mine.loc[mine["state"] == s, "n"].sum()), lang))
                  for s in ("online", "stale", "offline")]
         rows.append(html.Tr([html.Th(t(f"kind.{kind}", lang)), *cells]))
+    caption = " · ".join(filter(None, (t("wall.devices.caption", lang), camwifi_view.ptz_note(snap.cameras, lang))))
     return Tile("devices", t("wall.tile.devices", lang),
                 f"{fmt.number(online, lang)} / {fmt.number(int(counts['n'].sum()), lang)}",
-                [html.Table(rows, className="ioc-mini-table")], t("wall.devices.caption", lang))
+                [html.Table(rows, className="ioc-mini-table")], caption)
 
 
 def aqi_tile(snap: WallSnapshot, lang: str) -> Tile:
@@ -112,14 +123,18 @@ def wifi_tile(snap: WallSnapshot, lang: str) -> Tile:
     w = snap.wifi
     title = t("wall.tile.wifi", lang)
     last_week = t("wall.wifi.last_week", lang, value=fmt.number(w.clients_last_week, lang))
+    summary = camwifi_view.wifi_summary(snap.wifi_points, snap.wifi_hours)
+    sessions = camwifi_view.wifi_lines(summary, lang)
     if w.clients_now is None:
-        return Tile("wifi", title, fmt.BLANK, [last_week], t("wall.wifi.none", lang), stale=True)
+        return Tile("wifi", title, fmt.BLANK, [*sessions, last_week], t("wall.wifi.none", lang), stale=True)
     age = _age(snap.now, w.as_of)
     change = (w.clients_now / w.clients_last_week - 1) if w.clients_last_week else None
-    detail = [last_week] if change is None else [last_week, html.Br(), fmt.percent(change, lang)]
+    # the change against last week beside the big number (the tile's lines are full): .ioc-wifi-change
+    detail = [*sessions, last_week] if change is None else [
+        html.Span(fmt.percent(change, lang), className="ioc-wifi-change"), *sessions, last_week]
     stale = age is not None and age > WIFI_FRESH_S
-    caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else t(
-        "wall.wifi.aps", lang, n=fmt.number(w.access_points, lang))
+    caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else (
+        camwifi_view.points_note(summary, lang) or t("wall.wifi.aps", lang, n=fmt.number(w.access_points, lang)))
     return Tile("wifi", title, fmt.number(w.clients_now, lang), detail, caption, stale=stale)
 
 

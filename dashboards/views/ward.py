@@ -1,5 +1,6 @@
 """A ward's page from the rollups and map layers: map, devices, reports, PM2.5 and VN_AQI (24 h, 30 days), wifi
-against last week, traffic by hour."""
+against last week, traffic by hour; cameras by ownership, wifi points with their sessions, sessions by day and by
+hour."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from psycopg_pool import ConnectionPool
 
 from dashboards import charts, context, fmt, maps
 from dashboards.i18n import norm_lang, t
-from dashboards.queries import completeness, devices, maplayers, report_counts, rollups, wards
+from dashboards.queries import camwifi, completeness, devices, maplayers, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
+from dashboards.views import camwifi as camwifi_view
 from dashboards.views import figure_diff
 from layers.vn_aqi import daily_aqi, hourly_aqi_series
 
@@ -33,6 +35,9 @@ class WardSeries:
     vehicles: pd.Series
     people: pd.Series
     completeness: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))   # stored ÷ expected per day
+    wifi_days: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("day", "seasonal", "sessions")))
+    wifi_hours: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("hour", "sessions", "days")))
+    tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def series(frame: pd.DataFrame, tz: ZoneInfo) -> pd.Series:
@@ -56,7 +61,9 @@ def load(pool: ConnectionPool, ward: str, now: datetime, tz: ZoneInfo) -> WardSe
     return WardSeries(area("pm25", hour - day - timedelta(hours=NOWCAST_HOURS - 1), hour, "mean"),
                       area("pm25", first_day, now, "mean", "1d"), area("clients", hour - day, hour, "total"),
                       before, area("vehicles", hour - day, hour, "sum"), area("people", hour - day, hour, "sum"),
-                      daily_completeness(pool, ward, tz))
+                      daily_completeness(pool, ward, tz),
+                      camwifi.sessions_by_day(pool, first_day, now, [ward]),
+                      camwifi.sessions_by_hour(pool, first_day, now, tz, [ward]), tz)
 
 
 def daily_completeness(pool: ConnectionPool, ward: str, tz: ZoneInfo) -> pd.Series:
@@ -90,7 +97,8 @@ def daily_index(pm25: pd.Series) -> pd.DataFrame:
 
 
 def figures(data: WardSeries, now: datetime, theme: Theme, lang: str) -> list[charts.Figure]:
-    """PM2.5 24 h, VN_AQI 24 h, PM2.5 30 days, VN_AQI 30 days, wifi vs last week, traffic by hour, completeness."""
+    """PM2.5 24 h, VN_AQI 24 h, PM2.5 30 days, VN_AQI 30 days, wifi vs last week, traffic by hour, completeness,
+    wifi sessions by day and by local hour."""
     pm = data.pm25_hourly
     hourly = hourly_aqi_series(pm) if len(pm) else pd.DataFrame(columns=["pm25", "aqi"])
     last_day = hourly[hourly.index > pd.Timestamp(now) - pd.Timedelta(hours=24)] if len(hourly) else hourly
@@ -104,24 +112,28 @@ def figures(data: WardSeries, now: datetime, theme: Theme, lang: str) -> list[ch
                              (t("ward.this_week", lang), t("ward.last_week", lang)), theme, lang),
         charts.traffic_chart(data.vehicles, data.people, t("ward.chart.traffic", lang), theme, lang),
         completeness_chart(data.completeness, theme, lang),
+        camwifi_view.days_chart(data.wifi_days, data.tz, theme, lang),
+        camwifi_view.hours_chart(data.wifi_hours, theme, lang),
     ]
 
 
 def ward_overview(ioc: context.IocContext, opts: dict[str, Any], now: datetime,
                   known: figure_diff.Known | None = None) -> tuple[Any, ...]:
-    """Title, map (a figure, or a Patch against ``known``), the browser's new known record, devices, reports."""
+    """Title, map (a figure, or a Patch against ``known``), the browser's new known record, devices, reports,
+    cameras by ownership and the wifi points."""
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "light")
     code = str(opts.get("code") or "")
     place = wards.get(ioc.pool, code) if code else None
     if place is None:
-        return t("ward.unknown", lang, code=code or ""), {}, None, "", ""
+        return t("ward.unknown", lang, code=code or ""), {}, None, "", "", "", ""
     src = maplayers.load(ioc.pool, now, ward=code, ward_codes=[code])
     box = (place["west"], place["south"], place["east"], place["north"])
     fig = maps.figure(src, th, lang, ioc.settings.tiles_url, maps.MapView(box, f"ward:{code}", *WARD_MAP_PX))
     sent, new_known = figure_diff.update(fig, known)
     counts = report_counts.counts(ioc.pool, now, ioc.settings.tz, [code])
     return (place["name"], sent, new_known, device_table(devices.state_counts(ioc.pool, [code]), lang),
-            report_summary(counts, lang))
+            report_summary(counts, lang), camwifi_view.camera_table(camwifi.camera_classes(ioc.pool, [code]), lang),
+            camwifi_view.points_table(camwifi.wifi_points(ioc.pool, now, ioc.settings.tz, [code]), lang))
 
 
 def device_table(counts: Any, lang: str) -> dbc.Table:

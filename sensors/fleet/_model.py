@@ -99,6 +99,8 @@ def registry_attrs(fleet: Fleet, device: Device) -> dict[str, object]:
     elif device.kind == "wifi" and device.hotspot is not None:
         spot = fleet.hotspot(device.hotspot)
         attrs.update(hotspot=spot.hotspot_id, hotspot_name=spot.name, place=spot.place)
+        if spot.season_months:  # a seasonal point (Tết, holidays): the months it runs; absent for a fixed point
+            attrs["season_months"] = list(spot.season_months)
     elif device.kind == "env" and device.station is not None:
         attrs["station"] = station_dict(device.station)
     return attrs

@@ -226,3 +226,27 @@ def field_reports(conn: psycopg.Connection, ward: str, open_: int, overdue: int,
                              resolved_at, outcome)
         VALUES ('web', 'roads', 'done', %s, 'resolved', now() - interval '2 days', 5, now() + interval '3 days',
                 now() - interval '1 day', 'resolved')""", [ward])
+
+
+OWNER_CYCLE = (("budget", "ptz"), ("budget", "fixed"), ("socialized", "fixed"), ("socialized", "fixed"),
+               ("citizen_shared", "fixed"), ("socialized", "fixed"))
+
+
+def classify(conn: psycopg.Connection) -> None:
+    """Registry attributes as a generated fleet writes them: cameras by ownership and type (one PTZ per ward, in
+    Đồng Xoài's rough proportions), and each ward's wifi access points at one point, the ward's last one seasonal
+    (Tết: January and February)."""
+    cams = [r[0] for r in conn.execute("SELECT device_id FROM devices WHERE kind = 'camera' ORDER BY device_id")]
+    for i, device_id in enumerate(cams):
+        owner, kind = OWNER_CYCLE[i % len(OWNER_CYCLE)]
+        conn.execute("UPDATE devices SET attrs = attrs || jsonb_build_object('ownership', %s::text, "
+                     "'camera_type', %s::text) WHERE device_id = %s", [owner, kind, device_id])
+    conn.execute("""
+        UPDATE devices d SET attrs = d.attrs || jsonb_build_object(
+            'hotspot', 'hs-' || d.ward_code || CASE WHEN n.last THEN '-tet' ELSE '' END,
+            'hotspot_name', CASE WHEN n.last THEN 'Điểm wifi Tết ' ELSE 'Quảng trường ' END || w.name,
+            'place', CASE WHEN n.last THEN 'seasonal' ELSE 'square' END)
+            || CASE WHEN n.last THEN '{"season_months": [1, 2]}'::jsonb ELSE '{}'::jsonb END
+        FROM (SELECT device_id, device_id = max(device_id) OVER (PARTITION BY ward_code) AS last
+              FROM devices WHERE kind = 'wifi') n, wards w
+        WHERE d.device_id = n.device_id AND w.code = d.ward_code AND w.valid_to IS NULL""")

@@ -217,8 +217,8 @@ def test_device_table_pages_and_sorts(settings: Settings, pool: ConnectionPool, 
 def test_ward_charts_have_band_backgrounds_and_local_times(settings: Settings, pool: ConnectionPool,
                                                             seeded: list[seed.Device]) -> None:
     now = datetime.now(UTC)
-    figs = ward_view.ward_charts(_ctx(settings, pool), {"code": "22333", "lang": "en"}, now, 7)
-    assert len(figs) == 7   # the 7th: data completeness per day (issue 16)
+    figs = ward_view.ward_charts(_ctx(settings, pool), {"code": "22333", "lang": "en"}, now, 9)
+    assert len(figs) == 9   # the 7th: data completeness per day (issue 16); wifi sessions by day and hour (19)
     pm24, aqi24, pm30, aqi30 = figs[:4]
     local = now.astimezone(settings.tz)
     # times are local wall-clock strings ending at the current hour; the days end today
@@ -243,8 +243,8 @@ def test_ward_overview_maps_the_ward_and_counts_its_reports(db: psycopg.Connecti
                                                             pool: ConnectionPool, seeded: list[seed.Device]) -> None:
     seed.field_reports(db, "22366", open_=4, overdue=2)
     ioc = _ctx(settings, pool)
-    title, fig, known, _devices, reports = ward_view.ward_overview(ioc, {"code": "22366", "lang": "en"},
-                                                                   datetime.now(UTC))
+    title, fig, known, _devices, reports, _cameras, _wifi = ward_view.ward_overview(
+        ioc, {"code": "22366", "lang": "en"}, datetime.now(UTC))
     assert title == "Phường Nha Trang" and fig["layout"]["uirevision"] == "ward:22366"
     assert sum(len(t["hovertext"]) for t in fig["data"] if str(t.get("uid", "")).startswith("devices-")) == 9
     text = json.dumps(reports.to_plotly_json(), default=lambda c: c.to_plotly_json())
