@@ -153,9 +153,16 @@ def test_png_and_pdf_exports_photograph_the_view(demo_settings: Settings, demo_p
     state = kpi_page.ViewState("2025", "25210", "on_time_766", "en")
     html = kpi_export.snapshot_html(ctx, state, now)
     assert "On-time rate (766 §2.1)" in html and "Phường Đồng Xoài" in html and "Plotly.newPlot" in html
+    # the Decision 766 total, its coverage and the groups' bars are in the picture too
+    score = kpi_page.render(ctx, state, now).score766
+    assert score is not None
+    assert f'data-total="{score.total!r}"' in html and f'data-covered="{score.covered!r}"' in html
+    assert 'Plotly.newPlot("k766-groups"' in html and all(g.group.name("en") in html for g in score.groups)
     png, message, shown = kpi_export.download(ctx, state, "png", now)
     assert (message, shown) == ("", False) and png["filename"] == "kpi_2025_25210_on_time_766.png"
-    assert png_size(base64.b64decode(png["content"])) == (1920, 1080)
+    picture = base64.b64decode(png["content"])
+    assert png_size(picture) == kpi_export.SIZE
+    (SCREENSHOTS / "kpis_export.png").write_bytes(picture)
     pdf, _m, _s = kpi_export.download(ctx, state, "pdf", now)
     assert base64.b64decode(pdf["content"])[:5] == b"%PDF-"
 
