@@ -110,7 +110,7 @@ def parts_table(r: Row, lang: str) -> html.Table | None:
                 [
                     html.Tr(
                         [
-                            html.Td(label, style={"paddingRight": "12px"}),
+                            html.Td(label, style={"paddingRight": "12px", "whiteSpace": "nowrap"}),
                             html.Td(n, style={"textAlign": "right", "paddingRight": "12px"}),
                             html.Td(third, style={"textAlign": "right"} if r.id == "2.2" else None),
                         ],
