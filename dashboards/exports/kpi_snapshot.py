@@ -19,9 +19,13 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from dashboards.i18n import t
+from dashboards.theme import LIGHT
+from dashboards.views import kpi_766
 from dashboards.views.kpi_page import Rendered
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
+CHART_HEIGHT_766 = 370  # the trend and the map above the 766 strip
+GROUPS_HEIGHT = 290  # the 766 groups' bars
 _VOID = {"br", "hr", "img", "input", "meta"}
 _DBC_TAGS = {"Row": "div", "Col": "div", "Table": "table", "Alert": "div", "Button": "a", "Badge": "span"}
 
@@ -78,7 +82,20 @@ _DONE = """.then(() => {
 });"""
 
 
+def _section_766(r: Rendered, lang: str) -> str:
+    """Decision 766's total, grade and coverage beside its groups' bars (the indicator table stays on the page)."""
+    if r.score766 is None:
+        return ""
+    head = kpi_766.headline(r.score766, lang)
+    return f"""<div class="row g-3 mt-1" id="k766">
+    <div class="col-lg-3">{to_html(head)}</div>
+    <div class="col-lg-9"><div id="k766-groups"></div></div>
+  </div>"""
+
+
 def page(r: Rendered, title: str, lang: str) -> str:
+    # with the 766 strip below, the trend and the map give it room so the whole of it is in the 1920×1080 picture
+    height = 520 if r.score766 is None else CHART_HEIGHT_766
     css = "\n".join((ASSETS / name).read_text(encoding="utf-8") for name in ("bootstrap.min.css", "ioc.css"))
     body = f"""
 <div class="ioc-page ioc-light ioc-desk" data-bs-theme="light"><div class="container-fluid pt-2">
@@ -87,14 +104,20 @@ def page(r: Rendered, title: str, lang: str) -> str:
   <div class="row g-2 row-cols-8">{to_html(r.cards)}</div>
   <div class="row g-3 mt-1">
     <div class="col-lg-5"><div id="trend"></div></div>
-    <div class="col-lg-3"><div id="map" style="height: 520px"></div>
+    <div class="col-lg-3"><div id="map" style="height: {height}px"></div>
       <div class="text-body-secondary">{escape(r.map_caption)}</div></div>
-    <div class="col-lg-4" style="max-height: 540px; overflow: hidden">{to_html(r.ranking)}</div>
+    <div class="col-lg-4" style="max-height: {height + 20}px; overflow: hidden">{to_html(r.ranking)}</div>
   </div>
+  {_section_766(r, lang)}
   <h2 class="mt-4" style="font-size: 1.4rem">{escape(t("kpis.all_indicators", lang))}</h2>
   {to_html(r.others)}
 </div></div>"""
-    script = f"Promise.all([{_figure('trend', r.trend)}, {_figure('map', r.map)}]){_DONE}"
+    figures = [_figure("trend", go.Figure(r.trend).update_layout(height=height)),
+               _figure("map", go.Figure(r.map).update_layout(height=height))]
+    if r.score766 is not None:
+        groups = kpi_766.groups_figure(r.score766, LIGHT, lang).update_layout(height=GROUPS_HEIGHT)
+        figures.append(_figure("k766-groups", groups))
+    script = f"Promise.all([{', '.join(figures)}]){_DONE}"
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f"<style>{css}</style><script>{get_plotlyjs()}</script></head><body>{body}"
             f'<script>{script}</script><iframe src="/wait" style="display: none"></iframe></body></html>')

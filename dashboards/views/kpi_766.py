@@ -43,6 +43,7 @@ class Row:
     rule_text: str
     notes: list[str]
     missing: list[str]
+    parts: list[tuple[str, str, str]]  # the breakdown (2.2: procedure, dossiers, days; 5.1: group, reports, categories)
 
 
 def rows(score: Score, lang: str) -> list[Row]:
@@ -86,6 +87,42 @@ def _row(x: Line, lang: str) -> Row:
         i.rule.describe(i.points, lang),
         notes,
         [m(lang) for m in x.missing],
+        [
+            (
+                p.label(lang),
+                count(p.count, lang),
+                num(p.value, lang) if p.value is not None else (p.note(lang) if p.note else ""),
+            )
+            for p in x.parts
+        ],
+    )
+
+
+def parts_table(r: Row, lang: str) -> html.Table | None:
+    """A monitoring indicator's breakdown under its notes: 2.2 per procedure, 5.1 per feedback group."""
+    if not r.parts:
+        return None
+    cols = ("procedure", "finished", "days") if r.id == "2.2" else ("group", "reports", "categories")
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(t(f"k766.parts.{c}", lang), style={"paddingRight": "12px"}) for c in cols])),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(label, style={"paddingRight": "12px", "whiteSpace": "nowrap"}),
+                            html.Td(n, style={"textAlign": "right", "paddingRight": "12px"}),
+                            html.Td(third, style={"textAlign": "right"} if r.id == "2.2" else None),
+                        ],
+                        className="k766-part",
+                    )
+                    for label, n, third in r.parts
+                ]
+            ),
+        ],
+        className="k766-parts",
+        id={"type": "k766-parts", "index": r.id},
+        style={"marginTop": "6px", "fontSize": "0.95rem"},
     )
 
 
@@ -273,7 +310,9 @@ def indicator_table(score: Score, lang: str) -> dbc.Table:
                     html.Td(r.rate_text),
                     html.Td(r.counts_text, style={"whiteSpace": "nowrap"}),
                     html.Td(r.rule_text, style={"whiteSpace": "nowrap"}),
-                    html.Td([*missing, *[html.Div(n) for n in r.notes]], style={"fontSize": "0.9rem"}),
+                    html.Td(
+                        [*missing, *[html.Div(n) for n in r.notes], parts_table(r, lang)], style={"fontSize": "0.9rem"}
+                    ),
                 ],
                 id={"type": "k766-row", "index": r.id},
                 **_attrs({"data-points": "" if r.points is None else repr(r.points)}),

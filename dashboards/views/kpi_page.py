@@ -16,6 +16,7 @@ from dashboards.queries import kpis as q
 from dashboards.theme import LIGHT
 from dashboards.views import kpi_766, kpi_charts, kpi_view
 from pipelines.kpis import periods
+from pipelines.kpis.decision766.score import Score
 from pipelines.kpis.indicators import BY_KEY, HEADLINE
 from pipelines.kpis.summary import Summary, summarize, ward_ranking
 
@@ -52,6 +53,7 @@ class Rendered:
     ranking: Any
     others: Any
     decision766: Any = None     # the Decision 766 section (dashboards/views/kpi_766.py)
+    score766: Score | None = None   # its score (the PNG/PDF export shows the total, coverage and groups)
 
 
 def default_period(now: datetime, tz: Any) -> str:
@@ -78,7 +80,7 @@ def render(ioc: context.IocContext, state: ViewState, now: datetime) -> Rendered
                                           ioc.settings.tiles_url),
                     caption, kpi_view.ranking_table(ranking, lang, state.period),
                     kpi_view.others_table(summary, lang),
-                    kpi_766.section(score, summary.level_mix, LIGHT, lang, state.period))
+                    kpi_766.section(score, summary.level_mix, LIGHT, lang, state.period), score)
 
 
 def _known(wards: Any, scope: str | None) -> bool:

@@ -138,3 +138,74 @@ def test_the_empty_feedback_rule_gives_full_points_only_when_there_is_no_feedbac
     assert (got["5.2"]["points"], got["5.2"]["by_rule"]) == (6.0, "empty_full")
     assert got["2.1"]["points"] is None and got["5.4"]["points"] is None  # nothing imported: no data, not 0
     assert got["2.1"]["missing"] == ["chưa có hồ sơ nào được nhập cho phạm vi này (ioc kpis import)"]
+
+
+def test_2_2_per_procedure_and_5_1_per_group_from_the_database(
+    db: psycopg.Connection, db_url: str, tmp_path: Path
+) -> None:
+    """2.2: the top procedures by finished dossiers with their average days (unfinished and other wards' dossiers
+    left out); 5.1: field reports as urban / procedures / officials by the mapping file, "other" named unmapped."""
+    add_ward(db)
+    add_ward(db, "25195", "Phường Bình Phước", lon=107.2)
+    add_procedure(db)
+    add_procedure(db, "P2")
+    rows = [
+        dossier(dossier_id="A1"),  # P1: 3 days 2 h
+        dossier(dossier_id="A2", resolved_at=local("2025-01-12 10:00")),  # P1: 7 days 2 h
+        dossier(dossier_id="B1", procedure_code="P2", resolved_at=local("2025-01-06 08:00")),  # P2: 1 day
+        dossier(dossier_id="B2", procedure_code="P2", resolved_at=None, status="in_progress"),  # not finished
+        dossier(dossier_id="C1", procedure_code="P2", ward_code="25195"),  # another ward
+    ]
+    (tmp_path / "d.csv").write_text(csv_text(rows), encoding="utf-8")
+    assert not import_file(db, tmp_path / "d.csv", TZ).errors
+    for category in ("lighting", "traffic", "other"):
+        db.execute(
+            """INSERT INTO reports (source, category, ward_code, submitted_at, sla_days, status)
+               VALUES ('hotline_1022', %s, '25210', %s, 3, 'in_progress')""",
+            [category, local("2025-01-06 09:00")],
+        )
+    got = {i["id"]: i for i in _json(db_url, "--period", "2025-Q1", "--ward", "25210")["indicators"]}
+    parts = got["2.2"]["parts"]
+    assert [(p["label"], p["count"]) for p in parts] == [("Thủ tục P1 (P1)", 2), ("Thủ tục P2 (P2)", 1)]
+    assert parts[0]["value"] == pytest.approx((3 + 2 / 24 + 7 + 2 / 24) / 2) and parts[1]["value"] == pytest.approx(1)
+    groups = {p["label"]: p for p in got["5.1"]["parts"]}
+    assert [(k, p["count"]) for k, p in groups.items()] == [
+        ("Đô thị", 2),
+        ("Thủ tục hành chính", 0),
+        ("Cán bộ, công chức", 0),
+        ("Chưa phân nhóm", 1),
+    ]
+    assert "Chiếu sáng công cộng" in groups["Đô thị"]["note"] and groups["Chưa phân nhóm"]["note"] == "Khác"
+    assert groups["Cán bộ, công chức"]["note"] == "không có lĩnh vực phản ánh nào thuộc nhóm này"
+    # every ward: the other ward's P2 dossier counts too
+    every = {i["id"]: i for i in _json(db_url, "--period", "2025-Q1")["indicators"]}
+    assert [(p["label"], p["count"]) for p in every["2.2"]["parts"]] == [("Thủ tục P1 (P1)", 2), ("Thủ tục P2 (P2)", 2)]
+    # the page shows the same breakdown under each row
+    text = (
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "--database-url",
+                db_url,
+                "kpis",
+                "score-766",
+                "--period",
+                "2025-Q1",
+                "--ward",
+                "25210",
+                "--now",
+                NOW.isoformat(),
+            ],
+        )
+        .output
+    )
+    assert "2.2  Thủ tục P1 (P1): 2 · 5.1 ngày" in text and "5.1  Chưa phân nhóm: 1 (Khác)" in text
+
+
+def test_the_page_shows_the_breakdowns(loaded: str, settings: Settings, pool: ConnectionPool) -> None:
+    ctx = context.IocContext(settings, given=pool)
+    section = kpi_page.render(ctx, kpi_page.ViewState("2025-Q1", "25210", "on_time_766", "vi"), NOW).decision766
+    text = json.dumps(section.to_plotly_json(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert text.count('"className": "k766-parts"') == 2 and "Thủ tục P1 (P1)" in text and "Hồ sơ đã giải quyết" in text
+    assert "Thủ tục hành chính" in text and "Lĩnh vực được tính" in text

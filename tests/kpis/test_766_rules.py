@@ -292,3 +292,63 @@ def test_figures_sheet_rows_are_checked_with_line_and_field(tmp_path: Path) -> N
     (tmp_path / "g.csv").write_text("unit,month,indicator,numerator\n", encoding="utf-8")
     with pytest.raises(ImportDataError, match="ward_code, denominator"):
         figures.read(tmp_path / "g.csv", T.figure_ids())
+
+
+def test_the_shipped_feedback_groups_map_every_urban_category_and_nothing_to_procedures_or_officials() -> None:
+    groups = fb.load_groups()
+    assert list(groups.names) == ["urban", "procedures", "officials"]
+    assert set(groups.category_group.values()) == {"urban"}
+    assert "other" not in groups.category_group  # "Khác" may be about anything: never guessed
+    mix = {"lighting": 3, "noise": 1, "other": 2}
+    assert fb.by_group(mix, groups, {"lighting": "infrastructure"}) == {
+        "urban": 4,
+        "procedures": 0,
+        "officials": 0,
+        "unmapped": 2,
+    }
+    assert "unmapped" not in fb.by_group({"noise": 1}, groups, {})  # no unmapped report: no unmapped count
+
+
+def test_a_feedback_group_mapping_counts_children_by_their_parent_and_refuses_a_category_twice(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "groups": [
+                    {"key": "urban", "vi": "Đô thị", "en": "Urban", "categories": ["infrastructure"]},
+                    {"key": "procedures", "vi": "TTHC", "en": "Procedures", "categories": ["thu_tuc"]},
+                    {"key": "officials", "vi": "Cán bộ", "en": "Officials", "categories": ["can_bo"]},
+                ],
+                "unmapped": {"vi": "Chưa phân nhóm", "en": "Not mapped"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    groups = fb.load_groups(path)
+    parents = {"roads": "infrastructure", "thu_tuc": None}
+    got = fb.by_group({"roads": 2, "thu_tuc": 1, "can_bo": 4, "noise": 1}, groups, parents)
+    assert got == {"urban": 2, "procedures": 1, "officials": 4, "unmapped": 1}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["groups"][2]["categories"].append("thu_tuc")
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ValueError, match="'thu_tuc' is in 'procedures' and 'officials'"):
+        fb.load_groups(path)
+
+
+def test_the_breakdowns_ride_on_the_monitoring_lines_and_in_the_json() -> None:
+    from dataclasses import replace
+
+    from pipelines.kpis.decision766.score import Part
+
+    per_procedure = (Part(table.Text("Thủ tục A", "Procedure A"), 5, 2.5),)
+    per_group = (Part(table.Text("Đô thị", "Urban"), 3, note=table.Text("Giao thông", "Traffic")),)
+    s = compute(
+        T,
+        replace(sources(), handling=(12.5, 5, 1), handling_by_procedure=per_procedure, feedback_groups=per_group),
+    )
+    assert s.line("2.2").parts == per_procedure and s.line("5.1").parts == per_group
+    assert s.line("2.1").parts == ()
+    got = {i["id"]: i for i in s.as_dict("en")["indicators"]}
+    assert got["2.2"]["parts"] == [{"label": "Procedure A", "count": 5, "value": 2.5, "note": None}]
+    assert got["5.1"]["parts"] == [{"label": "Urban", "count": 3, "value": None, "note": "Traffic"}]
+    assert s.line("2.2").points is None and s.total == compute(T, sources()).total  # monitoring: no points

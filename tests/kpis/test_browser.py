@@ -125,7 +125,13 @@ def test_a_leader_sees_all_100_points_of_decision_766(served: tuple[str, dict[st
     headline = browser.find_element(By.ID, "k766-headline")
     assert float(headline.get_attribute("data-total") or "nan") == pytest.approx(want["total"], abs=0.01)
     assert want["covered"] == 100 and want["grade"] and want["grade"]["name"] in headline.text
-    assert len(browser.find_elements(By.CSS_SELECTOR, ".k766-table tbody tr:not(.k766-group)")) == 23
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".k766-table > tbody > tr:not(.k766-group)")) == 23
+    # 2.2 per procedure and 5.1 per group: the same breakdowns as the CLI's, in the rows
+    parts = {i["id"]: i["parts"] for i in want["indicators"] if i["parts"]}
+    assert set(parts) == {"2.2", "5.1"} and len(parts["2.2"]) == 10
+    for ind, rows in parts.items():
+        shown = browser.find_elements(By.CSS_SELECTOR, f"#k766 tr[id*='\"{ind}\"'] .k766-part")
+        assert [r.find_element(By.CSS_SELECTOR, "td").text for r in shown] == [p["label"] for p in rows]
     top = "return document.getElementById('k766').getBoundingClientRect().top"
 
     def scrolled() -> bool:
@@ -136,6 +142,15 @@ def test_a_leader_sees_all_100_points_of_decision_766(served: tuple[str, dict[st
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOTS / "kpis_766.png"))
     assert png_size((SCREENSHOTS / "kpis_766.png").read_bytes()) == (1920, 1080)
+    # 5.1's groups and the categories each counts, on screen
+    row_5_1 = "document.querySelector(\"#k766 tr[id*='\\\"5.1\\\"']\")"
+
+    def feedback_shown() -> bool:
+        browser.execute_script(f"{row_5_1}.scrollIntoView({{block: 'center'}})")
+        return 200 < float(browser.execute_script(f"return {row_5_1}.getBoundingClientRect().top")) < 700
+
+    wait_until(feedback_shown, timeout=30, what="the 5.1 row in the middle of the window")
+    assert browser.save_screenshot(str(SCREENSHOTS / "kpis_766_feedback.png"))
     # this month: its figures sheet has not come yet, so those points have no data and the total no grade
     month = f"{now.astimezone(TZ):%Y-%m}"
     browser.get(f"{base}/kpis?period={month}")
@@ -153,9 +168,16 @@ def test_png_and_pdf_exports_photograph_the_view(demo_settings: Settings, demo_p
     state = kpi_page.ViewState("2025", "25210", "on_time_766", "en")
     html = kpi_export.snapshot_html(ctx, state, now)
     assert "On-time rate (766 §2.1)" in html and "Phường Đồng Xoài" in html and "Plotly.newPlot" in html
+    # the Decision 766 total, its coverage and the groups' bars are in the picture too
+    score = kpi_page.render(ctx, state, now).score766
+    assert score is not None
+    assert f'data-total="{score.total!r}"' in html and f'data-covered="{score.covered!r}"' in html
+    assert 'Plotly.newPlot("k766-groups"' in html and all(g.group.name("en") in html for g in score.groups)
     png, message, shown = kpi_export.download(ctx, state, "png", now)
     assert (message, shown) == ("", False) and png["filename"] == "kpi_2025_25210_on_time_766.png"
-    assert png_size(base64.b64decode(png["content"])) == (1920, 1080)
+    picture = base64.b64decode(png["content"])
+    assert png_size(picture) == kpi_export.SIZE
+    (SCREENSHOTS / "kpis_export.png").write_bytes(picture)
     pdf, _m, _s = kpi_export.download(ctx, state, "pdf", now)
     assert base64.b64decode(pdf["content"])[:5] == b"%PDF-"
 

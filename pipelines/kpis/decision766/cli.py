@@ -86,7 +86,13 @@ def score_cmd(
         rate = "—" if x.rate is None else f"{100 * x.rate:.1f}%"
         counts = "—" if x.denominator is None else f"{x.numerator or 0:g} / {x.denominator:g}"
         out.add_row(x.indicator.id, x.indicator.name(lang), pts, rate, counts, "; ".join(m(lang) for m in x.missing))
-    Console(soft_wrap=True).print(out)
+    console = Console(soft_wrap=True)
+    console.print(out)
+    for x in result.lines:
+        for p in x.parts:
+            value = "" if p.value is None else f" · {p.value:.1f} {'days' if lang == 'en' else 'ngày'}"
+            note = f" ({p.note(lang)})" if p.note else ""
+            console.print(f"{x.indicator.id}  {p.label(lang)}: {p.count}{value}{note}", highlight=False)
 
 
 def _now(text: str | None) -> datetime:

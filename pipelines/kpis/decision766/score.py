@@ -14,7 +14,7 @@ An indicator without data has no points (not 0, not full) and says what it misse
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,25 @@ import pandas as pd
 from pipelines.kpis.decision766 import feedback as fb
 from pipelines.kpis.decision766.rules import score
 from pipelines.kpis.decision766.table import TOTAL, Grade, Group, Indicator, Table, Text
+
+
+@dataclass(frozen=True)
+class Part:
+    """One row of a monitoring indicator's breakdown: a procedure and its average days (2.2), a feedback group and
+    its reports (5.1)."""
+
+    label: Text
+    count: int
+    value: float | None = None  # 2.2: the average handling days; 5.1: None
+    note: Text | None = None  # 5.1: the report categories the group counts
+
+    def as_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "label": self.label(lang),
+            "count": self.count,
+            "value": self.value,
+            "note": self.note(lang) if self.note else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,7 @@ class Line:
     alternative_points: float | None = None
     missing: tuple[Text, ...] = ()
     detail: Text | None = None  # monitoring: what is measured (e.g. the average handling time)
+    parts: tuple[Part, ...] = ()  # monitoring: the breakdown (2.2 per procedure, 5.1 per feedback group)
 
     @property
     def has_data(self) -> bool:
@@ -115,6 +135,7 @@ def _line_dict(x: Line, lang: str) -> dict[str, Any]:
         "alternative_points": x.alternative_points,
         "missing": [m(lang) for m in x.missing],
         "detail": x.detail(lang) if x.detail else None,
+        "parts": [p.as_dict(lang) for p in x.parts],
     }
 
 
@@ -130,6 +151,8 @@ class Sources:
     feedback: Mapping[str, float]  # field-report counts (feedback.COUNTS) of the scope
     feedback_mix: tuple[tuple[Text, int], ...] = ()  # (category, reports), most first
     handling: tuple[float, int, int] | None = None  # (days in total, finished dossiers, procedures)
+    handling_by_procedure: tuple[Part, ...] = ()  # the top procedures by finished dossiers, with average days
+    feedback_groups: tuple[Part, ...] = ()  # urban / procedures / officials (feedback.GROUPS), then unmapped
 
 
 def compute(table: Table, src: Sources) -> Score:
@@ -157,8 +180,8 @@ def _line(i: Indicator, src: Sources) -> Line:
             _feedback_detail(src.feedback) if i.id == "5.3" else None,
         )
     if i.source == "handling_time":
-        return _handling_line(i, src.handling)
-    return _mix_line(i, src.feedback_mix)
+        return replace(_handling_line(i, src.handling), parts=src.handling_by_procedure)
+    return replace(_mix_line(i, src.feedback_mix), parts=src.feedback_groups)
 
 
 def _scored(

@@ -17,12 +17,14 @@ from pipelines.kpis import periods
 from pipelines.kpis.compute import Computed, scope_wards, select
 from pipelines.kpis.decision766 import feedback as fb
 from pipelines.kpis.decision766 import figures_db
-from pipelines.kpis.decision766.score import Score, Sources, compute
+from pipelines.kpis.decision766.score import Part, Score, Sources, compute
 from pipelines.kpis.decision766.table import Table, Text, default
 from pipelines.kpis.formulas import total
 from pipelines.reports import store as report_store
 from pipelines.reports import workdays
 from pipelines.reports.sla import pauses_from_history
+
+TOP_PROCEDURES = 10  # 766 §2.2: the procedures shown by name (most finished dossiers first)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Loaded:
     figures: pd.DataFrame
     feedback: pd.DataFrame  # feedback.judge's rows
     categories: dict[str, Text]
+    parents: dict[str, str | None]  # report category -> its parent category
 
 
 def load(conn: psycopg.Connection, comp: Computed) -> Loaded:
@@ -64,10 +67,9 @@ def load(conn: psycopg.Connection, comp: Computed) -> Loaded:
         judged = fb.judge(reports, {k: pauses_from_history(v) for k, v in history.items()}, cal, comp.tz, as_of)
     else:
         judged = fb.judge(reports, {}, workdays.vietnam([lo.year]), comp.tz, as_of)
-    categories = {
-        code: Text(vi, en) for code, vi, en in conn.execute("SELECT code, name_vi, name_en FROM report_categories")
-    }
-    return Loaded(figs, judged, categories)
+    rows = conn.execute("SELECT code, parent, name_vi, name_en FROM report_categories").fetchall()
+    categories = {code: Text(vi, en) for code, _parent, vi, en in rows}
+    return Loaded(figs, judged, categories, {code: parent for code, parent, _vi, _en in rows})
 
 
 def months(comp: Computed) -> list[date]:
@@ -94,11 +96,39 @@ def sources(comp: Computed, loaded: Loaded, scope: str | None) -> Sources:
         feedback=fb.totals(judged, codes),
         feedback_mix=mix_named,
         handling=handling(comp, codes),
+        handling_by_procedure=handling_by_procedure(comp, codes),
+        feedback_groups=feedback_groups(mix, loaded.categories, loaded.parents),
     )
 
 
-def handling(comp: Computed, codes: list[str] | None) -> tuple[float, int, int] | None:
-    """(days from receipt to result in total, finished dossiers, procedures) of the period's dossiers in scope."""
+def feedback_groups(
+    mix: dict[str, int], categories: dict[str, Text], parents: dict[str, str | None]
+) -> tuple[Part, ...]:
+    """766 §5.1: reports about urban matters / procedures / officials (and unmapped ones), as the mapping file says;
+    each group names the report categories it counts (every category in the database, reports or not)."""
+    groups = fb.load_groups()
+    names = {**groups.names, fb.UNMAPPED: groups.unmapped}
+    members: dict[str, list[Text]] = {}
+    for code in sorted(set(categories) | set(mix)):
+        members.setdefault(fb.group_of(groups, code, parents), []).append(categories.get(code, Text(code, code)))
+    counts = fb.by_group(mix, groups, parents)
+    if members.get(fb.UNMAPPED):
+        counts.setdefault(fb.UNMAPPED, 0)  # an unmapped category is named even without reports
+    none = Text("không có lĩnh vực phản ánh nào thuộc nhóm này", "no report category is about this")
+    return tuple(
+        Part(
+            Text(*names[k]),
+            n,
+            note=Text(", ".join(c.vi for c in members[k]), ", ".join(c.en for c in members[k]))
+            if members.get(k)
+            else none,
+        )
+        for k, n in counts.items()
+    )
+
+
+def _finished(comp: Computed, codes: list[str] | None) -> tuple[pd.Series, pd.Series] | None:
+    """(finished in the period and in scope, days from receipt to result) per dossier; None: no dossier at all."""
     d = comp.inputs.dossiers
     if d.empty:
         return None
@@ -119,8 +149,38 @@ def handling(comp: Computed, codes: list[str] | None) -> tuple[float, int, int] 
             [(c, w) in old for c, w in zip(d["old_city"], d["old_ward"], strict=True)], index=d.index
         )
         mine &= in_scope
-    days = (resolved - received)[mine].dt.total_seconds() / 86_400.0
-    return float(days.sum()), int(mine.sum()), int(d.loc[mine, "procedure_code"].nunique())
+    return mine, (resolved - received).dt.total_seconds() / 86_400.0
+
+
+def handling(comp: Computed, codes: list[str] | None) -> tuple[float, int, int] | None:
+    """(days from receipt to result in total, finished dossiers, procedures) of the period's dossiers in scope."""
+    found = _finished(comp, codes)
+    if found is None:
+        return None
+    mine, days = found
+    return float(days[mine].sum()), int(mine.sum()), int(comp.inputs.dossiers.loc[mine, "procedure_code"].nunique())
+
+
+def handling_by_procedure(comp: Computed, codes: list[str] | None, top: int = TOP_PROCEDURES) -> tuple[Part, ...]:
+    """766 §2.2 per procedure: the ``top`` procedures by finished dossiers (ties by code), each with its average
+    handling days; named from the catalogue (the code when the catalogue does not have it)."""
+    found = _finished(comp, codes)
+    if found is None or not found[0].any():
+        return ()
+    mine, days = found
+    d = pd.DataFrame({"code": comp.inputs.dossiers.loc[mine, "procedure_code"].astype(str), "days": days[mine]})
+    per = d.groupby("code")["days"].agg(["count", "mean"]).reset_index()
+    per = per.sort_values(["count", "code"], ascending=[False, True]).head(top)
+    cat = comp.inputs.procedures
+    names = dict(zip(cat["code"].astype(str), cat["name"].astype(str), strict=True)) if len(cat) else {}
+    return tuple(
+        Part(
+            Text(f"{names.get(r.code, r.code)} ({r.code})", f"{names.get(r.code, r.code)} ({r.code})"),
+            int(r.count),
+            float(r.mean),
+        )
+        for r in per.itertuples(index=False)
+    )
 
 
 def score(conn: psycopg.Connection, comp: Computed, scope: str | None, table: Table | None = None) -> Score:
