@@ -123,7 +123,7 @@ def summary_cmd(settings: Settings, period_text: str | None, ward: str | None, p
 
     if ward and province:
         raise IocError("give --ward or --province, not both")
-    now = _now(now_text)
+    now = periods.parse_now(now_text)
     period = periods.parse(period_text or str(now.astimezone(settings.tz).year))
     with connect(settings) as conn:
         try:
@@ -134,15 +134,6 @@ def summary_cmd(settings: Settings, period_text: str | None, ward: str | None, p
         click.echo(json.dumps(result.as_dict(settings.lang), ensure_ascii=False, indent=2, default=str))
     else:
         Console(soft_wrap=True).print(summary_table(result, settings.lang))
-
-
-def _now(text: str | None) -> datetime:
-    if not text:
-        return datetime.now(UTC)
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        raise IocError("--now needs a time zone offset, e.g. 2025-08-15T12:00:00+07:00")
-    return parsed
 
 
 @kpis.command("demo-data")

@@ -10,7 +10,6 @@ filled another way (a profile's default, derived from another column) are in the
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -21,6 +20,7 @@ import yaml
 
 from ioc.data import data_path
 from ioc.errors import ImportDataError
+from ioc.textfold import unmarked
 from pipelines.kpis import values as v
 from pipelines.kpis.schema import KINDS, YES_NO, Column, Kind
 
@@ -47,8 +47,7 @@ DERIVED: dict[str, dict[str, tuple[str, str]]] = {
 def fold(value: object) -> str:
     """Lower case, no diacritics (đ → d), punctuation as single spaces: "Nộp trực tuyến (Có/Không)" →
     "nop truc tuyen co khong"."""
-    text = unicodedata.normalize("NFD", str(value).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower().replace("_", " ")
+    text = unmarked(value).replace("_", " ")
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 

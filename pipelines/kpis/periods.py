@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -110,3 +110,13 @@ def months_ahead(period: Period, now: datetime, tz: ZoneInfo) -> list[tuple[date
             continue
         out.append((m, 1.0 if start >= now else (end - now) / (end - start)))
     return out
+
+
+def parse_now(text: str | None) -> datetime:
+    """A command's ``--now`` (an ISO time with its offset), or the current time."""
+    if not text:
+        return datetime.now(UTC)
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        raise IocError("--now needs a time zone offset, e.g. 2025-08-15T12:00:00+07:00")
+    return parsed

@@ -8,8 +8,6 @@ database.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ioc.errors import ImportDataError
-from pipelines.kpis import headers
+from pipelines.kpis import headers, sheets
 from pipelines.kpis import values as v
 from pipelines.kpis.headers import Layout
 from pipelines.kpis.profiles import Profile
@@ -51,7 +48,7 @@ class Parsed:
 def read(path: Path, tz: ZoneInfo, progress: Progress | None = None, profile: Profile | None = None) -> Parsed:
     """Parse ``path``; raises :class:`ImportDataError` when the file as a whole is unusable (no header of a
     known kind among its first lines, or a required field that no column gives)."""
-    lines = _open(path)
+    lines = sheets.lines(path)
     head = list(islice(lines, max(headers.SCAN, profile.header_row or 0) if profile else headers.SCAN))
     lay = headers.layout(path.name, head, profile)
     out = Parsed(lay.kind, notes=lay.describe())
@@ -218,42 +215,3 @@ def _mark_columns(lay: Layout, rows: list[tuple[int, list[Any]]], out: Parsed) -
             "profile says so (defaults: FIELD: không)"
         )
     return found
-
-
-def _open(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    if not path.is_file():
-        raise ImportDataError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _csv(path)
-    raise ImportDataError(f"{path.name}: expected a .csv or .xlsx file")
-
-
-def _csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportDataError(f"{path.name}: not UTF-8 text (save the CSV as UTF-8)") from None
-    first = raw.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a file that is not a workbook
-        raise ImportDataError(f"{path.name}: cannot be read as XLSX ({type(exc).__name__}: {exc})") from None
-    try:
-        for number, cells in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    finally:
-        wb.close()

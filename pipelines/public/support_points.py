@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from ioc.query import rows
+from ioc.textfold import unmarked
 
 KINDS: Final = {"cafe": "cafe", "ca phe dich vu cong": "cafe", "digital_team": "digital_team",
                 "to cong nghe so cong dong": "digital_team", "one_stop": "one_stop", "bo phan mot cua": "one_stop",
@@ -52,8 +52,7 @@ class Problem:
 
 
 def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return unmarked(text).strip()
 
 
 def parse(text: str) -> tuple[list[SupportPoint], list[Problem]]:

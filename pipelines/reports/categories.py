@@ -9,9 +9,10 @@ remote city's category list is not ours to fix).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ioc.textfold import unmarked
 
 # English words other cities' Open311 services use (FixMyStreet, SeeClickFix), by our category.
 KEYWORDS: tuple[tuple[str, str], ...] = (
@@ -29,8 +30,7 @@ KEYWORDS: tuple[tuple[str, str], ...] = (
 
 def fold(text: str) -> str:
     """Lower case, no accents (đ → d), words separated by single spaces: how names are compared."""
-    text = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = unmarked(text).strip()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.replace("&", " and ")).split())
 
 

@@ -70,7 +70,8 @@ def test_extension_keeps_the_state_and_asks_for_a_new_due_time() -> None:
 def test_allowed_lists_what_the_buttons_may_offer() -> None:
     assert allowed(State("received")) == ["assign", "reject", "pause", "extend", "escalate"]
     assert allowed(State("in_progress")) == ["assign", "resolve", "reject", "pause", "extend", "escalate"]
-    assert allowed(State("in_progress", escalated=True)) == ["assign", "resolve", "reject", "pause", "extend", "deescalate"]
+    escalated = State("in_progress", escalated=True)
+    assert allowed(escalated) == ["assign", "resolve", "reject", "pause", "extend", "deescalate"]
     assert allowed(State("resolved")) == ["close"]
     assert allowed(State("assigned", paused=True)) == ["reject", "resume"]
     assert allowed(State("closed")) == []

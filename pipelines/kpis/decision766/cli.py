@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -67,7 +66,7 @@ def score_cmd(
 
     if ward and province:
         raise IocError("give --ward or --province, not both")
-    now = _now(now_text)
+    now = periods.parse_now(now_text)
     period = periods.parse(period_text or str(now.astimezone(settings.tz).year))
     with connect(settings) as conn:
         try:
@@ -93,15 +92,6 @@ def score_cmd(
             value = "" if p.value is None else f" · {p.value:.1f} {'days' if lang == 'en' else 'ngày'}"
             note = f" ({p.note(lang)})" if p.note else ""
             console.print(f"{x.indicator.id}  {p.label(lang)}: {p.count}{value}{note}", highlight=False)
-
-
-def _now(text: str | None) -> datetime:
-    if not text:
-        return datetime.now(UTC)
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        raise IocError("--now needs a time zone offset, e.g. 2025-08-15T12:00:00+07:00")
-    return parsed
 
 
 @click.command("rate-feedback")

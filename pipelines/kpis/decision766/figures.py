@@ -12,9 +12,6 @@ reported with its line (1 is the header; XLSX: the sheet's row) and field; the o
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ioc.errors import ImportDataError
+from ioc.textfold import unmarked
+from pipelines.kpis import sheets
 from pipelines.kpis import values as v
 from pipelines.kpis.reader import RowError
 
@@ -59,8 +58,7 @@ class FiguresFile:
 
 def fold(header: object) -> str:
     """``Mẫu số 2`` → ``mau_so_2``: lower case, no diacritics (đ → d), spaces and hyphens as underscores."""
-    text = unicodedata.normalize("NFD", str(header or "").strip().lower().replace("đ", "d"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = unmarked(header or "").strip()
     return "_".join(text.replace("-", " ").replace("(", " ").replace(")", " ").split())
 
 
@@ -165,38 +163,4 @@ def _value(col: str, cell: Any, ids: list[str]) -> Any:
 
 def read(path: Path, ids: list[str]) -> FiguresFile:
     """Parse a CSV (UTF-8, comma or semicolon) or XLSX (first sheet) figures sheet."""
-    if not path.is_file():
-        raise ImportDataError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return parse(_xlsx(path), ids, path.name)
-    if suffix in (".csv", ".txt"):
-        return parse(_csv(path), ids, path.name)
-    raise ImportDataError(f"{path.name}: expected a .csv or .xlsx file")
-
-
-def _csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportDataError(f"{path.name}: not UTF-8 text (save the CSV as UTF-8)") from None
-    first = raw.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a file that is not a workbook
-        raise ImportDataError(f"{path.name}: cannot be read as XLSX ({type(exc).__name__}: {exc})") from None
-    try:
-        for number, cells in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    finally:
-        wb.close()
+    return parse(sheets.lines(path), ids, path.name)
