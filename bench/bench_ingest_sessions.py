@@ -25,6 +25,7 @@ from pathlib import Path
 import orjson
 import paho.mqtt.client as mqtt
 import psycopg
+from psycopg import sql
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -36,7 +37,7 @@ from ioc.mqtt import MqttTarget, make_client  # noqa: E402
 from pipelines.ingest.members import Membership  # noqa: E402
 from pipelines.ingest.sessions import sessions  # noqa: E402
 
-TABLES = "env_telemetry, camera_telemetry, wifi_telemetry"
+TABLES = ("env_telemetry", "camera_telemetry", "wifi_telemetry")
 
 
 def flood(url: str, n: int) -> None:
@@ -73,10 +74,11 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(120)
 
 
-def rows(db: str, where: str = "TRUE") -> tuple[int, int]:
+def rows(db: str, prefix: str) -> tuple[int, int]:
+    """Rows and distinct readings of the devices whose id starts with ``prefix``."""
     with psycopg.connect(db) as conn:
-        row = conn.execute(f"SELECT count(*), count(DISTINCT (device_id, ts, seq)) FROM env_telemetry "  # noqa: S608
-                           f"WHERE {where}").fetchone()
+        row = conn.execute("SELECT count(*), count(DISTINCT (device_id, ts, seq)) FROM env_telemetry "
+                           "WHERE device_id LIKE %s", [prefix + "%"]).fetchone()
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
@@ -101,12 +103,12 @@ def scale_down(urls: stack.Endpoints, state: Path, n: int, rate: float) -> None:
     one = ingest(urls, state, "--workers", "1", *group)
     print(f"   scaled 2 → 1 at {n / 3:.0f} of {n} messages; restart took {time.monotonic() - t0:.1f} s")
     pub.wait(600)
-    drained = wait(lambda: rows(urls.database_url, "device_id LIKE 'sd%'")[0] >= n, 300, "every message stored")
+    drained = wait(lambda: rows(urls.database_url, "sd")[0] >= n, 300, "every message stored")
     target, members = MqttTarget.parse(urls.mqtt_url), Membership("bench-ingest", 1, "bench")
     reclaimed = wait(lambda: not any(r.ghost for r in sessions(urls.database_url, target, members)), 120,
                      "the ghost reclaimed")
     stop(one)
-    stored, distinct = rows(urls.database_url, "device_id LIKE 'sd%'")
+    stored, distinct = rows(urls.database_url, "sd")
     print(f"   published {n}, stored {stored}, distinct {distinct} (stored twice: {stored - distinct}); "
           f"all stored {drained:.1f} s after the publisher finished, ghost gone {reclaimed:.1f} s after that")
     for r in sessions(urls.database_url, target, Membership("bench-ingest", 2, "bench")):
@@ -137,7 +139,8 @@ def stalled_flood(urls: stack.Endpoints, state: Path, n: int, hold_s: float, *qu
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     blocker = psycopg.connect(urls.database_url)
-    blocker.execute(f"LOCK TABLE {TABLES} IN ACCESS EXCLUSIVE MODE")
+    blocker.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+        sql.SQL(", ").join(map(sql.Identifier, TABLES))))
     t0 = time.monotonic()
     subprocess.run([sys.executable, __file__, "--flood-only", urls.mqtt_url, str(n)], check=True)
     flooded = time.monotonic() - t0
@@ -147,7 +150,7 @@ def stalled_flood(urls: stack.Endpoints, state: Path, n: int, hold_s: float, *qu
     blocker.close()
     t1 = time.monotonic()
     try:
-        wait(lambda: rows(urls.database_url, "device_id LIKE 'flood%'")[0] >= n, drain_timeout, "the flood stored")
+        wait(lambda: rows(urls.database_url, "flood")[0] >= n, drain_timeout, "the flood stored")
         drain = f"{time.monotonic() - t1:.1f} s"
     except SystemExit as exc:
         drain = str(exc)
@@ -155,7 +158,7 @@ def stalled_flood(urls: stack.Endpoints, state: Path, n: int, hold_s: float, *qu
     sampler.join()
     hwm = _status_kb(proc.pid, "VmHWM:")
     stop(proc)
-    stored = rows(urls.database_url, "device_id LIKE 'flood%'")[0]
+    stored = rows(urls.database_url, "flood")[0]
     print(f"   {' '.join(queue_args) or 'default queue bound'}: {n} QoS 0 messages in {flooded:.1f} s, database "
           f"stalled {stalled:.0f} s; worker RSS peak {peak[0] / 1024:.0f} MB sampled every 0.2 s, VmHWM "
           f"{hwm / 1024:.0f} MB; after unlocking: stored {stored} in {drain}")

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
@@ -74,9 +75,9 @@ def append(conn: psycopg.Connection, entries: list[Entry]) -> list[int]:
         prev = digest
         ids.append(number)
     with conn.cursor() as cur:
-        cur.executemany(f"""INSERT INTO footage_register ({', '.join(FIELDS)}, prev_hash, row_hash)
-                            VALUES ({', '.join(f'%({k})s' for k in (*FIELDS, 'prev_hash', 'row_hash'))})""",  # noqa: S608
-                        rows)
+        names = (*FIELDS, "prev_hash", "row_hash")
+        cur.executemany(sql.SQL("INSERT INTO footage_register ({}) VALUES ({})").format(
+            sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(", ").join(map(sql.Placeholder, names))), rows)
         if contacts:
             cur.executemany("INSERT INTO footage_contacts (register_id, contact) VALUES (%s, %s)", contacts)
     return ids
@@ -96,7 +97,8 @@ class Verdict:
 def _rows(conn: psycopg.Connection) -> Iterator[dict[str, Any]]:
     with conn.cursor(name="footage_verify", row_factory=dict_row) as cur:
         cur.itersize = 2000
-        cur.execute(f"SELECT {', '.join(FIELDS)}, prev_hash, row_hash FROM footage_register ORDER BY id")  # noqa: S608
+        cur.execute(sql.SQL("SELECT {} FROM footage_register ORDER BY id").format(
+            sql.SQL(", ").join(map(sql.Identifier, (*FIELDS, "prev_hash", "row_hash")))))
         yield from cur
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Final
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 # one line per extraction: the request, its latest state and the facts of each later step
@@ -43,13 +44,15 @@ LEFT JOIN LATERAL (SELECT name FROM wards WHERE code = r.ward_code ORDER BY vali
 """
 
 
+_EXTRACTIONS_BY_STATE = sql.SQL("SELECT * FROM ({}) x WHERE (%(state)s::text IS NULL OR state = %(state)s) "
+                                "ORDER BY id DESC LIMIT %(limit)s").format(sql.SQL(_EXTRACTIONS))
+
+
 def extractions(conn: psycopg.Connection, limit: int = 100, ward: str | None = None,
                 state: str | None = None) -> list[dict[str, Any]]:
     """Newest first."""
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(f"SELECT * FROM ({_EXTRACTIONS}) x "  # noqa: S608 (a constant)
-                           "WHERE (%(state)s::text IS NULL OR state = %(state)s) "
-                           "ORDER BY id DESC LIMIT %(limit)s",
+        return cur.execute(_EXTRACTIONS_BY_STATE,
                            {"ward": ward, "state": state, "limit": limit}).fetchall()
 
 
