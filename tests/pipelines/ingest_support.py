@@ -9,9 +9,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
+
+from ioc import migrate
+from ioc.stack import Endpoints
 from pipelines.ingest.service import Ingester, IngestOptions
 from sensors.contract import CameraTelemetry, EnvTelemetry, WifiTelemetry, encode
-from tests.support import count, wait_until
+from tests.support import StackHandle, count, service_dir, wait_until
 
 BASE = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 
@@ -82,3 +86,16 @@ def end_sessions(mqtt_url: str, client_ids: list[str]) -> None:
         client.loop_start()
         client.disconnect()
         client.loop_stop()
+
+
+@contextmanager
+def migrated_stack(name: str) -> Iterator[tuple[StackHandle, Endpoints]]:
+    """A private PostgreSQL and Mosquitto of this test's own (it stops or restarts them), migrated."""
+    handle = StackHandle(service_dir(name))
+    urls = handle.up()
+    with psycopg.connect(urls.database_url) as conn:
+        migrate.apply(conn)
+    try:
+        yield handle, urls
+    finally:
+        handle.down()

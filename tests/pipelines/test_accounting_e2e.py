@@ -23,12 +23,12 @@ from typing import Any
 import psycopg
 import pytest
 
-from ioc import migrate, stack
+from ioc import stack
 from pipelines.ingest.accounting import hour_of
 from sensors.contract import EnvTelemetry, encode
-from tests.pipelines.ingest_support import options, running, stored, wait_stored
+from tests.pipelines.ingest_support import migrated_stack, options, running, stored, wait_stored
 from tests.pipelines.test_outages import finish, publish_in_background
-from tests.support import StackHandle, count, publish_all, service_dir, wait_until
+from tests.support import StackHandle, count, publish_all, wait_until
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -37,14 +37,8 @@ Msg = tuple[str, bytes]
 
 @pytest.fixture
 def own_stack() -> Iterator[tuple[StackHandle, stack.Endpoints]]:
-    handle = StackHandle(service_dir("accounting"))
-    urls = handle.up()
-    with psycopg.connect(urls.database_url) as conn:
-        migrate.apply(conn)
-    try:
-        yield handle, urls
-    finally:
-        handle.down()
+    with migrated_stack("accounting") as pair:
+        yield pair
 
 
 class Traffic:

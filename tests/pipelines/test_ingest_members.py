@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ioc import migrate, stack
+from ioc import stack
 from ioc.mqtt import MqttTarget
 from pipelines.ingest.members import Membership, member_id
 from pipelines.ingest.service import Ingester
@@ -21,6 +21,7 @@ from pipelines.ingest.sessions import sessions
 from tests.pipelines.ingest_support import (
     distinct_readings,
     end_sessions,
+    migrated_stack,
     options,
     running,
     stored,
@@ -28,7 +29,7 @@ from tests.pipelines.ingest_support import (
     wait_stored,
 )
 from tests.pipelines.test_outages import finish, publish_in_background
-from tests.support import StackHandle, count, publish_all, service_dir, wait_until
+from tests.support import StackHandle, count, publish_all, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -94,14 +95,8 @@ def test_reclaim_drains_a_ghost_that_missed_traffic(db_url: str, mqtt_url: str, 
 
 @pytest.fixture
 def own_stack() -> Iterator[tuple[StackHandle, stack.Endpoints]]:
-    handle = StackHandle(service_dir("members"))
-    urls = handle.up()
-    with psycopg.connect(urls.database_url) as conn:
-        migrate.apply(conn)
-    try:
-        yield handle, urls
-    finally:
-        handle.down()
+    with migrated_stack("members") as pair:
+        yield pair
 
 
 def test_a_shared_group_survives_a_broker_restart(own_stack: tuple[StackHandle, stack.Endpoints],

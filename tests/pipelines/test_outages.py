@@ -14,12 +14,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from ioc import migrate, stack
-from tests.pipelines.ingest_support import distinct_readings, options, running, stored, valid_messages, wait_stored
-from tests.support import StackHandle, publish_all, service_dir, wait_until
+from ioc import stack
+from tests.pipelines.ingest_support import (
+    distinct_readings,
+    migrated_stack,
+    options,
+    running,
+    stored,
+    valid_messages,
+    wait_stored,
+)
+from tests.support import StackHandle, publish_all, wait_until
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -28,14 +35,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def own_stack() -> Iterator[tuple[StackHandle, stack.Endpoints]]:
-    handle = StackHandle(service_dir("outage"))
-    urls = handle.up()
-    with psycopg.connect(urls.database_url) as conn:
-        migrate.apply(conn)
-    try:
-        yield handle, urls
-    finally:
-        handle.down()
+    with migrated_stack("outage") as pair:
+        yield pair
 
 
 def publish_in_background(mqtt_url: str, messages: list[tuple[str, bytes]], chunks: int = 20,
