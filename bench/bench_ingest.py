@@ -29,6 +29,7 @@ from paho.mqtt import __version__ as paho_version
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench._naive import naive_insert  # noqa: E402
 from bench._stack import private_stack  # noqa: E402
 from ioc.mqtt import MqttTarget, make_client  # noqa: E402
 
@@ -104,12 +105,7 @@ def bare_counter(url: str, n: int) -> float:
 def naive(url: str, db_url: str, n: int) -> float:
     conn = psycopg.connect(db_url, autocommit=True)
 
-    def insert(m: mqtt.MQTTMessage) -> None:
-        body = orjson.loads(m.payload)
-        conn.execute("INSERT INTO env_telemetry (ts, device_id, seq, received_at, pm25, temperature, relative_humidity)"
-                     " VALUES (to_timestamp(%s / 1000.0), %s, %s, now(), %s, %s, %s) ON CONFLICT DO NOTHING",
-                     [body["ts"], m.topic.split("/")[3], body["seq"], body["pm25"], body["temperature"],
-                      body["relativeHumidity"]])
+    insert = naive_insert(conn)
 
     try:
         return reference_consumer(url, n, "naive", insert)
