@@ -52,16 +52,16 @@ def hbars(labels: Sequence[str], series: dict[str, Sequence[float]], colors: Seq
         fig, ax = plt.subplots(figsize=(9, 0.42 * max(len(labels), 2) + 0.8))
         left = [0.0] * len(labels)
         for i, (name, values) in enumerate(series.items()):
-            color: Any = list(colors) if per_bar else colors[i % len(colors)]
+            color: Any = list(colors)[::-1] if per_bar else colors[i % len(colors)]   # bars are drawn bottom-up
             ax.barh(list(labels)[::-1], list(values)[::-1], left=left[::-1], color=color, label=name, height=0.6,
                     edgecolor="#374151", linewidth=0.4)
             left = [a + b for a, b in zip(left, values, strict=True)]
         for i, total in enumerate(left[::-1]):
-            ax.text(total, i, f" {total:.0f}", va="center", fontsize=10)
+            ax.text(total, i, f" {total:.1f}" if limit is not None else f" {total:.0f}", va="center", fontsize=10)
         if line is not None:
             ax.axvline(line, color="#b45309", linestyle="--", linewidth=1.5)
         if limit is not None:
             ax.set_xlim(0, limit * 1.08)
         if len(series) > 1:
-            ax.legend(loc="lower right", frameon=False)
+            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(series), frameon=False)
         return _svg(fig)

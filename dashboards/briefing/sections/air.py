@@ -40,13 +40,13 @@ def build(s: Scope) -> Section:
     worst_text = "—"
     if len(days):
         w = days.sort_values(["aqi", "device_id"], ascending=[False, True]).iloc[0]
-        worst_text = f"{w['name']} ({w['aqi']})"
-        per_station = days.groupby(["device_id", "name"]).agg(worst=("aqi", "max"), mean=("aqi", "mean"),
+        worst_text = f"{w['name']} · {w['device_id']} ({w['aqi']})"
+        per_station = days.groupby(["device_id", "name", "ward_code"]).agg(worst=("aqi", "max"), mean=("aqi", "mean"),
                                                               n=("aqi", "size")).reset_index()
         per_station = per_station.sort_values(["worst", "device_id"], ascending=[False, True]).head(5)
         tables.append(Table(t("briefing.air.worst", lang),
                             [t(f"briefing.air.col.{c}", lang) for c in ("station", "worst", "mean", "days")],
-                            [[Cell(r.name, s.link(f"/devices/{r.device_id}")), Cell(str(r.worst)),
+                            [[Cell(f"{r.name} · {r.device_id}", s.link(f"/devices/{r.device_id}")), Cell(str(r.worst)),
                               Cell(f"{r.mean:.0f}"), Cell(str(r.n))] for r in per_station.itertuples()]))
     chart = charts.hbars([b.name_en if lang == "en" else b.name_vi for b in BANDS],
                          {t("briefing.air.station_days", lang): list(per_band.values())}, [b.hex for b in BANDS],

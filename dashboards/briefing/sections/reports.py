@@ -36,7 +36,7 @@ def build(s: Scope) -> Section:
                Cell(r["submitted_at"].astimezone(s.tz).strftime("%d/%m/%Y")),
                Cell(str((s.now - r["submitted_at"]).days))] for r in weekly.oldest_open(pool, s.wards)]
     chart = charts.hbars([d[name] or t("briefing.reports.unassigned", lang) for d in depts],
-                         {t("briefing.reports.open", lang): [d["open"] - d["overdue"] for d in depts],
+                         {t("briefing.reports.in_time", lang): [d["open"] - d["overdue"] for d in depts],
                           t("briefing.reports.overdue", lang): [d["overdue"] for d in depts]},
                          ["#0369a1", "#be123c"])
     return Section("reports", t("briefing.reports.title", lang), page, figures, [
