@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from pipelines.kpis.summary import KpiLine  # noqa: E402
 
-STYLE = {"svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 11, "axes.spines.top": False,
+STYLE: Any = {"svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 11, "axes.spines.top": False,
          "axes.spines.right": False, "svg.hashsalt": "ioc-briefing"}   # a fixed salt: the same week, the same SVG
 
 

@@ -16,7 +16,7 @@ SEVERITIES = ("critical", "major", "minor", "warning")
 def raised(conn: psycopg.Connection, start: datetime, end: datetime, wards: Sequence[str] | None
            ) -> dict[str, int]:
     """Alarms raised in the week per severity (every severity present, 0 when none)."""
-    found = dict(conn.execute("""
+    found: dict[str, int] = dict(conn.execute("""
         SELECT severity, count(*)::int FROM alarms
         WHERE raised_at >= %(start)s AND raised_at < %(end)s
           AND (%(wards)s::text[] IS NULL OR ward_code = ANY(%(wards)s))

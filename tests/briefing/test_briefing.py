@@ -16,10 +16,10 @@ from dashboards.briefing.build import build
 from dashboards.briefing.scope import ScopeError, resolve
 from dashboards.briefing.sections import availability, footage, kpis
 from dashboards.queries import completeness, report_counts
+from dashboards.theme import theme_for
 from dashboards.views import footage as footage_view
 from dashboards.views import kpi_page
 from dashboards.views.kpi_page import ViewState
-from dashboards.theme import theme_for
 from pipelines.briefing import archive
 from pipelines.briefing.week import Week
 from pipelines.kpis.indicators import HEADLINE

@@ -15,7 +15,9 @@ def duration(d: timedelta | None, lang: str) -> str:
     if d is None:
         return t("briefing.alarms.still_open", lang)
     hours, rest = divmod(int(d.total_seconds()), 3600)
-    return f"{hours // 24} {t('briefing.unit.days', lang)} {hours % 24} h" if hours >= 24 else f"{hours} h {rest // 60:02d} m"
+    if hours >= 24:
+        return f"{hours // 24} {t('briefing.unit.days', lang)} {hours % 24} h"
+    return f"{hours} h {rest // 60:02d} m"
 
 
 def build(s: Scope) -> Section:

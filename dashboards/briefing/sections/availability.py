@@ -32,7 +32,8 @@ def build(s: Scope) -> Section:
                       "" if v is None else "good" if v >= completeness.FLAG_BELOW else "bad")
                for k, v in ratios.items()]
     down = down_longest(s.ioc.pool, s.wards)
-    rows = [[Cell(f"{d['name']} · {d['device_id']}", s.link(f"/devices/{d['device_id']}")), Cell(t(f"kind.{d['kind']}", lang)),
+    rows = [[Cell(f"{d['name']} · {d['device_id']}", s.link(f"/devices/{d['device_id']}")),
+             Cell(t(f"kind.{d['kind']}", lang)),
              Cell(t(f"state.{d['state']}", lang), tone="bad"),
              Cell(d["last_data_at"].astimezone(s.tz).strftime("%d/%m %H:%M") if d["last_data_at"] else "—")]
             for d in down]

@@ -59,8 +59,9 @@ def _delta(line: KpiLine, before: Summary | None) -> float | None:
 def _note(line: KpiLine, delta: float | None, s: Scope) -> str:
     parts = [target_text(line, s.lang)]
     if delta is not None:
-        parts.append(t("briefing.kpis.delta", s.lang, points=f"{100 * delta:+.1f}".replace(".", "," if s.lang == "vi"
-                                                                                        else ".")))
+        points = round(100 * delta, 1) + 0.0     # + 0.0: a -0.04 point change reads +0,0, not -0,0
+        text = f"{points:+.1f}"
+        parts.append(t("briefing.kpis.delta", s.lang, points=text.replace(".", ",") if s.lang == "vi" else text))
     if line.forecast is not None:
         parts.append(t("briefing.kpis.forecast", s.lang, value=pct(line.forecast.value, s.lang)))
     return " · ".join(parts)
