@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import click
+import psycopg
+from psycopg_pool import PoolTimeout
 
 from dashboards import context
 from ioc import db, stack
@@ -128,8 +130,12 @@ def run(settings: Settings, every: float, once: bool) -> None:
     try:
         while True:
             now = datetime.now(UTC)
-            with ioc.pool.connection() as conn:
-                done = schedule.tick(conn, now, settings.tz, service.producer(ioc, now))
+            try:
+                with ioc.pool.connection() as conn:
+                    done = schedule.tick(conn, now, settings.tz, service.producer(ioc, now))
+            except (psycopg.OperationalError, PoolTimeout) as exc:    # the database away: try again next check
+                log.warning("briefing schedule: database unavailable (%s); retrying in %.0f s", exc, every)
+                done = []
             for week, scope, lang in done:
                 click.echo(f"briefing {week} {scope} {lang} generated and mailed")
             if once:

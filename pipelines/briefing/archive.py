@@ -68,6 +68,11 @@ def add_recipient(conn: psycopg.Connection, r: Recipient) -> bool:
     """True when added, False when already there."""
     if "@" not in r.email or r.lang not in ("vi", "en") or not r.scope.strip():
         raise RecipientError(f"recipient {r.email!r} scope {r.scope!r} lang {r.lang!r}: {RecipientError.__doc__}")
+    known = r.scope == "*" or conn.execute(
+        "SELECT 1 FROM wards WHERE valid_to IS NULL AND (code = %(s)s OR province = %(s)s) LIMIT 1",
+        {"s": r.scope.strip()}).fetchone()
+    if not known:
+        raise RecipientError(f"recipient {r.email!r}: scope {r.scope!r} is no current ward code or province name")
     try:
         cur = conn.execute("INSERT INTO briefing_recipients (email, scope, lang) VALUES (%s, %s, %s) "
                            "ON CONFLICT DO NOTHING", [r.email.strip(), r.scope.strip(), r.lang])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.header import decode_header, make_header
 from pathlib import Path
 
@@ -94,4 +94,6 @@ def test_a_bad_week_or_address_is_refused_by_name(city: str, tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["--database-url", city, "--state-dir", str(tmp_path), "briefing",
                                       "recipients", "add", "not-an-address"])
     assert "not-an-address" in str(result.exception)
-    assert datetime.now(UTC)   # the module's database is untouched by both
+    result = CliRunner().invoke(cli, ["--database-url", city, "--state-dir", str(tmp_path), "briefing",
+                                      "recipients", "add", "a@b.vn", "--scope", "Tỉnh Không Có"])
+    assert "'Tỉnh Không Có' is no current ward code or province name" in str(result.exception)
