@@ -34,6 +34,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.integration
 @pytest.mark.slow
+@pytest.mark.timeout(540)   # the demo's start, then last week's two briefings generated and mailed (docs/briefing.md)
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url: str, tmp_path: Path,
                                                           stop: signal.Signals) -> None:
