@@ -95,3 +95,8 @@ def for_map(conn: psycopg.Connection, now: datetime, limit: int = 200) -> list[d
                                         i.last_evidence_at DESC LIMIT %(limit)s""").format(_COLUMNS),
                            {"now": now, "limit": limit}).fetchall()
     return [_named(r) for r in rows]
+
+
+def departments(conn: psycopg.Connection) -> dict[str, tuple[str, str]]:
+    """code → (name vi, name en) of the departments that own incidents and playbook steps."""
+    return {c: (vi, en) for c, vi, en in conn.execute("SELECT code, name_vi, name_en FROM report_departments")}
