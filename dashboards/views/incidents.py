@@ -45,7 +45,7 @@ def _row(r: dict[str, Any], selected: int | None, tz: ZoneInfo, lang: str) -> ht
     cls = " ".join(["incidents-row", f"incidents-row-{r['status']}", *([SELECTED] if r["id"] == selected else [])])
     return html.Tr([html.Td(f"#{r['id']}"), html.Td(severity_badge(r["severity"], lang)),
                     html.Td([html.Div(name(r, lang), className="fw-semibold"), status_badge(r["status"], lang)]),
-                    html.Td(", ".join(r["ward_codes"]) or fmt.BLANK), html.Td(fmt.number(r["items"], lang)),
+                    html.Td(", ".join(r["ward_names"]) or fmt.BLANK), html.Td(fmt.number(r["items"], lang)),
                     html.Td(step, className="ioc-inc-overdue" if r["overdue_steps"] else None),
                     html.Td(fmt.local_time(r["opened_at"], tz, lang, "HH:mm dd/MM"))],
                    id={"type": "incidents-row", "id": r["id"]}, className=cls)
@@ -63,7 +63,7 @@ def table(found: list[dict[str, Any]], selected: int | None, tz: ZoneInfo, lang:
 
 def header(inc: dict[str, Any], names: dict[str, tuple[str, str]], tz: ZoneInfo, lang: str) -> html.Div:
     facts = [t("incidents.owner", lang, owner=dept(inc["owner"], names, lang)),
-             ", ".join(inc["ward_codes"]) or fmt.BLANK,
+             ", ".join(inc["ward_names"]) or fmt.BLANK,
              fmt.local_time(inc["opened_at"], tz, lang, "HH:mm dd/MM/yyyy"),
              t("incidents.version", lang, v=inc["version"])]
     if inc["merged_into"]:

@@ -47,7 +47,7 @@ def tile(found: list[dict[str, Any]], now: datetime, tz: ZoneInfo, lang: str) ->
     if not found:
         return Tile(KEY, title, "0", [t("incidents.tile.none", lang)], caption)
     first = found[0]      # most severe, newest evidence first
-    where = ", ".join(first["ward_codes"])
+    where = ", ".join(first["ward_names"])
     headline = html.Span(f"#{first['id']} {_name(first, lang)} · {where} · "
                          f"{fmt.short_time(first['last_evidence_at'], tz, lang)}", className="ioc-alarm-headline")
     level = first["severity"] if overdue else None

@@ -51,6 +51,19 @@ def run(settings: Settings, interval: float, once: bool) -> None:
     suggest.run(url, stop, interval)
 
 
+@incidents.command("demo")
+@click.pass_obj
+def demo(settings: Settings) -> None:
+    """A few plausible incidents for the demo city (camera events over MQTT, reports, handling); once a day."""
+    from pipelines.incidents import demo as demo_data
+
+    urls = stack.endpoints(settings)
+    with db.connect(_url(settings)) as conn:
+        conn.autocommit = True
+        made = demo_data.run(conn, settings.mqtt_url or urls.mqtt_url, settings.tz, datetime.now(UTC))
+    click.echo(f"{made} demo incidents")
+
+
 @incidents.command("list")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(actions.STATUSES),
               help="[default: suggested and confirmed]")

@@ -14,6 +14,8 @@ from pipelines.incidents.types import incident_types
 
 _COLUMNS = sql.SQL("""i.id, i.type, i.status, i.severity, i.owner, i.ward_codes, i.opened_at, i.last_evidence_at,
     i.confirmed_at, i.confirmed_by, i.resolved_at, i.merged_into, i.version,
+    coalesce((SELECT array_agg(w.name ORDER BY w.name) FROM wards w
+              WHERE w.code = ANY(i.ward_codes) AND w.valid_to IS NULL), '{}') AS ward_names,
     ST_X(ST_Centroid(i.geom)) AS lon, ST_Y(ST_Centroid(i.geom)) AS lat,
     (SELECT count(*) FROM incident_items it WHERE it.incident_id = i.id) AS items,
     (SELECT min(position) FROM incident_steps s WHERE s.incident_id = i.id AND s.done_at IS NULL) AS current_step,
@@ -33,6 +35,7 @@ def _named(row: dict[str, Any]) -> dict[str, Any]:
     row["name_vi"] = kind.name.vi if kind else row["type"]
     row["name_en"] = kind.name.en if kind else row["type"]
     row["ward_codes"] = list(row["ward_codes"] or [])
+    row["ward_names"] = list(row["ward_names"] or row["ward_codes"])   # a ward not loaded: its code
     return row
 
 
