@@ -19,7 +19,8 @@ LIVE = "live"      # suggested or confirmed: what still needs someone
 ARRAY_STR = {"type": "array", "items": STR}
 INCIDENT = obj({
     "id": INT, "type": STR, "name_vi": STR, "name_en": STR, "status": STR, "severity": STR, "owner": STR,
-    "ward_codes": ARRAY_STR, "ward_names": ARRAY_STR, "opened_at": TS, "last_evidence_at": TS, "confirmed_at": nullable(TS),
+    "ward_codes": ARRAY_STR, "ward_names": ARRAY_STR, "opened_at": TS, "last_evidence_at": TS,
+    "confirmed_at": nullable(TS),
     "confirmed_by": nullable(STR), "resolved_at": nullable(TS), "merged_into": nullable(INT), "version": INT,
     "lon": nullable(NUM), "lat": nullable(NUM), "items": INT, "current_step": nullable(INT), "overdue_steps": INT})
 ITEM = obj({"source": STR, "ref": STR, "at": TS, "label": STR, "ward_code": nullable(STR), "attached_by": STR,
