@@ -23,8 +23,8 @@ INCIDENT = obj({
     "confirmed_at": nullable(TS),
     "confirmed_by": nullable(STR), "resolved_at": nullable(TS), "merged_into": nullable(INT), "version": INT,
     "lon": nullable(NUM), "lat": nullable(NUM), "items": INT, "current_step": nullable(INT), "overdue_steps": INT})
-ITEM = obj({"source": STR, "ref": STR, "at": TS, "label": STR, "ward_code": nullable(STR), "attached_by": STR,
-            "attached_at": TS, "lon": nullable(NUM), "lat": nullable(NUM)})
+ITEM = obj({"source": STR, "ref": STR, "at": TS, "kind": nullable(STR), "label": STR, "ward_code": nullable(STR),
+            "attached_by": STR, "attached_at": TS, "lon": nullable(NUM), "lat": nullable(NUM)})
 CHECK = obj({"vi": STR, "en": STR, "done": BOOL})
 STEP = obj({"position": INT, "title_vi": STR, "title_en": STR, "department": STR, "due_at": TS,
             "checklist": {"type": "array", "items": CHECK}, "done_at": nullable(TS), "done_by": nullable(STR),

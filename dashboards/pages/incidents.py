@@ -130,9 +130,9 @@ def show_detail(incident_id: int | None, _c: int, _n: int | None, seen: dict[str
             return (dash.no_update,) * 8
         items, steps, events = (queries.items(conn, incident_id), queries.steps(conn, incident_id, now),
                                 queries.timeline(conn, incident_id))
-        names = queries.departments(conn)
+        names, outlines = queries.departments(conn), queries.ward_outlines(conn, inc["ward_codes"])
     return (view.header(inc, names, tz, lang), view.buttons(inc["status"], handle, lang),
-            incident_map.figure(inc, items, th, lang, ioc.settings.tiles_url),
+            incident_map.figure(inc, items, th, lang, ioc.settings.tiles_url, outlines),
             view.playbook(steps, inc["status"], handle, names, tz, lang), view.evidence(items, tz, lang),
             view.timeline(events, tz, lang), {} if handle else {"display": "none"}, mark)
 

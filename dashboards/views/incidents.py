@@ -77,9 +77,16 @@ def header(inc: dict[str, Any], names: dict[str, tuple[str, str]], tz: ZoneInfo,
 def evidence(items: list[dict[str, Any]], tz: ZoneInfo, lang: str) -> html.Div:
     rows = [html.Li([html.Span(fmt.local_time(i["at"], tz, lang, "HH:mm dd/MM"), className="me-2 text-muted"),
                      html.Span(t(f"incidents.source.{i['source']}", lang), className=f"ioc-src ioc-src-{i['source']}"),
-                     " ", i["label"]]) for i in items]
+                     " ", _label(i, lang)]) for i in items]
     return html.Div([html.H3(t("incidents.evidence", lang, n=len(items)), className="h6"),
                      html.Ul(rows, className="list-unstyled ioc-inc-evidence")])
+
+
+def _label(item: dict[str, Any], lang: str) -> str:
+    """A camera's detection in the reader's language (the stored label is the camera and its confidence)."""
+    if item["source"] == "camera_event" and item.get("kind"):
+        return f"{t('event.' + str(item['kind']), lang)} · {item['label']}"
+    return str(item["label"])
 
 
 def playbook(steps: list[dict[str, Any]], status: str, handle: bool, names: dict[str, tuple[str, str]],

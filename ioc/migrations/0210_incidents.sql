@@ -35,6 +35,7 @@ CREATE TABLE incident_items (
     at           timestamptz NOT NULL,
     geom         geometry(Point, 4326),
     ward_code    text,
+    kind         text,                            -- the alarm's rule, the camera event's type, the report's category
     label        text NOT NULL,                   -- what a person reads in the timeline
     attached_by  text NOT NULL,                   -- 'system' (the suggester) or a user
     attached_at  timestamptz NOT NULL DEFAULT now(),

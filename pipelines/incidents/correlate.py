@@ -30,6 +30,7 @@ class Evidence:
     label: str
     types: tuple[str, ...]      # the incident types it can belong to, in the catalogue's order
     severity: str | None = None
+    kind: str | None = None     # the alarm's rule, the camera event's type, the report's category
 
 
 @dataclass

@@ -58,7 +58,7 @@ def _alarms(conn: psycopg.Connection, types: Mapping[str, IncidentType], since: 
         WHERE a.rule_id = ANY(%s) AND a.raised_at >= %s AND a.raised_at <= %s
           AND coalesce(d.location, rp.geom) IS NOT NULL
         ORDER BY a.raised_at LIMIT %s""", [list(wanted), since, now, LIMIT]).fetchall()
-    return [Evidence("alarm", str(aid), at, lon, lat, ward, f"{name} · {entity}", wanted[rule], sev)
+    return [Evidence("alarm", str(aid), at, lon, lat, ward, f"{name} · {entity}", wanted[rule], sev, rule)
             for aid, rule, at, sev, name, entity, lon, lat, ward in rows]
 
 
@@ -74,7 +74,7 @@ def _camera(conn: psycopg.Connection, types: Mapping[str, IncidentType], since: 
         WHERE e.type = ANY(%s) AND e.ts >= %s AND e.ts <= %s AND e.confidence >= %s AND d.location IS NOT NULL
         ORDER BY e.ts LIMIT %s""", [list(wanted), since, now, MIN_CONFIDENCE, LIMIT]).fetchall()
     return [Evidence("camera_event", camera_ref(dev, ts), ts, lon, lat, ward,
-                     f"camera {name}: {kind} ({conf:.0%})", wanted[kind])
+                     f"{name} · {conf:.0%}", wanted[kind], None, kind)
             for dev, ts, kind, conf, name, lon, lat, ward in rows]
 
 
@@ -88,5 +88,5 @@ def _reports(conn: psycopg.Connection, types: Mapping[str, IncidentType], since:
         WHERE category = ANY(%s) AND submitted_at >= %s AND submitted_at <= %s AND geom IS NOT NULL
           AND status NOT IN ('rejected', 'closed')
         ORDER BY submitted_at LIMIT %s""", [list(wanted), since, now, LIMIT]).fetchall()
-    return [Evidence("report", str(rid), at, lon, lat, ward, f"#{rid}: {text[:120]}", wanted[cat])
+    return [Evidence("report", str(rid), at, lon, lat, ward, f"#{rid}: {text[:120]}", wanted[cat], None, cat)
             for rid, cat, at, text, lon, lat, ward in rows]

@@ -27,12 +27,12 @@ SOURCES = ("alarm", "report", "camera_event")
 
 def _evidence(conn: psycopg.Connection, source: str, ref: str) -> Evidence:
     if source == "report":
-        row = conn.execute("""SELECT id::text, submitted_at, ST_X(geom), ST_Y(geom), ward_code,
+        row = conn.execute("""SELECT id::text, submitted_at, ST_X(geom), ST_Y(geom), ward_code, category,
                                      '#' || id || ': ' || left(description, 120) FROM reports WHERE id = %s""",
                            [_int(ref)]).fetchone()
     elif source == "alarm":
         row = conn.execute("""SELECT a.id::text, a.raised_at, ST_X(d.location), ST_Y(d.location),
-                                     coalesce(a.ward_code, d.ward_code), r.name_vi || ' · ' || a.entity
+                                     coalesce(a.ward_code, d.ward_code), a.rule_id, r.name_vi || ' · ' || a.entity
                               FROM alarms a JOIN alarm_rules r ON r.id = a.rule_id
                               LEFT JOIN devices d ON d.device_id = a.device_id WHERE a.id = %s""",
                            [_int(ref)]).fetchone()
@@ -42,8 +42,8 @@ def _evidence(conn: psycopg.Connection, source: str, ref: str) -> Evidence:
             when = datetime.fromisoformat(ts)
         except ValueError:
             raise IncidentActionError(f"camera event {ref!r}: write DEVICE@TIME (ISO 8601)") from None
-        row = conn.execute("""SELECT %s, e.ts, ST_X(d.location), ST_Y(d.location), d.ward_code,
-                                     'camera ' || coalesce(d.name, e.device_id) || ': ' || e.type
+        row = conn.execute("""SELECT %s, e.ts, ST_X(d.location), ST_Y(d.location), d.ward_code, e.type,
+                                     coalesce(d.name, e.device_id) || ' · ' || round(e.confidence * 100) || '%%'
                               FROM camera_events e LEFT JOIN devices d ON d.device_id = e.device_id
                               WHERE e.device_id = %s AND e.ts = %s LIMIT 1""",
                            [camera_ref(device, when), device, when]).fetchone()
@@ -51,10 +51,10 @@ def _evidence(conn: psycopg.Connection, source: str, ref: str) -> Evidence:
         raise IncidentActionError(f"source: one of {', '.join(SOURCES)}, not {source!r}")
     if row is None:
         raise IncidentActionError(f"{source} {ref} does not exist")
-    key, at, lon, lat, ward, label = row
+    key, at, lon, lat, ward, kind, label = row
     if lon is None:
         raise IncidentActionError(f"{source} {ref} has no location")
-    return Evidence(source, key, at, lon, lat, ward, label, ())
+    return Evidence(source, key, at, lon, lat, ward, label, (), None, kind)
 
 
 def _int(ref: str) -> int:

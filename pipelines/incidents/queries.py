@@ -65,7 +65,7 @@ def one(conn: psycopg.Connection, incident_id: int, now: datetime) -> dict[str, 
 
 def items(conn: psycopg.Connection, incident_id: int) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("""SELECT source, ref, at, label, ward_code, attached_by, attached_at,
+        return cur.execute("""SELECT source, ref, at, kind, label, ward_code, attached_by, attached_at,
                                      ST_X(geom) AS lon, ST_Y(geom) AS lat
                               FROM incident_items WHERE incident_id = %s ORDER BY at, source, ref""",
                            [incident_id]).fetchall()
@@ -103,3 +103,9 @@ def for_map(conn: psycopg.Connection, now: datetime, limit: int = 200) -> list[d
 def departments(conn: psycopg.Connection) -> dict[str, tuple[str, str]]:
     """code → (name vi, name en) of the departments that own incidents and playbook steps."""
     return {c: (vi, en) for c, vi, en in conn.execute("SELECT code, name_vi, name_en FROM report_departments")}
+
+
+def ward_outlines(conn: psycopg.Connection, codes: list[str]) -> list[str]:
+    """The current outlines (GeoJSON) of the wards an incident touches: the evidence map's context."""
+    return [g for g, in conn.execute("""SELECT ST_AsGeoJSON(geom) FROM wards WHERE code = ANY(%s)
+                                        AND valid_to IS NULL""", [codes])]

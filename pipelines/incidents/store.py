@@ -44,10 +44,11 @@ def attach(conn: psycopg.Connection, incident_id: int, evidence: Sequence[Eviden
     added = 0
     for e in evidence:
         done = conn.execute("""
-            INSERT INTO incident_items (incident_id, source, ref, at, geom, ward_code, label, attached_by)
-            VALUES (%s, %s, %s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s, %s)
+            INSERT INTO incident_items (incident_id, source, ref, at, geom, ward_code, kind, label, attached_by)
+            VALUES (%s, %s, %s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s, %s, %s)
             ON CONFLICT (source, ref) DO NOTHING""",
-                            [incident_id, e.source, e.ref, e.at, e.lon, e.lat, e.ward_code, e.label, actor]).rowcount
+                            [incident_id, e.source, e.ref, e.at, e.lon, e.lat, e.ward_code, e.kind, e.label,
+                             actor]).rowcount
         if done:
             added += 1
             timeline(conn, incident_id, now, actor, "attached", e.label,

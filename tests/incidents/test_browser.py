@@ -6,6 +6,7 @@ incidents-list.png, incidents.png."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -56,6 +57,13 @@ def flooded(db: psycopg.Connection) -> int:
     return int(found[0])
 
 
+def settle(dash_duo: Any) -> None:
+    """The evidence map drawn (MapLibre's canvas, then a moment for its first frame) before a screenshot."""
+    wait_until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#incidents-map .maplibregl-canvas"), 20,
+               what="the evidence map's canvas")
+    time.sleep(1.5)
+
+
 def count_rows(db: psycopg.Connection) -> int:
     row = db.execute("SELECT count(*) FROM incidents").fetchone()
     return int(row[0]) if row else 0
@@ -88,6 +96,8 @@ def test_a_flood_on_the_wall_then_confirmed_worked_through_its_playbook_and_reso
     dash_duo.wait_for_contains_text("#incidents-detail-head", "Ngập úng", timeout=20)
     assert "Bằng chứng (3)" in text(dash_duo, "#incidents-evidence")
     wait_until(lambda: "Phản ánh (2)" in legend(dash_duo, "#incidents-map"), 20, what="the evidence map")
+    assert "Ngập nước · Camera 1 · 88%" in text(dash_duo, "#incidents-evidence")
+    settle(dash_duo)
     shot(dash_duo, "incidents-list")
 
     dash_duo.driver.get(f"{base}/incidents/{flooded}")
@@ -107,6 +117,7 @@ def test_a_flood_on_the_wall_then_confirmed_worked_through_its_playbook_and_reso
         for box in dash_duo.driver.find_elements(By.CSS_SELECTOR, check_box(pos)):
             dash_duo.driver.execute_script("arguments[0].click();", box)
         if pos == 3:
+            settle(dash_duo)
             shot(dash_duo, "incidents")
         dash_duo.find_element(f'{STEP_DONE}[id*="\\"pos\\":{pos}"]').click()
         wait_until(lambda p=pos: count(db_url, "SELECT count(*) FROM incident_steps WHERE incident_id = %s AND "
