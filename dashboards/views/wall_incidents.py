@@ -48,8 +48,9 @@ def tile(found: list[dict[str, Any]], now: datetime, tz: ZoneInfo, lang: str) ->
         return Tile(KEY, title, "0", [t("incidents.tile.none", lang)], caption)
     first = found[0]      # most severe, newest evidence first
     where = ", ".join(first["ward_names"])
-    headline = html.Span(f"#{first['id']} {_name(first, lang)} · {where} · "
-                         f"{fmt.short_time(first['last_evidence_at'], tz, lang)}", className="ioc-alarm-headline")
+    # the time first: what the line's ellipsis may cut at 1920 px is the end of a long ward name, never the news
+    headline = html.Span(f"{fmt.short_time(first['last_evidence_at'], tz, lang)} · #{first['id']} "
+                         f"{_name(first, lang)} · {where}", className="ioc-alarm-headline")
     level = first["severity"] if overdue else None
     return Tile(KEY, title, fmt.number(len(found), lang), [headline], caption,
                 color=SEVERITY_HEX.get(level or ""), text_color=TEXT_HEX.get(level or ""))

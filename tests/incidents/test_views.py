@@ -34,7 +34,7 @@ def test_the_tile_names_the_first_counts_suggestions_and_turns_red_when_a_step_i
     calm = wall_incidents.tile([row(3), row(4, "suggested")], NOW, VN, "vi")
     assert calm.value == "2" and calm.color is None
     assert calm.caption == "1 đề xuất chờ xác nhận · 0 bước quá hạn"
-    assert "#3 Ngập úng · Phường Bắc Nha Trang · 16:30" in str(calm.detail[0].children)
+    assert "16:30:00 · #3 Ngập úng · Phường Bắc Nha Trang" in str(calm.detail[0].children)
     late = wall_incidents.tile([row(3, severity="critical", overdue=2)], NOW, VN, "en")
     assert late.color == "#dc2626" and late.caption == "0 suggestions to confirm · 2 steps overdue"
     assert wall_incidents.tile([], NOW, VN, "vi").value == "0"
