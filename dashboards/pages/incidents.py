@@ -134,7 +134,7 @@ def show_detail(incident_id: int | None, _c: int, _n: int | None, seen: dict[str
     return (view.header(inc, names, tz, lang), view.buttons(inc["status"], handle, lang),
             incident_map.figure(inc, items, th, lang, ioc.settings.tiles_url, outlines),
             view.playbook(steps, inc["status"], handle, names, tz, lang), view.evidence(items, tz, lang),
-            view.timeline(events, tz, lang), {} if handle else {"display": "none"}, mark)
+            view.timeline(events, tz, lang), {} if handle and inc["status"] in view.LIVE else {"display": "none"}, mark)
 
 
 @callback(Output("incidents-feedback", "children"), Output("incidents-changes", "data"),

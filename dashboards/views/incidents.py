@@ -14,6 +14,7 @@ from dashboards import fmt
 from dashboards.i18n import t
 from dashboards.views.alarms import severity_badge
 
+LIVE = ("suggested", "confirmed")   # what the handling form is shown for
 STATUSES = ("live", "suggested", "confirmed", "resolved", "dismissed", "merged")
 SELECTED = "incidents-row-selected"
 # what each status allows by hand (pipelines.incidents.actions); steps and answers have their own controls

@@ -158,7 +158,7 @@ def step(conn: psycopg.Connection, incident_id: int, position: int, actor: str, 
                        {"step": position, "checked": list(check)})
         if done and all(r[2] is not None for r in rows if r[0] != position):
             _bump(conn, incident_id, ", status = 'resolved', resolved_at = %s", [at])
-            store.timeline(conn, incident_id, at, actor, "resolved", "the playbook's last step is done")
+            store.timeline(conn, incident_id, at, actor, "resolved", None, {"by": "playbook"})
             return "resolved"
     return "confirmed"
 

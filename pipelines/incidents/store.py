@@ -31,8 +31,8 @@ def create(conn: psycopg.Connection, kind: IncidentType, evidence: Sequence[Evid
                        [kind.id, severity, kind.owner, first, max(e.at for e in evidence)]).fetchone()
     assert row is not None
     incident_id = int(row[0])
-    timeline(conn, incident_id, now, actor, "suggested" if actor == "system" else "opened",
-             f"{len(evidence)} evidence", {"type": kind.id})
+    timeline(conn, incident_id, now, actor, "suggested" if actor == "system" else "opened", None,
+             {"type": kind.id, "items": len(evidence)})
     attach(conn, incident_id, evidence, actor, now)
     return incident_id
 

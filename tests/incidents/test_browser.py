@@ -2,7 +2,7 @@
 incident on the wall (its tile and an outline on the map above the devices) and on /incidents, where an operator
 confirms it, works its playbook step by step (checklists ticked), answers the reporters from the incident, and
 finishing the last step resolves it. Screenshots at 1920×1080: docs/screenshots/wall-incident.png,
-incidents-list.png, incidents.png."""
+incidents-list.png, incidents.png, incidents-en.png."""
 
 from __future__ import annotations
 
@@ -127,6 +127,13 @@ def test_a_flood_on_the_wall_then_confirmed_worked_through_its_playbook_and_reso
     assert count(db_url, "SELECT count(*) FROM incidents WHERE id = %s AND status = 'resolved'", [flooded]) == 1
     assert count(db_url, "SELECT count(*) FROM reports WHERE status = 'resolved' AND public_response LIKE 'Đã khơi%%'"
                  ) == 2
+    dash_duo.driver.get(f"{base}/incidents/{flooded}?lang=en")      # English too: the same incident, resolved
+    dash_duo.wait_for_contains_text("#incidents-detail-head", "Flooding", timeout=20)
+    assert "Resolved" in text(dash_duo, "#incidents-detail-head")
+    assert "Step finished" in text(dash_duo, "#incidents-timeline")
+    assert "Flooding · Camera 1 · 88%" in text(dash_duo, "#incidents-evidence")
+    settle(dash_duo)
+    shot(dash_duo, "incidents-en")
     ticked = count(db_url, """SELECT count(*) FROM incident_steps, jsonb_array_elements(checklist) c
                               WHERE incident_id = %s AND (c ->> 'done')::boolean""", [flooded])
     assert ticked == 7    # every checklist item of the four steps
