@@ -36,6 +36,7 @@ LAZY: dict[str, str] = {
     "alarms": "pipelines.alarms.cli:alarms",
     "footage": "pipelines.footage.cli:footage",
     "briefing": "dashboards.briefing.cli:briefing",
+    "incidents": "pipelines.incidents.cli:incidents",
 }
 
 

@@ -12,7 +12,7 @@ from dashboards import maps
 from dashboards.queries import alarms as alarm_q
 from dashboards.queries import maplayers, wards
 from dashboards.theme import Theme
-from dashboards.views import figure_diff, wall_alarms
+from dashboards.views import figure_diff, wall_alarms, wall_incidents
 
 # The wall's map panel at 1920×1080: the width left of the 660 px tile column, the height above the feed.
 WALL_MAP_PX = (1230, 700)
@@ -33,7 +33,8 @@ def figure(pool: ConnectionPool, now: datetime, scene: dict[str, Any], theme: Th
     so the legend counts what the tiles count, over the outlines of its province's wards for context."""
     area = scene.get("area_codes")
     src = maplayers.load(pool, now, ward_codes=area or wards.with_devices(pool) or None, scope=scene.get("codes"))
-    src = replace(src, alarms=wall_alarms.map_points(alarm_q.located(pool, scene.get("codes")), lang))
+    src = replace(src, alarms=wall_alarms.map_points(alarm_q.located(pool, scene.get("codes")), lang),
+                  incidents=wall_incidents.map_traces(wall_incidents.live(pool, now, scene.get("codes")), lang))
     return maps.figure(src, theme, lang, tiles_url, view(pool, scene))
 
 

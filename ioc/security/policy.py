@@ -70,6 +70,7 @@ RULES: Final = (
     Rule("/api/v1/reports", roles.REPORTS_READ, GET),  # field reports as published, never a contact
     Rule("/reports", roles.REPORTS_HANDLE),
     Rule("/alarms", roles.READ),                 # viewers see alarms; handling them checks the role (actions)
+    Rule("/incidents", roles.READ),               # as alarms: viewers see, handling checks the role (actions)
     Rule("/footage", roles.READ),                # viewers see counts; the register itself checks footage:register
     Rule("/kpi", roles.KPI),
     Rule("/kpis", roles.KPI),
