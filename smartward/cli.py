@@ -29,6 +29,8 @@ LAZY: dict[str, str] = {
     "serve": "dashboards.cli:serve",
     "reports": "pipelines.reports.cli:reports",
     "support-points": "pipelines.public.cli:support_points_cmd",
+    "hamlets": "pipelines.public.cli:hamlets_cmd",
+    "disclosures": "pipelines.public.cli:disclosures_cmd",
     "kpis": "pipelines.kpis.cli:kpis",
     "users": "ioc.security.cli:users",
     "keys": "ioc.security.cli:keys",
