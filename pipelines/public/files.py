@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Final
 
-MAX_BYTES: Final = 10 * 1024 * 1024      # a scanned budget table at 300 dpi fits; the database keeps them all
+MAX_BYTES: Final = 7 * 1024 * 1024       # a scanned budget table fits; under the web server's 8 MB request limit
 XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _SIMPLE: Final = ((b"%PDF-", "application/pdf", "pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
