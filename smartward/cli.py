@@ -31,6 +31,7 @@ LAZY: dict[str, str] = {
     "support-points": "pipelines.public.cli:support_points_cmd",
     "hamlets": "pipelines.public.cli:hamlets_cmd",
     "disclosures": "pipelines.public.cli:disclosures_cmd",
+    "public-demo": "pipelines.public.demo:public_demo",
     "kpis": "pipelines.kpis.cli:kpis",
     "users": "ioc.security.cli:users",
     "keys": "ioc.security.cli:keys",

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from dashboards.i18n import LANGS, t
-from dashboards.public.render_docs import documents_section
+from dashboards.public.render_docs import documents_section, synthetic_badge
 from dashboards.public.svgmap import ward_map
 from dashboards.views.public import IndexPage, PublicReport, Transparency, WardPage, WardStatus
 from pipelines.reports.model import STATUSES
@@ -115,9 +115,10 @@ def status_section(s: WardStatus, lang: str) -> Markup:
 
 
 def support_section(points: list[dict[str, Any]], lang: str) -> Markup:
-    items = _Q(Markup('<li class="pub-support"><b>{}</b> <span class="pub-kind">{}</span><div>{}</div>'
+    items = _Q(Markup('<li class="pub-support"><b>{}</b> <span class="pub-kind">{}</span>{}<div>{}</div>'
                       '<div class="pub-muted">{}</div><div class="pub-muted">{}</div></li>').format(
-        p["name"], p["kind_label"], p["address"] or "", " · ".join(x for x in (p["hours"], p["phone"]) if x),
+        p["name"], p["kind_label"], synthetic_badge(lang) if p.get("synthetic") else "",
+        p["address"] or "", " · ".join(x for x in (p["hours"], p["phone"]) if x),
         (t("public.support.helps", lang) + " " + ", ".join(p["helps_with"])) if p["helps_with"] else "")
         for p in points)
     body = Markup('<ul class="pub-list pub-supports">{}</ul>').format(items) if points else Markup(

@@ -35,12 +35,17 @@ def _form(d: PublicDocument, lang: str) -> Markup:
         send=t("public.docs.comment.send", lang))
 
 
+def synthetic_badge(lang: str) -> Markup:
+    return Markup(' <span class="pub-synthetic">{}</span>').format(t("public.synthetic", lang))
+
+
 def document_item(d: PublicDocument, lang: str) -> Markup:
     shown = _Q(Markup("<li>{}</li>").format(c) for c in d.published_comments)
     return Markup(
-        '<li class="pub-doc" id="d{id}"><div class="pub-doc-title"><a href="{url}">{title}</a></div>'
+        '<li class="pub-doc" id="d{id}"><div class="pub-doc-title"><a href="{url}">{title}</a>{synthetic}</div>'
         '<div class="pub-muted">{date} · {kind}, {size} · {published}</div>{period}{count}{shown}{form}</li>').format(
-        id=d.id, url=d.url, title=d.title, date=t("public.docs.dated", lang, date=d.date), kind=d.kind, size=d.size,
+        id=d.id, url=d.url, title=d.title, synthetic=synthetic_badge(lang) if d.synthetic else "",
+        date=t("public.docs.dated", lang, date=d.date), kind=d.kind, size=d.size,
         published=t("public.docs.published", lang, when=d.published),
         period=Markup('<div class="pub-period pub-period-{}">{}</div>').format(d.period, d.period_text)
         if d.period_text else "",

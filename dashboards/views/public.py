@@ -262,7 +262,8 @@ def as_data(p: WardPage) -> dict[str, Any]:
         "air": [{"station": a["name"], "vn_aqi": a["aqi"], "band": a["band"], "inside": a["inside"]}
                 for a in p.status.air],
         "wifi": [{"name": w["name"], "up": w["up"], "lon": w["lon"], "lat": w["lat"]} for w in p.status.wifi],
-        "support_points": [{k: s[k] for k in ("kind", "name", "address", "lon", "lat", "hours", "helps_with", "phone")}
+        "support_points": [{k: s[k] for k in ("kind", "name", "address", "lon", "lat", "hours", "helps_with", "phone",
+                                                   "synthetic")}
                            for s in p.support],
         "documents": public_docs.as_data(p.documents),
     }

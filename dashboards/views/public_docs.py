@@ -37,6 +37,7 @@ class PublicDocument:
     comments: int
     published_comments: tuple[str, ...]
     token: str | None          # the comment form's token while the period is open
+    synthetic: bool = False    # made up by the demo
 
 
 def _kind(content_type: str) -> str:
@@ -73,7 +74,8 @@ def documents(pool: ConnectionPool, ward: str, now: datetime, tz: ZoneInfo, lang
             r["document_date"].strftime("%d/%m/%Y"),
             fmt.local_time(r["published_at"], tz, lang, _WHEN), f"/public/documents/{r['id']}",
             _kind(r["content_type"]), _size(int(r["size_bytes"])), r["sha256"], state,
-            _period_text(r, state, tz, lang), int(r["comments"]), tuple(r["published_comments"]), token))
+            _period_text(r, state, tz, lang), int(r["comments"]), tuple(r["published_comments"]), token,
+            bool(r["synthetic"])))
     return out
 
 
@@ -82,4 +84,4 @@ def as_data(docs: list[PublicDocument]) -> list[dict[str, Any]]:
     return [{"id": d.id, "category": d.category, "title": d.title, "date": d.date, "published": d.published,
              "url": d.url, "type": d.kind, "size": d.size, "sha256": d.sha256, "comment_period": d.period,
              "comment_period_text": d.period_text, "comments": d.comments,
-             "published_comments": list(d.published_comments)} for d in docs]
+             "published_comments": list(d.published_comments), "synthetic": d.synthetic} for d in docs]

@@ -23,6 +23,7 @@ CREATE TABLE disclosures (
     withdrawn_at    timestamptz,
     withdrawn_by    text,
     withdrawn_reason text CHECK (length(withdrawn_reason) <= 500),
+    synthetic       boolean NOT NULL DEFAULT false,    -- made up by the demo: the page labels it so
     CHECK ((comments_open IS NULL) = (comments_close IS NULL)),
     CHECK (comments_open IS NULL OR comments_open < comments_close),
     CHECK ((withdrawn_at IS NULL) = (withdrawn_by IS NULL))

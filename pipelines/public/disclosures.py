@@ -102,7 +102,7 @@ def withdraw(conn: psycopg.Connection, document: int, actor: str, reason: str, i
 
 _PUBLIC = """
     SELECT d.id, d.category, d.title_vi, d.title_en, d.document_date, d.published_at, d.filename, d.content_type,
-           d.size_bytes, d.sha256, d.comments_open, d.comments_close,
+           d.size_bytes, d.sha256, d.comments_open, d.comments_close, d.synthetic,
            (SELECT count(*) FROM disclosure_comments c WHERE c.disclosure_id = d.id AND c.state <> 'hidden')
                AS comments,
            coalesce((SELECT array_agg(c.body ORDER BY c.received_at) FROM disclosure_comments c

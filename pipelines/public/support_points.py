@@ -135,7 +135,8 @@ def _lines(text: str, n: int, problems: list[Problem]) -> dict[int, int]:
 
 
 def for_ward(pool: ConnectionPool, ward: str) -> list[dict[str, Any]]:
-    """A ward's support points, by kind and name: kind, name, address, lon, lat, hours, helps_with, phone."""
+    """A ward's open support points, by kind and name: kind, name, address, lon, lat, hours, helps_with, phone,
+    synthetic (made up by the demo)."""
     return rows(pool, """
-        SELECT kind, name, address, ST_X(geom) AS lon, ST_Y(geom) AS lat, hours, helps_with, phone
+        SELECT kind, name, address, ST_X(geom) AS lon, ST_Y(geom) AS lat, hours, helps_with, phone, synthetic
         FROM support_points WHERE ward_code = %s AND closed_at IS NULL ORDER BY kind, name""", [ward])
