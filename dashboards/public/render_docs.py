@@ -24,12 +24,14 @@ def _form(d: PublicDocument, lang: str) -> Markup:
     if d.token is None:
         return Markup("")
     return Markup(
+        '<details class="pub-comment-box"><summary>{open}</summary>'
         '<form class="pub-comment" method="post" action="/public/comments/{id}">'
         '<input type="hidden" name="token" value="{token}"><input type="hidden" name="lang" value="{lang}">'
         '<div class="pub-hp" aria-hidden="true"><label for="hp-{id}">{hp}</label>'
         '<input id="hp-{id}" name="{honeypot}" tabindex="-1" autocomplete="off"></div>'
         '<label for="c-{id}">{label}</label><textarea id="c-{id}" name="body" rows="3" maxlength="{max}" required>'
-        '</textarea><p class="pub-muted">{note}</p><button type="submit">{send}</button></form>').format(
+        '</textarea><p class="pub-muted">{note}</p><button type="submit">{send}</button></form></details>').format(
+        open=t("public.docs.comment.open", lang),
         id=d.id, token=d.token, lang=lang, hp=t("public.docs.honeypot", lang), honeypot=HONEYPOT,
         label=t("public.docs.comment.label", lang), max=comments.MAX_CHARS, note=t("public.docs.comment.note", lang),
         send=t("public.docs.comment.send", lang))

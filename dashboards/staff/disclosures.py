@@ -5,6 +5,7 @@ read its comments and moderate them. Needs ``public:publish`` (operators and adm
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from flask import request
@@ -18,6 +19,7 @@ from dashboards.i18n import t
 from dashboards.staff import render
 from ioc.security.principal import Principal
 from pipelines.public import comments, disclosures, files
+from pipelines.public.reason import Reason
 
 _WHEN = "HH:mm dd/MM/yyyy"
 
@@ -36,14 +38,14 @@ def _local(value: str) -> datetime | None:
     return found if found.tzinfo else found.replace(tzinfo=tz)
 
 
-def listing(errors: dict[str, str] | None = None, status: int = 200) -> Response:
+def listing(errors: Mapping[str, str] | None = None, status: int = 200) -> Response:
     lang, who, ioc = request_lang(), _who(), context.current()
     ward = request.values.get("ward") or None
     values = request.form if request.method == "POST" else {"ward_code": ward or ""}
-    err = errors or {}
+    err = render.say_all(errors, lang)
     cats = [(c, t(f"public.docs.cat.{c}", lang)) for c in disclosures.CATEGORIES]
     form = Markup('<form method="post" action="/staff/disclosures" enctype="multipart/form-data" '
-                  'class="row g-3 mb-4 p-3 border border-secondary rounded">{csrf}{fields}'
+                  'class="row g-3 mb-4 p-3 border border-secondary rounded" novalidate>{csrf}{fields}'
                   '<div class="col-12"><button class="btn btn-primary btn-lg" type="submit">{go}</button></div></form>'
                   ).format(csrf=render.csrf(who.csrf_token), go=t("staff.docs.upload", lang), fields=Markup("").join((
                       render.field("ward_code", t("staff.ward", lang), values.get("ward_code", ""),
@@ -91,21 +93,21 @@ def listing(errors: dict[str, str] | None = None, status: int = 200) -> Response
 
 def upload() -> Response:
     who, ioc, form = _who(), context.current(), request.form
-    errors: dict[str, str] = {}
+    errors: dict[str, Reason] = {}
     parsed: dict[str, datetime | None] = {}
     for name in ("comments_open", "comments_close"):
         try:
             parsed[name] = _local(form.get(name, ""))
         except ValueError:
-            errors[name] = "not a date and time"
+            errors[name] = Reason("not a date and time", "not_datetime")
     try:
         day = date.fromisoformat(form.get("document_date", ""))
     except ValueError:
-        errors["document_date"] = "give the document's date"
+        errors["document_date"] = Reason("give the document's date", "date_needed")
         day = date.today()
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
-        errors["file"] = "choose a file"
+        errors["file"] = Reason("choose a file", "file_needed")
     if errors:
         return listing(errors, 400)
     assert upload_file is not None

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from dashboards.auth.forms import CSRF_FIELD
 from dashboards.i18n import LANGS, t
+from pipelines.public.reason import Reason
 
 _PAGE = """<!DOCTYPE html>
 <html lang="{lang}" data-bs-theme="dark"><head><meta charset="utf-8">
@@ -35,6 +36,15 @@ def page(title: str, body: Markup, lang: str, status: int = 200, keep: Mapping[s
                                 docs=t("staff.docs.title", lang), points=t("staff.points.title", lang),
                                 public=t("public.brand", lang), home=t("staff.home", lang))
     return Response(str(html), status=status, mimetype="text/html")
+
+
+def say(reason: str, lang: str) -> str:
+    """A refusal in the page's language when it carries a catalogue key (``staff.err.*``), else as written."""
+    return t(f"staff.err.{reason.key}", lang, **reason.values) if isinstance(reason, Reason) else reason
+
+
+def say_all(errors: Mapping[str, str] | None, lang: str) -> dict[str, str]:
+    return {k: say(v, lang) for k, v in (errors or {}).items()}
 
 
 def alert(text: str, kind: str = "success") -> Markup:

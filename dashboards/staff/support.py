@@ -59,7 +59,8 @@ def listing(values: Mapping[str, str] | None = None, errors: Mapping[str, str] |
     body = Markup("<h1>{}</h1>{}{}<h2 class='h4'>{}</h2>{}").format(
         t("staff.points.title", lang), render.alert(notice),
         render.alert(t("staff.fix", lang), "danger") if errors else "", t("staff.points.add", lang),
-        _form("/staff/support-points", values or {"ward_code": ward or ""}, errors or {}, lang, who.csrf_token))
+        _form("/staff/support-points", values or {"ward_code": ward or ""}, render.say_all(errors, lang), lang,
+              who.csrf_token))
     body += render.table([t(k, lang) for k in ("staff.ward", "staff.points.kind", "staff.points.name",
                                                "staff.points.address", "staff.points.hours", "staff.action")],
                          body_rows)
@@ -98,8 +99,8 @@ def edit_page(point_id: int, values: Mapping[str, str] | None = None, errors: Ma
                        "helps_with": "; ".join(found["helps_with"] or [])}
     body = Markup("<h1>{}</h1>{}{}").format(found["name"], render.alert(t("staff.fix", lang), "danger")
                                             if errors else "",
-                                            _form(f"/staff/support-points/{point_id}", shown, errors or {}, lang,
-                                                  who.csrf_token))
+                                            _form(f"/staff/support-points/{point_id}", shown,
+                                                  render.say_all(errors, lang), lang, who.csrf_token))
     return render.page(found["name"], body, lang, status)
 
 

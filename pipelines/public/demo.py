@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import click
@@ -82,17 +82,19 @@ def _documents(code: str, name: str, now: datetime, tz: ZoneInfo) -> list[disclo
                            [(f"{(today - timedelta(days=60)):%d/%m/%Y}", "Các hộ đóng góp đợt 1", 186_000_000, 0),
                             (f"{(today - timedelta(days=41)):%d/%m/%Y}", "Tạm ứng nhà thầu", 0, 150_000_000),
                             (f"{(today - timedelta(days=38)):%d/%m/%Y}", "Các hộ đóng góp đợt 2", 64_500_000, 0)])
-    h = timedelta(hours=1)
+    def at(days: int, hour: int) -> datetime:    # a period opens and closes on office hours, local time
+        return datetime.combine(today + timedelta(days=days), time(hour), tz)
+
     return [
         disclosures.NewDisclosure(code, "plan", f"Kế hoạch chỉnh trang đô thị và vỉa hè năm {year + 1}",
                                   today - timedelta(days=12), "ke-hoach-chinh-trang.pdf", demo_files.pdf(
                                       f"Ke hoach chinh trang do thi nam {year + 1}",
                                       [f"{name}", "1. Lat lai via he 4 tuyen duong chinh", "2. Trong 120 cay xanh",
                                        "3. Den chieu sang LED cho 6 hem"]),
-                                  f"Urban and pavement improvement plan {year + 1}", now - 240 * h, now + 480 * h),
+                                  f"Urban and pavement improvement plan {year + 1}", at(-10, 8), at(20, 17)),
         disclosures.NewDisclosure(code, "budget", f"Dự toán thu, chi ngân sách phường năm {year + 1}",
                                   today - timedelta(days=20), "du-toan-ngan-sach.xlsx", budget,
-                                  f"Ward budget estimate {year + 1}", now - 360 * h, now + 120 * h),
+                                  f"Ward budget estimate {year + 1}", at(-15, 8), at(5, 17)),
         disclosures.NewDisclosure(code, "budget", f"Công khai quyết toán ngân sách năm {year - 1}",
                                   today - timedelta(days=150), "quyet-toan.pdf", demo_files.pdf(
                                       f"Quyet toan ngan sach nam {year - 1}", [name, "Tong thu: 17.902 trieu dong",
@@ -100,20 +102,26 @@ def _documents(code: str, name: str, now: datetime, tz: ZoneInfo) -> list[disclo
                                   f"Final budget accounts {year - 1}"),
         disclosures.NewDisclosure(code, "contribution", "Công khai thu, chi quỹ vận động làm đường hẻm",
                                   today - timedelta(days=35), "quy-lam-duong-hem.xlsx", fund,
-                                  "Alley road fund: income and spending", now - 34 * 24 * h, now - 4 * 24 * h),
+                                  "Alley road fund: income and spending", at(-34, 8), at(-4, 17)),
         disclosures.NewDisclosure(code, "land", f"Thông báo thu hồi đất mở rộng đường {street}",
                                   today - timedelta(days=6), "thong-bao-thu-hoi-dat.pdf", demo_files.pdf(
                                       "Thong bao thu hoi dat", [name, f"Mo rong duong {unmarked(street)}",
                                                                 "Dien tich du kien: 2.350 m2, 41 ho"]),
-                                  "Notice of land recovery for a road widening", now - 5 * 24 * h, now + 25 * 24 * h),
+                                  "Notice of land recovery for a road widening", at(-5, 8), at(25, 17)),
     ]
 
 
-COMMENTS = (("Đề nghị ưu tiên lát vỉa hè trước cổng trường tiểu học.", "published"),
-            ("Cây xanh nên chọn loại ít rụng lá, rễ không phá vỉa hè.", "published"),
-            ("Xin phường công bố tiến độ từng tuyến đường.", "pending"),
-            ("Hẻm 12 ngập mỗi khi mưa lớn, đề nghị làm cống trước.", "pending"),
-            ("Đồng ý với phương án, mong bồi thường thỏa đáng cho các hộ.", "published"))
+COMMENTS = {
+    "plan": (("Đề nghị ưu tiên lát vỉa hè trước cổng trường tiểu học.", "published"),
+             ("Cây xanh nên chọn loại ít rụng lá, rễ không phá vỉa hè.", "published"),
+             ("Xin phường công bố tiến độ từng tuyến đường.", "pending")),
+    "budget": (("Đề nghị tăng chi cho chiếu sáng các hẻm nhỏ.", "published"),
+               ("Khoản dự phòng nên công khai khi được sử dụng.", "pending")),
+    "contribution": (("Cảm ơn ban vận động, số liệu rõ ràng.", "published"),
+                     ("Xin niêm yết danh sách hộ đóng góp tại nhà văn hóa.", "hidden")),
+    "land": (("Hẻm 12 ngập mỗi khi mưa lớn, đề nghị làm cống trước khi mở đường.", "pending"),
+             ("Đồng ý với phương án, mong bồi thường thỏa đáng cho các hộ.", "published")),
+}
 
 
 def load(conn: psycopg.Connection, now: datetime, tz: ZoneInfo) -> dict[str, int]:
@@ -133,17 +141,16 @@ def load(conn: psycopg.Connection, now: datetime, tz: ZoneInfo) -> dict[str, int
                      [code, [p.name for p in points]])
         conn.execute("""UPDATE reports SET hamlet = ioc_hamlet_at(ward_code, geom)
                         WHERE ward_code = %s AND hamlet IS NULL AND geom IS NOT NULL""", [code])
-        for n, item in enumerate(_documents(code, name, now, tz)):
+        for item in _documents(code, name, now, tz):
             if conn.execute("SELECT 1 FROM disclosures WHERE ward_code = %s AND title_vi = %s",
                             [code, item.title_vi]).fetchone():
                 continue
             doc = disclosures.add(conn, item, ACTOR)
             conn.execute("UPDATE disclosures SET synthetic = true, published_at = %s WHERE id = %s",
-                         [datetime.combine(item.document_date, datetime.min.time(), tz) + timedelta(days=1), doc])
+                         [datetime.combine(item.document_date, time(8, 30), tz) + timedelta(days=1), doc])
             done["disclosures"] += 1
             if item.comments_open is not None:
-                picked = COMMENTS[n % 2::2][:3] if item.category != "land" else COMMENTS[3:]
-                for i, (body, state) in enumerate(picked):
+                for i, (body, state) in enumerate(COMMENTS[item.category]):
                     at = max(item.comments_open, now - timedelta(days=3 * (i + 1))) + timedelta(hours=2)
                     conn.execute("""INSERT INTO disclosure_comments (disclosure_id, received_at, body, state,
                                                                      moderated_by, moderated_at)

@@ -4,18 +4,19 @@ is demo data. Pure (bytes out)."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-
-from ioc.textfold import unmarked
 
 BANNER = "DU LIEU MAU - SYNTHETIC DEMO DOCUMENT (smartward-ioc)"
 
 
 def _pdf_text(text: str) -> str:
     # the PDF's standard Helvetica has no Vietnamese letters: the demo's text is written without diacritics
-    plain = "".join(c if ord(c) < 128 else "-" if c in "–—" else "?" for c in unmarked(text))
+    bare = "".join(c for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+                   if not unicodedata.combining(c))
+    plain = "".join(c if ord(c) < 128 else "-" if c in "–—" else "?" for c in bare)
     return plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 

@@ -20,6 +20,7 @@ from psycopg_pool import ConnectionPool
 from ioc.query import rows
 from ioc.security import audit
 from pipelines.public import files
+from pipelines.public.reason import Reason
 
 CATEGORIES: Final = ("plan", "budget", "contribution", "land")
 CATEGORY_NAMES: Final = {"ke hoach": "plan", "ngan sach": "budget", "dong gop": "contribution",
@@ -29,7 +30,7 @@ CATEGORY_NAMES: Final = {"ke hoach": "plan", "ngan sach": "budget", "dong gop": 
 class DisclosureRefused(ValueError):
     """A document that cannot be added: ``field`` and the reason, for the form and the command line."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, reason: Reason) -> None:
         super().__init__(f"{field}: {reason}")
         self.field, self.reason = field, reason
 
@@ -50,21 +51,25 @@ class NewDisclosure:
 def check(item: NewDisclosure, current_wards: set[str]) -> files.Kind:
     """The file's real type, or :class:`DisclosureRefused` naming the first bad field."""
     if item.ward_code not in current_wards:
-        raise DisclosureRefused("ward_code", f"no current ward {item.ward_code!r}")
+        raise DisclosureRefused("ward_code", Reason(f"no current ward {item.ward_code!r}", "no_ward",
+                                                    value=item.ward_code))
     if item.category not in CATEGORIES:
-        raise DisclosureRefused("category", f"{item.category!r} is not one of {', '.join(CATEGORIES)}")
+        raise DisclosureRefused("category", Reason(f"{item.category!r} is not one of {', '.join(CATEGORIES)}",
+                                                   "bad_choice", value=item.category))
     if not item.title_vi.strip() or len(item.title_vi) > 300:
-        raise DisclosureRefused("title_vi", "give a Vietnamese title of 1 to 300 characters")
+        raise DisclosureRefused("title_vi", Reason("give a Vietnamese title of 1 to 300 characters", "title"))
     if item.title_en is not None and len(item.title_en) > 300:
-        raise DisclosureRefused("title_en", "longer than 300 characters")
+        raise DisclosureRefused("title_en", Reason("longer than 300 characters", "too_long", most=300))
     if (item.comments_open is None) != (item.comments_close is None):
-        raise DisclosureRefused("comments_close", "give both the opening and the closing time, or neither")
+        raise DisclosureRefused("comments_close", Reason("give both the opening and the closing time, or neither",
+                                                         "period_both"))
     if item.comments_open and item.comments_close and item.comments_open >= item.comments_close:
-        raise DisclosureRefused("comments_close", "the comment period closes before it opens")
+        raise DisclosureRefused("comments_close", Reason("the comment period closes before it opens",
+                                                         "period_order"))
     try:
         return files.sniff(item.data)
     except files.FileRefused as exc:
-        raise DisclosureRefused("file", str(exc)) from exc
+        raise DisclosureRefused("file", exc.reason) from exc
 
 
 def add(conn: psycopg.Connection, item: NewDisclosure, actor: str, user_id: int | None = None,
@@ -109,12 +114,12 @@ _PUBLIC = """
                      WHERE c.disclosure_id = d.id AND c.state = 'published'), '{}') AS published_comments
     FROM disclosures d
     WHERE d.ward_code = %s AND d.withdrawn_at IS NULL AND d.published_at <= %s
-    ORDER BY d.category, d.document_date DESC, d.id DESC"""
+    ORDER BY array_position(%s::text[], d.category), d.document_date DESC, d.id DESC"""
 
 
 def public_list(pool: ConnectionPool, ward: str, now: datetime) -> list[dict[str, Any]]:
     """The ward's documents shown to residents, by category and newest first, with their comment counts."""
-    return rows(pool, _PUBLIC, [ward, now])
+    return rows(pool, _PUBLIC, [ward, now, list(CATEGORIES)])
 
 
 def staff_list(pool: ConnectionPool, ward: str | None = None) -> list[dict[str, Any]]:

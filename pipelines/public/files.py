@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import Final
 
+from pipelines.public.reason import Reason
+
 MAX_BYTES: Final = 7 * 1024 * 1024       # a scanned budget table fits; under the web server's 8 MB request limit
 XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,13 +32,18 @@ class Kind:
 class FileRefused(ValueError):
     """The file cannot be published: the message says why, for the person uploading it."""
 
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
 
 def sniff(data: bytes) -> Kind:
     """The file's type from its content, or :class:`FileRefused` naming what is wrong."""
     if not data:
-        raise FileRefused("the file is empty")
+        raise FileRefused(Reason("the file is empty", "file_empty"))
     if len(data) > MAX_BYTES:
-        raise FileRefused(f"the file is {len(data) / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB")
+        mb, limit = f"{len(data) / 1048576:.1f}", MAX_BYTES // 1048576
+        raise FileRefused(Reason(f"the file is {mb} MB; the limit is {limit} MB", "file_big", mb=mb, limit=limit))
     for magic, content_type, ext in _SIMPLE:
         if data.startswith(magic):
             return Kind(content_type, ext)
@@ -44,12 +51,14 @@ def sniff(data: bytes) -> Kind:
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile as exc:
-            raise FileRefused(f"a damaged ZIP/Office file ({exc})") from exc
+            raise FileRefused(Reason(f"a damaged ZIP/Office file ({exc})", "file_damaged")) from exc
         for part, content_type, ext in _OOXML:
             if part in names:
                 return Kind(content_type, ext)
-        raise FileRefused(f"a ZIP file that is neither XLSX nor DOCX; allowed: {ALLOWED}")
-    raise FileRefused(f"not a PDF, image or Office file (its first bytes are {data[:8]!r}); allowed: {ALLOWED}")
+        raise FileRefused(Reason(f"a ZIP file that is neither XLSX nor DOCX; allowed: {ALLOWED}", "file_zip",
+                                 allowed=ALLOWED))
+    raise FileRefused(Reason(f"not a PDF, image or Office file (its first bytes are {data[:8]!r}); allowed: {ALLOWED}",
+                             "file_type", allowed=ALLOWED))
 
 
 def safe_filename(name: str, kind: Kind) -> str:

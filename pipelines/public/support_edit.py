@@ -14,36 +14,42 @@ from psycopg_pool import ConnectionPool
 
 from ioc.query import rows
 from ioc.security import audit
+from pipelines.public.reason import Reason
 from pipelines.public.support_points import KINDS, VIETNAM, SupportPoint, plain
 
 FIELDS = ("ward_code", "kind", "name", "address", "lat", "lon", "hours", "helps_with", "phone")
 _LIMITS = {"name": 200, "address": 300, "hours": 200, "phone": 40}
 
 
-def check(values: Mapping[str, str], current_wards: set[str]) -> SupportPoint | dict[str, str]:
+def check(values: Mapping[str, str], current_wards: set[str]) -> SupportPoint | dict[str, Reason]:
     """The point, or every field's problem (field → reason)."""
     get = {k: (values.get(k) or "").strip() for k in FIELDS}
-    errors: dict[str, str] = {}
+    errors: dict[str, Reason] = {}
+    empty = Reason("empty", "empty")
     if get["ward_code"] not in current_wards:
-        errors["ward_code"] = f"no current ward {get['ward_code']!r}" if get["ward_code"] else "empty"
+        errors["ward_code"] = Reason(f"no current ward {get['ward_code']!r}", "no_ward", value=get["ward_code"]) \
+            if get["ward_code"] else empty
     kind = KINDS.get(plain(get["kind"]).replace("-", " "))
     if kind is None:
-        errors["kind"] = f"{get['kind']!r} is not one of cafe, digital_team, one_stop"
+        errors["kind"] = Reason(f"{get['kind']!r} is not one of cafe, digital_team, one_stop", "bad_choice",
+                                value=get["kind"])
     if not get["name"]:
-        errors["name"] = "empty"
+        errors["name"] = empty
     for name, most in _LIMITS.items():
         if len(get[name]) > most:
-            errors[name] = f"longer than {most} characters"
+            errors[name] = Reason(f"longer than {most} characters", "too_long", most=most)
     lat = lon = 0.0
     for name in ("lat", "lon"):
         try:
             found = float(get[name].replace(",", "."))
         except ValueError:
-            errors[name] = f"not a number: {get[name]!r}" if get[name] else "empty"
+            errors[name] = Reason(f"not a number: {get[name]!r}", "not_number", value=get[name]) if get[name] \
+                else empty
             continue
         lo, hi = (VIETNAM[1], VIETNAM[3]) if name == "lat" else (VIETNAM[0], VIETNAM[2])
         if not lo <= found <= hi:
-            errors[name] = f"{found} is outside Vietnam ({lo}–{hi}); lat and lon swapped?"
+            errors[name] = Reason(f"{found} is outside Vietnam ({lo}–{hi}); lat and lon swapped?", "outside",
+                                  value=found, lo=lo, hi=hi)
         lat, lon = (found, lon) if name == "lat" else (lat, found)
     if errors:
         return errors
@@ -53,14 +59,14 @@ def check(values: Mapping[str, str], current_wards: set[str]) -> SupportPoint | 
 
 
 def save(conn: psycopg.Connection, p: SupportPoint, actor: str, point_id: int | None = None,
-         ip: str | None = None) -> int | dict[str, str]:
+         ip: str | None = None) -> int | dict[str, Reason]:
     """Add (``point_id`` None) or update a point; its id, or ``{"name": reason}`` when the ward has one so named."""
     values = [p.ward_code, p.kind, p.name, p.address, p.lon, p.lat, p.hours, list(p.helps_with), p.phone]
     with conn.transaction():
         taken = conn.execute("SELECT id FROM support_points WHERE ward_code = %s AND name = %s AND id <> %s",
                              [p.ward_code, p.name, point_id or 0]).fetchone()
         if taken is not None:
-            return {"name": "the ward already has a support point with this name"}
+            return {"name": Reason("the ward already has a support point with this name", "name_taken")}
         if point_id is None:
             row = conn.execute("""
                 INSERT INTO support_points (ward_code, kind, name, address, geom, hours, helps_with, phone)
@@ -73,7 +79,7 @@ def save(conn: psycopg.Connection, p: SupportPoint, actor: str, point_id: int | 
                     updated_at = now()
                 WHERE id = %s RETURNING id""", [*values, point_id]).fetchone()
         if row is None:
-            return {"id": f"no support point {point_id}"}
+            return {"name": Reason(f"no support point {point_id}", "no_point")}
         audit.record(conn, "support_point_add" if point_id is None else "support_point_edit", actor,
                      f"support_point:{row[0]}", ip, ward=p.ward_code, name=p.name)
     return int(row[0])

@@ -76,11 +76,13 @@ def test_a_bad_upload_is_refused_under_its_field_and_nothing_stored(server: Flas
     client.get("/staff/disclosures")
     bad = upload(client, b"<html>hello</html>", "bang-gia.pdf")
     html = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "not a PDF, image or Office file" in html
-    assert (field_error(html, "file") or "").startswith("not a PDF") and field_error(html, "title_vi") is None
+    assert bad.status_code == 400 and "Chưa lưu: hãy sửa các ô được đánh dấu đỏ." in html
+    assert (field_error(html, "file") or "").startswith("Nội dung tệp không phải PDF") \
+        and field_error(html, "title_vi") is None
     assert 'value="Kế hoạch phòng chống ngập 2027"' in html                          # what was typed is kept
     late = upload(client, PDF, comments_close="2026-11-01T08:00")
-    assert late.status_code == 400 and "closes before it opens" in late.get_data(as_text=True)
+    assert late.status_code == 400 and field_error(late.get_data(as_text=True), "comments_close") == \
+        "Thời gian hết hạn phải sau thời gian bắt đầu"
     assert db.execute("SELECT count(*) FROM disclosures").fetchone() == (0,)
 
 
@@ -101,10 +103,13 @@ def test_support_points_are_added_checked_edited_and_closed(server: Flask, db: p
                                                      "kind": "kiosk", "lat": "109.19", "name": ""})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400
-    for field, reason in (("ward_code", "no current ward"), ("kind", "is not one of"), ("lat", "outside Vietnam"),
-                          ("name", "empty")):
+    for field, reason in (("ward_code", "Không có phường hiện hành mã “99999”"),
+                          ("kind", "“kiosk” không phải là lựa chọn hợp lệ"), ("lat", "nằm ngoài Việt Nam"),
+                          ("name", "Chưa điền")):
         assert reason in (field_error(html, field) or ""), field
     assert field_error(html, "lon") is None and 'value="12 Phan Chu Trinh"' in html
+    english = client.post("/staff/support-points?lang=en", data={**good, "csrf_token": csrf(client), "lon": "abc"})
+    assert field_error(english.get_data(as_text=True), "lon") == "“abc” is not a number"
     assert client.post("/staff/support-points", data={**good, "csrf_token": csrf(client)}).status_code == 303
     point = db.execute("SELECT id, helps_with FROM support_points").fetchone()
     assert point[1] == ["Dịch vụ công trực tuyến", "VNeID mức 2"]
