@@ -114,3 +114,12 @@ def test_empty_or_too_long_comments_are_refused(server: Flask, db: psycopg.Conne
 
 def test_clean_keeps_plain_text_only() -> None:
     assert comments.clean("<script>x</script>Xin\u202e chào\r\n\r\n\r\n\r\nbạn\x00") == "xXin chào\n\nbạn"
+
+
+def test_the_policy_opens_the_comment_post_and_nothing_else() -> None:
+    from ioc.security import policy, roles
+
+    assert policy.requirement("POST", "/public/comments/12") == policy.PUBLIC
+    assert policy.requirement("POST", "/public/22333") != policy.PUBLIC
+    assert policy.requirement("PUT", "/public/comments/12") == roles.ADMIN
+    assert policy.requirement("GET", "/staff/disclosures") == roles.PUBLISH
