@@ -6,8 +6,9 @@ On a private stack (bench/_stack.py): the four Nha Trang wards, 300 devices with
 hamlets, support points and five disclosure documents per ward, ``--reports`` field reports (a third answered),
 served by ``ioc serve``'s gunicorn (``--workers`` × ``--threads``) in a child process. The load is open-loop:
 requests are sent on a fixed schedule at ``--rate`` per second from 16 keep-alive connections, over a mix of URLs
-(the index, each ward, filters, English, following a random report by its code), so a slow server shows as latency and a missed rate, not as a politely slower client. The rate limit stays on
-(its database write is part of each request's cost) with a limit no single address reaches.
+(the index, each ward, filters, English, following a random report by its code), so a slow server shows as latency
+and a missed rate, not as a politely slower client. The rate limit stays on (its database write is part of each
+request's cost) with a limit no single address reaches.
 
 "The wall" is the wall's tiles+feed+banner callback (``dashboards.views.wall.wall_refresh``, city scope) timed in
 this process against the same database, first with the server idle, then during the load.
