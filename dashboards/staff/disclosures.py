@@ -124,17 +124,20 @@ def upload() -> Response:
 
 
 def withdraw(document: int) -> Response:
-    who = _who()
+    lang, who = request_lang(), _who()
     reason = request.form.get("reason", "").strip()
+    if not reason:      # the reason is kept with the document and in the audit log: it is not optional
+        return render.page(t("staff.docs.title", lang), render.alert(t("staff.docs.reason_needed", lang), "danger")
+                           + Markup('<a href="/staff/disclosures">{}</a>').format(t("staff.docs.title", lang)),
+                           lang, 400)
     with context.current().pool.connection() as conn:
-        if reason:
-            disclosures.withdraw(conn, document, who.actor, reason, request.remote_addr)
+        disclosures.withdraw(conn, document, who.actor, reason, request.remote_addr)
     return Response(status=303, headers={"Location": "/staff/disclosures"})
 
 
 def comment_page(document: int) -> Response:
     lang, who, ioc = request_lang(), _who(), context.current()
-    found = [d for d in disclosures.staff_list(ioc.pool) if d["id"] == document]
+    found = disclosures.staff_list(ioc.pool, document=document)
     if not found:
         return render.page(t("staff.docs.title", lang), Markup("<p>{}</p>").format(
             t("public.docs.comment.not_found", lang)), lang, 404)

@@ -122,8 +122,9 @@ def public_list(pool: ConnectionPool, ward: str, now: datetime) -> list[dict[str
     return rows(pool, _PUBLIC, [ward, now, list(CATEGORIES)])
 
 
-def staff_list(pool: ConnectionPool, ward: str | None = None) -> list[dict[str, Any]]:
-    """Every document (withdrawn ones too), newest first, with the count of comments in each state."""
+def staff_list(pool: ConnectionPool, ward: str | None = None, document: int | None = None) -> list[dict[str, Any]]:
+    """Every document (withdrawn ones too) of ``ward`` (or one ``document``), newest first, with the count of
+    comments in each state."""
     return rows(pool, """
         SELECT d.id, d.ward_code, d.category, d.title_vi, d.title_en, d.document_date, d.published_at, d.filename,
                d.content_type, d.size_bytes, d.sha256, d.uploaded_by, d.comments_open, d.comments_close,
@@ -132,8 +133,8 @@ def staff_list(pool: ConnectionPool, ward: str | None = None) -> list[dict[str, 
                count(c.id) FILTER (WHERE c.state = 'published') AS published,
                count(c.id) FILTER (WHERE c.state = 'hidden') AS hidden
         FROM disclosures d LEFT JOIN disclosure_comments c ON c.disclosure_id = d.id
-        WHERE %(ward)s::text IS NULL OR d.ward_code = %(ward)s
-        GROUP BY d.id ORDER BY d.published_at DESC, d.id DESC""", {"ward": ward})
+        WHERE (%(ward)s::text IS NULL OR d.ward_code = %(ward)s) AND (%(id)s::bigint IS NULL OR d.id = %(id)s)
+        GROUP BY d.id ORDER BY d.published_at DESC, d.id DESC""", {"ward": ward, "id": document})
 
 
 def document(pool: ConnectionPool, document_id: int) -> dict[str, Any] | None:

@@ -61,6 +61,8 @@ def test_upload_withdraw_and_moderate(server: Flask, db: psycopg.Connection) -> 
     assert "Nên nạo vét cống trước Tết" in client.get(f"/staff/disclosures/{doc}").get_data(as_text=True)
     assert client.post(f"/staff/comments/{comment}", data={"csrf_token": csrf(client), "state": "published"}
                        ).status_code == 303
+    nothing = client.post(f"/staff/disclosures/{doc}/withdraw", data={"csrf_token": csrf(client), "reason": " "})
+    assert nothing.status_code == 400 and "Cần lý do rút văn bản" in nothing.get_data(as_text=True)
     assert client.post(f"/staff/disclosures/{doc}/withdraw", data={"csrf_token": csrf(client),
                                                                    "reason": "đăng nhầm"}).status_code == 303
     assert db.execute("SELECT state FROM disclosure_comments").fetchone() == ("published",)
