@@ -61,6 +61,7 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     _run_cli("procedure KPIs", ["kpis", "demo-data"], env)
     _run_cli("alarm rules", ["alarms", "rules", "load", str(data_path("alarms/default_rules.yaml"))], env)
     _run_cli("footage register", ["footage", "demo"], env)
+    _run_cli("residents' page", ["public-demo"], env)   # hamlets first: the reports below get theirs on insert
     # least privilege on the broker: the ingester only reads, the simulators (a gateway) only write
     ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
     gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}

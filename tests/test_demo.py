@@ -74,6 +74,12 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
         assert count(db_url, "SELECT count(*) FROM incidents WHERE status = 'resolved' AND type = 'flooding'") >= 1
         assert count(db_url, "SELECT count(*) FROM incidents WHERE status = 'confirmed'") >= 1
         assert count(db_url, "SELECT count(*) FROM incidents WHERE status = 'suggested'") >= 1
+        # the residents' page of every demo ward: synthetic hamlets, support points, dated documents with comments
+        assert count(db_url, "SELECT count(DISTINCT ward_code) FROM disclosures WHERE synthetic AND "
+                             "comments_close > now()") == count(db_url, "SELECT count(DISTINCT ward_code) FROM "
+                                                                        "devices WHERE ward_code IS NOT NULL")
+        assert count(db_url, "SELECT count(*) FROM support_points WHERE synthetic") >= 3
+        assert count(db_url, "SELECT count(*) FROM reports WHERE hamlet IS NOT NULL") > 100
         # the default alarm rules are loaded and their evaluator keeps up with what is stored
         assert count(db_url, "SELECT count(*) FROM alarm_rules WHERE enabled") >= 5
         wait_until(lambda: count(db_url, "SELECT count(*) FROM alarm_watermarks WHERE updated_at > now() - "

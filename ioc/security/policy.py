@@ -53,6 +53,7 @@ RULES: Final = (
     Rule("/open311/v2", PUBLIC, GET),
     Rule("/open311/v2", roles.REPORTS_SUBMIT, POST),
     Rule("/public", PUBLIC, GET),                 # the residents' page: plain HTML, what Open311 publishes
+    Rule("/public/comments", PUBLIC, POST),       # its anonymous comment form (signed token, honeypot, limits)
     # the Dash machinery: its content is decided per callback
     Rule("/_dash-layout", SIGNED_IN, GET),
     Rule("/_dash-dependencies", SIGNED_IN, GET),
@@ -77,6 +78,7 @@ RULES: Final = (
     Rule("/adoption", roles.KPI),
     Rule("/briefings", roles.KPI),               # the weekly leader briefings and their files (docs/briefing.md)
     Rule("/exports", roles.EXPORT),
+    Rule("/staff", roles.PUBLISH),               # disclosures, their comments, support points (plain HTML forms)
     Rule("/admin", roles.ADMIN),
 )
 
