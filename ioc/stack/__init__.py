@@ -18,7 +18,8 @@ from ioc.stack._mosquitto import PrivateMosquitto
 from ioc.stack._postgres import PrivatePostgres
 from ioc.stack._state import MqttState, PgState, StackState
 
-__all__ = ["Endpoints", "ServiceStatus", "account_url", "down", "endpoints", "reload_broker", "status", "up"]
+__all__ = ["Endpoints", "ServiceStatus", "account_url", "bridge_password", "down", "endpoints", "reload_broker",
+           "status", "up"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,34 @@ def reload_broker(settings: Settings) -> bool:
         return False
     mq.write_auth(state.mosquitto)
     return mq.reload()
+
+
+def bridge_password(settings: Settings, district: str) -> str:
+    """The password of district ``district``'s bridge account on the private (central) broker: made and added to its
+    password file and ACL on first use (kept in stack.json), the same afterwards. The broker reloads if it runs."""
+    import secrets
+
+    from ioc.errors import StackError
+    from ioc.stack.bridge import Bridge
+
+    if settings.mqtt_url is not None:
+        raise StackError("the broker is configured by IOC_MQTT_URL, not ours: add the bridge's account to it by hand "
+                         "(docs/scaling.md, \"Bridged brokers\")")
+    root = _state_dir(settings)
+    state = StackState.load(root)
+    if state.mosquitto is None:
+        raise StackError("no private broker yet: run `ioc stack up` first")
+    try:
+        name = Bridge(district, "127.0.0.1", 1883, "x").username   # validates the district name
+    except ValueError as exc:
+        raise StackError(str(exc)) from exc
+    accounts = dict(state.mosquitto.accounts)
+    if name not in accounts:
+        accounts[name] = secrets.token_urlsafe(24)
+        state.mosquitto = MqttState(state.mosquitto.port, accounts)
+        state.save(root)
+        reload_broker(settings)
+    return accounts[name]
 
 
 def down(settings: Settings) -> list[str]:
