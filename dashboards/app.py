@@ -14,7 +14,7 @@ import dash
 from dash import Dash, html
 from psycopg_pool import ConnectionPool
 
-from dashboards import auth, context, csp
+from dashboards import auth, cache, context, csp
 from dashboards.api import api_blueprint
 from dashboards.api.open311 import open311_blueprint
 from dashboards.health import health_blueprint
@@ -39,7 +39,8 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     lazy = None if pool is not None else context.LazyPool(database_url(settings), max_size=pool_size)
-    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool))
+    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool,
+                                                   cache=cache.from_url(stack.redis_url(settings))))
     app.layout = shell
     app.server.register_blueprint(api_blueprint())
     app.server.register_blueprint(health_blueprint())

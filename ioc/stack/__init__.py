@@ -16,10 +16,11 @@ from pathlib import Path
 from ioc.config import Settings, mask_url
 from ioc.stack._mosquitto import PrivateMosquitto
 from ioc.stack._postgres import PrivatePostgres
-from ioc.stack._state import MqttState, PgState, StackState
+from ioc.stack._redis import PrivateRedis
+from ioc.stack._state import MqttState, PgState, RedisState, StackState
 
-__all__ = ["Endpoints", "ServiceStatus", "account_url", "bridge_password", "down", "endpoints", "reload_broker",
-           "status", "up"]
+__all__ = ["Endpoints", "ServiceStatus", "account_url", "bridge_password", "down", "endpoints", "redis_url",
+           "reload_broker", "status", "up"]
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ def _state_dir(settings: Settings) -> Path:
     return path
 
 
-def up(settings: Settings, mqtt_auth_conf: str = "") -> Endpoints:
-    """Start what is not configured by URL; idempotent. Returns the URLs every process should use."""
+def up(settings: Settings, mqtt_auth_conf: str = "", *, redis: bool = False) -> Endpoints:
+    """Start what is not configured by URL; idempotent. Returns the URLs every process should use. ``redis``: also
+    a private Redis for the dashboards' shared cache (unless ``IOC_REDIS_URL`` names one)."""
     root = _state_dir(settings)
     state = StackState.load(root)
     if settings.database_url is None:
@@ -55,7 +57,22 @@ def up(settings: Settings, mqtt_auth_conf: str = "") -> Endpoints:
     if settings.mqtt_url is None:
         state.mosquitto = PrivateMosquitto(root).ensure(state.mosquitto, mqtt_auth_conf)
         state.save(root)
+    if (redis or state.redis is not None) and settings.redis_url is None:
+        state.redis = PrivateRedis(root).ensure(state.redis)
+        state.save(root)
     return endpoints(settings, state)
+
+
+def redis_url(settings: Settings) -> str | None:
+    """The configured ``IOC_REDIS_URL``, else the private Redis's when one runs, else None (each dashboard server
+    then keeps its own cache)."""
+    if settings.redis_url is not None:
+        return settings.redis_url
+    root = settings.state_dir.resolve()
+    state = StackState.load(root) if (root / "stack.json").exists() else None
+    if state is None or state.redis is None or not PrivateRedis(root).running():
+        return None
+    return state.redis.url()
 
 
 def endpoints(settings: Settings, state: StackState | None = None) -> Endpoints:
@@ -133,6 +150,8 @@ def down(settings: Settings) -> list[str]:
     """Stop the private services; returns what was stopped."""
     root = settings.state_dir.resolve()
     stopped = []
+    if settings.redis_url is None and PrivateRedis(root).stop():
+        stopped.append("redis")
     if settings.mqtt_url is None and PrivateMosquitto(root).stop():
         stopped.append("mosquitto")
     if settings.database_url is None and PrivatePostgres(root).stop():
@@ -143,7 +162,28 @@ def down(settings: Settings) -> list[str]:
 def status(settings: Settings) -> list[ServiceStatus]:
     root = settings.state_dir.resolve()
     state = StackState.load(root)
-    return [_pg_status(settings, root, state.postgres), _mqtt_status(settings, root, state.mosquitto)]
+    found = [_pg_status(settings, root, state.postgres), _mqtt_status(settings, root, state.mosquitto)]
+    if settings.redis_url is not None or state.redis is not None:
+        found.append(_redis_status(settings, root, state.redis))
+    return found
+
+
+def _redis_status(settings: Settings, root: Path, st: RedisState | None) -> ServiceStatus:
+    """Optional: the dashboards serve without it (each server then caches for itself), so it is shown, not needed."""
+    if settings.redis_url is not None:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2).ping()
+            problem = ""
+        except redis.RedisError as exc:
+            problem = str(exc) or type(exc).__name__
+        return ServiceStatus("redis", False, not problem, not problem, mask_url(settings.redis_url) or "", problem)
+    rd = PrivateRedis(root)
+    if st is None or not rd.running():
+        return ServiceStatus("redis", True, False, False, "", "not running: `ioc stack up --redis`")
+    problem = rd.health(st)
+    return ServiceStatus("redis", True, True, not problem, mask_url(st.url()) or "", problem or f"pid {rd.pid()}")
 
 
 def _pg_status(settings: Settings, root: Path, st: PgState | None) -> ServiceStatus:

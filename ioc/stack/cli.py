@@ -18,11 +18,12 @@ def stack() -> None:
 
 
 @stack.command()
+@click.option("--redis", is_flag=True, help="also a private Redis: the cache several dashboard servers share")
 @click.pass_obj
-def up(settings: Settings) -> None:
+def up(settings: Settings, redis: bool) -> None:
     """Start the private services that are not configured by URL (idempotent)."""
     log_settings(settings)
-    local_stack.up(settings)
+    local_stack.up(settings, redis=redis)
     _print_status(settings)
 
 
