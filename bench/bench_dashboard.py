@@ -157,7 +157,7 @@ def run(devices: int, days: int, markers: int, runs: int, freeze: bool = False) 
         }
         # The shared cache (dashboards/cache.py): a hit costs unpickling the snapshot or figure (and, with Redis,
         # one round trip) instead of the database reads. The same ``now``: one time bucket, so every run hits.
-        shared = {"in-process": cache.MemoryCache()}
+        shared: dict[str, cache.Store] = {"in-process": cache.MemoryCache()}
         redis_dir = Path(tempfile.mkdtemp(prefix="ioc-bench-redis-"))
         private_redis = PrivateRedis(redis_dir)
         shared["Redis"] = cache.RedisCache(private_redis.ensure(None).url())
