@@ -72,8 +72,9 @@ def district_conf(bridge: Bridge) -> str:
         "notifications true\n"
         "notifications_local_only true\n"
         "start_type automatic\n"
-        # Reconnect after 1 s, backing off to 30 s: a central restart is bridged within seconds
-        "restart_timeout 1 30\n"
+        # Reconnect after 5 s, backing off to 30 s: after a central restart the ingesters (0.2-2 s) subscribe
+        # again before the bridge delivers its queue (Mosquitto 2.0.11 drops what a restored shared group gets first)
+        "restart_timeout 5 30\n"
         "keepalive_interval 30\n"
         "try_private true\n"
         "topic ioc/v1/# out 1\n"
