@@ -73,3 +73,15 @@ def test_redis_down_is_a_logged_bypass_not_an_error(caplog: pytest.LogCaptureFix
     assert got == cache.Cached("computed", T0, False)
     warnings = [r for r in caplog.records if "serving without it" in r.getMessage()]
     assert len(warnings) == 1 and ":pw@" not in warnings[0].getMessage()
+
+
+def test_redis_url_is_checked_and_masked() -> None:
+    from ioc import config
+    from ioc.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="IOC_REDIS_URL: 'http://cache:6379' is not a redis URL"):
+        config.load(redis_url="http://cache:6379")
+    shown = config.load(redis_url="redis://:s3cret@cache:6379/0").masked()["redis_url"]
+    assert "s3cret" not in shown and "cache:6379" in shown
+    assert isinstance(cache.from_url(None), cache.MemoryCache)
+    assert isinstance(cache.from_url("redis://:pw@127.0.0.1:1/0"), cache.RedisCache)

@@ -128,3 +128,29 @@ def test_two_servers_share_sessions_and_the_cache(db_url: str, db: psycopg.Conne
                        what="the bypass in B's log")
     finally:
         private.stop()
+
+
+def test_stack_up_redis_starts_a_private_redis_that_the_servers_find(db_url: str, mqtt_url: str) -> None:
+    from ioc import config, stack
+
+    settings = config.load(state_dir=service_dir("stack-redis"), database_url=db_url, mqtt_url=mqtt_url)
+    assert stack.redis_url(settings) is None            # nothing asked for: each server caches for itself
+    stack.up(settings, redis=True)
+    try:
+        url = stack.redis_url(settings)
+        assert url is not None and redis.Redis.from_url(url).ping()
+        row = next(s for s in stack.status(settings) if s.name == "redis")
+        assert row.managed and row.healthy and "***" in row.url and state_secret(settings) not in row.url
+        stack.up(settings)                               # idempotent, and it keeps the Redis it has
+        assert stack.redis_url(settings) == url
+    finally:
+        assert "redis" in stack.down(settings)
+    assert stack.redis_url(settings) is None             # stopped: the servers fall back to their own cache
+
+
+def state_secret(settings: object) -> str:
+    from ioc.stack._state import StackState
+
+    saved = StackState.load(settings.state_dir.resolve()).redis  # type: ignore[attr-defined]
+    assert saved is not None
+    return saved.password
