@@ -14,7 +14,7 @@ import dash
 from dash import Dash, html
 from psycopg_pool import ConnectionPool
 
-from dashboards import auth, context, csp
+from dashboards import auth, cache, context, csp, jobs
 from dashboards.api import api_blueprint
 from dashboards.api.open311 import open311_blueprint
 from dashboards.briefing.files import files_blueprint
@@ -39,9 +39,11 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
         "dashboards", use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
         title="Smartward IOC", update_title="", serve_locally=True, suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        background_callback_manager=jobs.IocJobs(settings, lambda: database_url(settings)),
     )
     lazy = None if pool is not None else context.LazyPool(database_url(settings), max_size=pool_size)
-    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool))
+    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool,
+                                                   cache=cache.from_url(stack.redis_url(settings))))
     app.layout = shell
     app.server.register_blueprint(api_blueprint())
     app.server.register_blueprint(health_blueprint())

@@ -5,7 +5,7 @@ callback calls to read and build one tick."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ import pandas as pd
 from dash import html
 from psycopg_pool import ConnectionPool
 
-from dashboards import context, fmt
+from dashboards import cache, context, fmt
 from dashboards.components import Tile, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import alarms as alarm_q
@@ -31,6 +31,7 @@ AVAILABILITY = "availability"   # the data-availability tile, beside the event f
 AQI_FRESH_S = 2 * 3600
 WIFI_FRESH_S = 5 * 60
 BAND = {b.key: b for b in BANDS}
+SNAPSHOT_TTL_S = 5.0   # one wall tick: every wall and server showing a scene shares one read per tick
 OVERDUE_HEX = "#a21caf"   # the map's overdue fuchsia, darker under white digits: the tile and its dots agree
 
 
@@ -68,6 +69,18 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
         wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
         incidents=wall_incidents.live(pool, now, scope), **_completeness(pool, scope))
+
+
+def seen_at(snap: WallSnapshot, now: datetime) -> WallSnapshot:
+    """A (cached) snapshot shown at ``now``: ages count from ``now``, so a copy read a few seconds ago never makes
+    the ingest look fresher than it is (the stale banner and the system tile stay honest)."""
+    late = (now - snap.now).total_seconds()
+    if late <= 0:
+        return snap
+    ingest = snap.ingest
+    if ingest.commit_age_s is not None:
+        ingest = replace(ingest, commit_age_s=ingest.commit_age_s + late)
+    return replace(snap, now=now, ingest=ingest)
 
 
 def _completeness(pool: ConnectionPool, scope: Sequence[str] | None) -> dict[str, Any]:
@@ -230,7 +243,9 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     pool, settings = ioc.pool, ioc.settings
     shown_scene = resolve(scene, opts, wards.areas(pool))
     scope = shown_scene.get("codes")
-    snap = snapshot(pool, now, scope, settings.tz)
+    got = cache.cached(ioc.cache, "wall-snapshot", (tuple(scope) if scope else None, str(settings.tz)), now,
+                       SNAPSHOT_TTL_S, lambda: snapshot(pool, now, scope, settings.tz))
+    snap = seen_at(got.value, now)
     made = tiles(snap, lang, th, settings.stale_ingest_s)
     text, shown = banner(snap.ingest, settings.stale_ingest_s, lang)
     feed = feed_items(events.newest(pool, 8, scope, now=now), devices.state_changes(pool, 8, scope, now=now), now,
