@@ -222,7 +222,8 @@ def _station(path: Path, where: str, raw: Mapping[str, object]) -> Station:
 
 
 def _measures(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or any(m not in MEASURES for m in value) or len(set(value)) < len(value):
+    if not isinstance(value, list) or not value or any(m not in MEASURES for m in value) \
+            or len(set(value)) < len(value):
         raise ValueError(f"expected a list of distinct measures among {', '.join(MEASURES)}, got {value!r}")
     return tuple(value)
 

@@ -12,9 +12,8 @@ import numpy as np
 
 from sensors.fleet import Station
 
-from .clock import hour_of_day
 from .air import gases
-from .clock import profile
+from .clock import hour_of_day, profile
 from .pm25 import Pm25Series, replay_pm25
 from .traffic import traffic_level
 
