@@ -107,7 +107,8 @@ def _vn_aqi(conn: psycopg.Connection, now: datetime) -> list[Obs]:
     rows = conn.execute("""
         SELECT r.device_id, d.ward_code, r.metric, r.bucket, r.sum / r.n
         FROM rollup_1h r LEFT JOIN devices d USING (device_id)
-        WHERE r.metric IN ('pm25', 'pm10', 'o3', 'co', 'so2', 'no2') AND r.bucket > %(first)s AND r.bucket <= %(hour)s AND r.n > 0
+        WHERE r.metric IN ('pm25', 'pm10', 'o3', 'co', 'so2', 'no2')
+          AND r.bucket > %(first)s AND r.bucket <= %(hour)s AND r.n > 0
           AND r.device_id IN (SELECT device_id FROM rollup_1h WHERE metric IN ('pm25', 'pm10')
                               AND bucket >= %(hour)s - interval '1 hour')""",
                         {"first": hour - timedelta(hours=12), "hour": hour}).fetchall()
