@@ -37,7 +37,7 @@ from layers.environment import load_noise_limits
 from layers.vn_aqi import BANDS
 
 # the side column, in its order
-TILE_KEYS = ("alarms", "devices", "aqi", "environment", "wifi", "events", "reports", "system")
+TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "environment", "events", "reports", "system")
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600

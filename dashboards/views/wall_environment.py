@@ -61,19 +61,23 @@ def tile(stations: pd.DataFrame, now: datetime, limits: NoiseLimits, lang: str) 
     lines: list[Any] = []
     state = 0
     if noise is not None:
-        lines += [t("wall.env.noise", lang, value=fmt.number(noise["laeq"], lang),
-                    limit=fmt.number(noise["limit"], lang), name=noise["name"]), html.Br()]
+        lines.append(html.Div(t("wall.env.noise", lang, limit=fmt.number(noise["limit"], lang),
+                                name=noise["name"])))
         state = 1 if noise["laeq"] > noise["limit"] else 0
     if gauge is not None:
         reached = gauge["reached"]
         label = t("env.warning_level", lang, level=WARNING_LEVELS[reached - 1]) if reached else \
             t("wall.env.water_ok", lang)
-        lines += [t("wall.env.water", lang, value=fmt.number(gauge["level"], lang), state=label, name=gauge["name"]),
-                  html.Br()]
+        water = t("wall.env.water", lang, value=fmt.number(gauge["level"], lang), state=label)
+        lines.append(html.Div(f"{water} · {gauge['name']}"))
         state = max(state, reached)
     rain = stations["rain_1h"].dropna()
-    if len(rain):
-        lines.append(t("wall.env.rain", lang, value=fmt.number(float(rain.max()), lang, 1)))
+    if len(rain) and rain.max() > 0:   # beside the water, which it explains; on a line of its own without a gauge
+        said = t("wall.env.rain", lang, value=fmt.number(float(rain.max()), lang, 1))
+        if gauge is not None:
+            lines[-1] = html.Div(f"{water} · {said} · {gauge['name']}")
+        else:
+            lines.append(html.Div(said))
     newest = max((x["at"] for x in (noise, gauge) if x is not None and x["at"] is not None), default=None)
     age = None if newest is None else (now - newest).total_seconds()
     stale = age is None or age > FRESH_S

@@ -23,7 +23,6 @@ from layers.vn_aqi import HOURLY_SCALES, hourly_index_series
 
 NOWCAST_LEAD = timedelta(hours=11)   # the NowCast of the first hour shown looks 11 hours back
 WATER_SPAN = timedelta(hours=72)     # a river's rise and recession take days
-GRAPH = {"displayModeBar": False}
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def figures(data: WardEnvironment, theme: Theme, lang: str) -> tuple[list[Any], 
 def section(pool: ConnectionPool, code: str, now: datetime, tz: ZoneInfo, theme: Theme, lang: str) -> list[Any]:
     """The section's children: a heading, the charts two by two, the day/night noise table."""
     graphs, table = figures(load(pool, code, now, tz), theme, lang)
-    cols = [dbc.Col(dcc.Graph(figure=g, config=GRAPH, id={"type": "ward-env-chart", "index": i}), lg=6)
+    cols = [dbc.Col(dcc.Graph(figure=g, config={"displayModeBar": False}, id={"type": "ward-env-chart", "index": i}), lg=6)
             for i, g in enumerate(graphs)]
     return [html.H3(t("env.title", lang), className="mt-4"),
             dbc.Row(cols[:2], className="g-3"),

@@ -107,7 +107,8 @@ def hourly_index_series(means: pd.DataFrame) -> pd.DataFrame:
             has_pm |= np.isfinite(subs[pm])
     best = np.where(np.isfinite(stack), stack, -1.0)
     top = best.max(axis=0)
-    names = np.array(list(subs) or [None], dtype=object)
+    labels: list[str | None] = list(subs) or [None]
+    names = np.array(labels, dtype=object)
     dominant = np.where(has_pm, names[best.argmax(axis=0)], None)
     columns = _aqi_columns(np.where(has_pm, top, np.nan), sub_scale=None)
     out["aqi"], out["band"] = columns["aqi"], columns["band"]

@@ -230,11 +230,12 @@ def _measures(value: object) -> tuple[str, ...]:
 
 def _levels(value: object) -> tuple[float, ...]:
     """Warning levels I, II, III in cm: three numbers, strictly rising."""
-    ok = isinstance(value, list) and len(value) == 3 and all(
-        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value)
-    if not ok or not value[0] < value[1] < value[2]:  # type: ignore[index]
+    items: list[object] = list(value) if isinstance(value, list) else []
+    numbers = [float(v) for v in items if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(items) != 3 or len(numbers) != 3 or not all(map(math.isfinite, numbers)) \
+            or not numbers[0] < numbers[1] < numbers[2]:
         raise ValueError(f"expected three rising levels [I, II, III] in cm, got {value!r}")
-    return tuple(float(v) for v in value)  # type: ignore[union-attr]
+    return tuple(numbers)
 
 
 def _check_references(path: Path, fleet: Fleet) -> None:

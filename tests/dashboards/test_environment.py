@@ -55,7 +55,7 @@ def test_the_wall_tile_shows_the_worst_state(db: psycopg.Connection, pool: Conne
     stations = environment.stations(pool, now, [WARD])
     assert stations["laeq"].notna().sum() == 3 and stations["water_levels"].notna().sum() == 1
     made = wall_environment.tile(stations, now, load_noise_limits(), "vi")
-    assert not made.stale and "dB" in made.value and "Ồn" in str(made.detail) and "Nước" in str(made.detail)
+    assert not made.stale and "dB" in made.value and "Giới hạn" in str(made.detail) and "Nước" in str(made.detail)
     # the drain over level III: red, and the line says so
     db.execute("UPDATE rollup_1m SET sum = 95 * n, min = 95, max = 95 WHERE metric = 'water_level'")
     flooded = wall_environment.tile(environment.stations(pool, now, [WARD]), now, load_noise_limits(), "vi")
