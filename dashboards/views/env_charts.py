@@ -19,6 +19,10 @@ POLLUTANT_COLORS = {"pm25": "#60a5fa", "pm10": "#a78bfa", "o3": "#34d399", "co":
 STATION_COLORS = ("#38bdf8", "#f472b6", "#a3e635", "#fbbf24", "#c084fc", "#2dd4bf")
 LEVEL_COLORS = ("#eab308", "#f97316", "#ef4444")   # warning levels I, II, III: yellow, orange, red
 LIMIT_COLOR = "#ef4444"
+LIMIT_DASH = {"normal": "dash", "special": "dot"}
+# many traces: the legend goes under the axis, where the title cannot collide with it
+LEGEND_BELOW = {"legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top"},
+                "height": 380, "margin": {"l": 56, "r": 16, "t": 56, "b": 96}}
 
 
 def dominant_now(index: pd.DataFrame) -> tuple[int, str] | None:
@@ -36,6 +40,7 @@ def pollutant_chart(index: pd.DataFrame, theme: Theme, lang: str) -> Figure:
     title = t("env.chart.pollutants", lang) if now is None else t(
         "env.chart.pollutants_now", lang, aqi=now[0], pollutant=POLLUTANT_LABELS.get(now[1], now[1]))
     fig = base(title, theme, HOURLY_TICKS)
+    fig["layout"].update(LEGEND_BELOW)
     subs = [c for c in index.columns if c.startswith("sub_") and index[c].notna().any()]
     if not subs:
         return _empty(fig, theme, lang)
@@ -61,6 +66,7 @@ def noise_chart(laeq: dict[str, pd.Series], areas: dict[str, str], names: dict[s
                 theme: Theme, lang: str) -> Figure:
     """Hourly LAeq per station with the limit of each hour for the stations' areas (a step at 6 h and 21 h)."""
     fig = base(t("env.chart.noise", lang), theme, HOURLY_TICKS)
+    fig["layout"].update(LEGEND_BELOW)
     shown = {d: s for d, s in laeq.items() if s.notna().any()}
     if not shown:
         return _empty(fig, theme, lang)
@@ -68,8 +74,9 @@ def noise_chart(laeq: dict[str, pd.Series], areas: dict[str, str], names: dict[s
     for area in sorted({areas.get(d, "normal") for d in shown}):
         name_vi, name_en = limits.names.get(area, (area, area))
         fig["data"].append({"type": "scatter", "mode": "lines", "x": local_times(hours),
-                            "y": limit_steps(hours, limits, area), "line": {"color": LIMIT_COLOR, "dash": "dash",
-                                                                          "width": 2, "shape": "hv"},
+                            "y": limit_steps(hours, limits, area),
+                            "line": {"color": LIMIT_COLOR, "dash": LIMIT_DASH.get(area, "dashdot"), "width": 2,
+                                     "shape": "hv"},
                             "name": t("env.noise.limit", lang, area=name_vi if lang == "vi" else name_en)})
     for i, (device, series) in enumerate(sorted(shown.items())):
         fig["data"].append({"type": "scatter", "mode": "lines", "x": local_times(series.index),
@@ -106,7 +113,9 @@ def water_chart(name: str, level: pd.Series, rain: pd.Series, levels: list[float
     fig["layout"].update(shapes=shapes, annotations=notes)
     fig["layout"]["yaxis"] = {**fig["layout"]["yaxis"], "title": {"text": "cm"},
                               "range": [max(0.0, bottom - 0.15 * (top - bottom + 10)), top * 1.08 + 5]}
+    rain_top = max(10.0, float(rain.max() or 0) * 3)
     fig["layout"]["yaxis2"] = {"overlaying": "y", "side": "right", "showgrid": False, "title": {"text": "mm"},
-                               "rangemode": "tozero", "range": [0, max(10.0, float(rain.max() or 0) * 3)]}
+                               "range": [0, rain_top], "tickmode": "linear", "tick0": 0,
+                               "dtick": 5 if rain_top <= 30 else 10 if rain_top <= 60 else 20}
     fig["layout"]["margin"] = {**fig["layout"]["margin"], "r": 56}
     return fig

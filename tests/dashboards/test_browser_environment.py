@@ -3,6 +3,7 @@ warning levels) and the wall's environment tile, with screenshots at 1920×1080.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import psycopg
@@ -28,7 +29,12 @@ def test_ward_page_environment_section(dash_duo: Any, db: psycopg.Connection, se
     titles = " ".join(e.get_attribute("textContent") for e in
                       dash_duo.driver.find_elements(By.CSS_SELECTOR, "#ward-env .gtitle"))
     assert "chi phối" in titles and "QCVN 26" in titles and "Mực nước" in titles
-    dash_duo.driver.execute_script("document.getElementById('ward-env').scrollIntoView();")
+    # the section is the page's last ~1000 px: scrolled to the end, it fills the screen
+    dash_duo.driver.execute_script("window.scrollTo(0, document.body.scrollHeight);")
+    wait_until(lambda: dash_duo.driver.execute_script(
+        "return document.getElementById('ward-env').getBoundingClientRect().top < 200") is True,
+        timeout=10, what="the section on screen")
+    time.sleep(1.5)   # plotly redraws the graphs that scrolled into view
     assert not (found := errors(dash_duo)), found
     shot(dash_duo, "ward-environment")
 

@@ -29,7 +29,7 @@ def test_the_section_draws_pollutants_noise_and_water(pool: ConnectionPool, seed
     names = [trace["name"] for trace in pollutants["data"]]
     assert {"PM2.5", "PM10", "NO₂", "O₃", "CO", "SO₂", "VN_AQI"} <= set(names)
     # noise: the special area's limit steps 55 → 45 at 21h and back at 6h, the normal one 70 → 55
-    limit_traces = [tr for tr in noise["data"] if tr["line"].get("dash") == "dash"]
+    limit_traces = [tr for tr in noise["data"] if tr["line"].get("shape") == "hv"]
     assert sorted({v for tr in limit_traces for v in tr["y"]}) == [45, 55, 70]
     hours = pd.to_datetime(limit_traces[0]["x"])
     night = [y for h, y in zip(hours, limit_traces[0]["y"], strict=True) if h.hour >= 21 or h.hour < 6]
