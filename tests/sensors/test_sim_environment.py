@@ -16,6 +16,7 @@ from ioc.errors import ImportDataError
 from sensors.contract import EnvTelemetry
 from sensors.fleet import Device, Fleet, Station, load
 from sensors.sim.air import gases
+from sensors.sim.backfill import device_window
 from sensors.sim.engine import SimConfig, Simulation
 from sensors.sim.environment import noise
 from sensors.sim.pm25 import Pm25Series
@@ -111,3 +112,18 @@ def test_each_station_sends_what_it_carries_through_the_contract(pm25: Pm25Serie
     assert all(getattr(got["s-basic"], g) is None for g in GASES) and got["s-basic"].water_level is None
     assert got["s-drain"].water_level is not None and got["s-drain"].water_level >= 11
     assert got["s-basic"].laeq is not None and got["s-basic"].precipitation is not None
+
+
+def test_the_backfill_carries_the_gases_and_the_water(pm25: Pm25Series) -> None:
+    devices = (Device("s-full", "env", "full", 106.89, 11.52, station=FULL),
+               Device("s-drain", "env", "drain", 106.89, 11.52, station=DRAIN))
+    sim = Simulation(Fleet("t", "Dong Xoai", devices), pm25, SimConfig(900, 900, seed=2))
+    start = _at(0)
+    records = [r for dev in sim.devices for m in device_window(sim, dev, start, start + timedelta(days=1))
+               for _, res in parsed([m]) for r in res.records if isinstance(r, EnvTelemetry)]
+    assert len(records) == 2 * 96
+    full = [r for r in records if r.device_id == "s-full"]
+    assert all(r.no2 is not None and r.o3 is not None and r.co is not None and r.so2 is not None for r in full)
+    o3_by_hour = {r.ts.astimezone(VN).hour: r.o3 for r in full}
+    assert max(o3_by_hour[h] or 0 for h in (13, 14, 15)) > 2 * (o3_by_hour[3] or 0)
+    assert all(r.water_level is not None for r in records if r.device_id == "s-drain")
