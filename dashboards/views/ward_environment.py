@@ -126,8 +126,8 @@ def figures(data: WardEnvironment, theme: Theme, lang: str) -> tuple[list[Any], 
 def section(pool: ConnectionPool, code: str, now: datetime, tz: ZoneInfo, theme: Theme, lang: str) -> list[Any]:
     """The section's children: a heading, the charts two by two, the day/night noise table."""
     graphs, table = figures(load(pool, code, now, tz), theme, lang)
-    cols = [dbc.Col(dcc.Graph(figure=g, config={"displayModeBar": False}, id={"type": "ward-env-chart", "index": i}), lg=6)
-            for i, g in enumerate(graphs)]
+    cols = [dbc.Col(dcc.Graph(figure=g, config={"displayModeBar": False},
+                              id={"type": "ward-env-chart", "index": i}), lg=6) for i, g in enumerate(graphs)]
     return [html.H3(t("env.title", lang), className="mt-4"),
             dbc.Row(cols[:2], className="g-3"),
             dbc.Row([dbc.Col([html.H4(t("env.noise.table", lang)), table], lg=12)], className="mt-2"),
