@@ -1,4 +1,5 @@
-"""pandas helpers: PM2.5 time series to hourly (NowCast) and daily VN_AQI, Decision 1459/QĐ-TCMT.
+"""pandas helpers: PM2.5 time series to hourly (NowCast) and daily VN_AQI, and hourly means of every pollutant to
+the full hourly index with its dominant pollutant (:func:`hourly_index_series`), Decision 1459/QĐ-TCMT.
 
 Missing hours, whether absent from the index or NaN, are *not present*: they never count as zero.
 """
