@@ -59,6 +59,14 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
         assert health.get("database") == "ok", health
         assert count(db_url, "SELECT count(*) FROM devices WHERE ward_code IS NOT NULL") > 1000
         assert count(db_url, READINGS) > 0        # simulators → broker → ingester → table
+        # beyond PM2.5: the full stations' gases, the gauges' water level and every station's noise arrive too
+        wait_until(lambda: count(db_url, "SELECT count(*) FROM env_telemetry WHERE no2 IS NOT NULL AND co > 100 "
+                                         "AND pm10 IS NOT NULL") > 0 and
+                   count(db_url, "SELECT count(*) FROM env_telemetry WHERE water_level IS NOT NULL") > 0 and
+                   count(db_url, "SELECT count(*) FROM env_telemetry WHERE laeq IS NOT NULL") > 0,
+                   timeout=90, what="gases, water level and noise")
+        assert count(db_url, "SELECT count(*) FROM devices WHERE attrs #> '{station,water_levels_cm}' IS NOT NULL") \
+            == 4     # two gauges a city, their warning levels in the registry
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as page:
             assert page.status == 200
         # the field reports are a living city's: recent, mostly handled in time, a few overdue, nothing in the future

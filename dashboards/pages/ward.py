@@ -1,4 +1,5 @@
-"""/ward/<code>: one ward for a leader who asks "what is happening here": map, air, wifi, traffic, devices."""
+"""/ward/<code>: one ward for a leader who asks "what is happening here": map, air, wifi, traffic, devices, and the
+environment (pollutants, noise, water)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
 from dashboards.views import ward as view
+from dashboards.views import ward_environment as env_view
 
 dash.register_page(__name__, path_template="/ward/<code>", title="IOC — ward", name="ward")
 
@@ -41,6 +43,7 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
                      dbc.Col([html.H4(t("ward.wifi_points", lang)), html.Div(id="ward-wifi")], lg=7)],
                     className="mt-3"),
             dbc.Row(graphs, className="g-3 mt-1"),
+            html.Div(id="ward-env"),
         ], fluid=True),
     ], "ward-page")
 
@@ -59,3 +62,10 @@ def refresh_charts(_n: int | None, opts: dict[str, Any]) -> list[Any]:
     return view.ward_charts(context.current(), opts, datetime.now(UTC), len(CHARTS))
 
 
+@callback(Output("ward-env", "children"), Input("ward-tick", "n_intervals"), State("ward-opts", "data"))
+def refresh_environment(_n: int | None, opts: dict[str, Any]) -> list[Any]:
+    ioc, lang, th = context.current(), norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "light")
+    code = opts.get("code")
+    if not code:
+        return []
+    return env_view.section(ioc.pool, str(code), datetime.now(UTC), ioc.settings.tz, th, lang)

@@ -15,12 +15,10 @@ import pandas as pd
 from psycopg_pool import ConnectionPool
 
 from dashboards.queries._run import tuples, ward_codes
-from layers.vn_aqi import hourly_aqi
+from layers.vn_aqi import hourly_aqi_from_lags
 
 STATION_COLUMNS = ("device_id", "name", "ward_code", "lon", "lat", "aqi", "band", "dominant", "as_of")
 LAGS = 12
-_PM = ("pm25", "pm10")
-_GASES = ("o3", "co", "so2", "no2")
 
 _STATIONS = """
 SELECT device_id, coalesce(name, device_id), ward_code, ST_X(location), ST_Y(location)
@@ -50,9 +48,7 @@ def aqi_of(lags: dict[str, list[float | None]]) -> tuple[int, str, str] | None:
 
     PM enters through the NowCast of c1 … c12; each gas through this hour's mean, else the last hour's.
     """
-    gases = {g: next((v for v in lags.get(g, [])[:2] if v is not None), None) for g in _GASES}
-    pm = {f"{p}_last12": lags[p] for p in _PM if p in lags}
-    result = hourly_aqi(**pm, **gases)  # type: ignore[arg-type]
+    result = hourly_aqi_from_lags(lags, gas_hours=2)
     return None if result is None else (result.value, result.band.key, result.dominant)
 
 

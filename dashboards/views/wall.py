@@ -18,14 +18,26 @@ from dashboards import cache, context, fmt
 from dashboards.components import Tile, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import alarms as alarm_q
-from dashboards.queries import aqi, camwifi, completeness, devices, events, health, report_counts, rollups, wards
+from dashboards.queries import (
+    aqi,
+    camwifi,
+    completeness,
+    devices,
+    environment,
+    events,
+    health,
+    report_counts,
+    rollups,
+    wards,
+)
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
-from dashboards.views import wall_alarms, wall_incidents
+from dashboards.views import wall_alarms, wall_environment, wall_incidents
+from layers.environment import load_noise_limits
 from layers.vn_aqi import BANDS
 
 # the side column, in its order
-TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "events", "reports", "system")
+TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "environment", "events", "reports", "system")
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
@@ -55,6 +67,7 @@ class WallSnapshot:
     wifi_points: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.POINT_COLUMNS))
     wifi_hours: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("hour", "sessions", "days")))
     incidents: list[dict[str, Any]] = field(default_factory=list)   # live incidents touching the scene
+    environment: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=environment.STATION_COLUMNS))
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
@@ -68,7 +81,8 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         cameras=camwifi.camera_classes(pool, scope),
         wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
         wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
-        incidents=wall_incidents.live(pool, now, scope), **_completeness(pool, scope))
+        incidents=wall_incidents.live(pool, now, scope), environment=environment.stations(pool, now, scope),
+        **_completeness(pool, scope))
 
 
 def seen_at(snap: WallSnapshot, now: datetime) -> WallSnapshot:
@@ -205,7 +219,8 @@ def availability_tile(snap: WallSnapshot, lang: str) -> Tile:
 def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> dict[str, Tile]:
     made = [wall_alarms.tile(snap.alarms, snap.now, snap.tz, lang),
             wall_incidents.tile(snap.incidents, snap.now, snap.tz, lang), devices_tile(snap, lang, theme),
-            aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
+            aqi_tile(snap, lang), wall_environment.tile(snap.environment, snap.now, load_noise_limits(), lang),
+            wifi_tile(snap, lang), events_tile(snap, lang),
             reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang)]
     return {tile.key: tile for tile in made}
 

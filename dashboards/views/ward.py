@@ -20,10 +20,11 @@ from dashboards.queries import camwifi, completeness, devices, maplayers, report
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
 from dashboards.views import figure_diff
-from layers.vn_aqi import daily_aqi, hourly_aqi_series
+from layers.vn_aqi import daily_aqi, hourly_aqi_series, hourly_index_series
 
 WARD_MAP_PX = (1100, 520)
 NOWCAST_HOURS = 12   # the NowCast of an hour looks at the 11 hours before it
+OTHER_POLLUTANTS = ("pm10", "o3", "co", "so2", "no2")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class WardSeries:
     wifi_days: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("day", "seasonal", "sessions")))
     wifi_hours: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("hour", "sessions", "days")))
     tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    # the other pollutants' ward means per hour (pm10, o3, co, so2, no2: columns), same hours as pm25_hourly; the
+    # hourly VN_AQI uses every one present (docs/vn-aqi.md)
+    others: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def series(frame: pd.DataFrame, tz: ZoneInfo) -> pd.Series:
@@ -63,7 +67,9 @@ def load(pool: ConnectionPool, ward: str, now: datetime, tz: ZoneInfo) -> WardSe
                       before, area("vehicles", hour - day, hour, "sum"), area("people", hour - day, hour, "sum"),
                       daily_completeness(pool, ward, tz),
                       camwifi.sessions_by_day(pool, first_day, now, [ward]),
-                      camwifi.sessions_by_hour(pool, first_day, now, tz, [ward]), tz)
+                      camwifi.sessions_by_hour(pool, first_day, now, tz, [ward]), tz,
+                      pd.DataFrame({m: area(m, hour - day - timedelta(hours=NOWCAST_HOURS - 1), hour, "mean")
+                                    for m in OTHER_POLLUTANTS}))
 
 
 def daily_completeness(pool: ConnectionPool, ward: str, tz: ZoneInfo) -> pd.Series:
@@ -96,11 +102,21 @@ def daily_index(pm25: pd.Series) -> pd.DataFrame:
                          "aqi": pd.array([r.value if r else None for r in results], dtype="Int64")}, index=pm25.index)
 
 
+def full_index(pm25: pd.Series, others: pd.DataFrame) -> pd.DataFrame:
+    """pm25 (the ward's hourly means) and the hourly VN_AQI of every pollutant present, on PM2.5's hours."""
+    present = others.dropna(axis=1, how="all") if len(others) else others
+    if present.empty:
+        return hourly_aqi_series(pm25)
+    means = present.reindex(present.index.union(pm25.index)).assign(pm25=pm25)
+    index = hourly_index_series(means).reindex(pm25.index)
+    return pd.DataFrame({"pm25": pm25, "aqi": index["aqi"]}, index=pm25.index)
+
+
 def figures(data: WardSeries, now: datetime, theme: Theme, lang: str) -> list[charts.Figure]:
     """PM2.5 24 h, VN_AQI 24 h, PM2.5 30 days, VN_AQI 30 days, wifi vs last week, traffic by hour, completeness,
     wifi sessions by day and by local hour."""
     pm = data.pm25_hourly
-    hourly = hourly_aqi_series(pm) if len(pm) else pd.DataFrame(columns=["pm25", "aqi"])
+    hourly = full_index(pm, data.others) if len(pm) else pd.DataFrame(columns=["pm25", "aqi"])
     last_day = hourly[hourly.index > pd.Timestamp(now) - pd.Timedelta(hours=24)] if len(hourly) else hourly
     daily = daily_index(data.pm25_daily)
     return [

@@ -86,3 +86,15 @@ def daily_aqi(
             "no2": no2_1h_max,
         }
     )
+
+
+GASES = ("o3", "co", "so2", "no2")
+
+
+def hourly_aqi_from_lags(lags: Mapping[str, Sequence[float | None]], gas_hours: int = 1) -> AqiResult | None:
+    """AQIh from each pollutant's hourly means [c1 … c12] (c1 the hour indexed, µg/m³), as :func:`hourly_aqi`: PM
+    through its NowCast, each gas (o3, co, so2, no2) from c1. ``gas_hours=2`` takes c2 when c1 is absent: an index
+    "now", early in an hour whose gas mean has not arrived yet, uses the last complete hour rather than dropping
+    the gas."""
+    gases = {g: next((v for v in lags.get(g, ())[:gas_hours] if v is not None), None) for g in GASES}
+    return hourly_aqi(pm25_last12=lags.get("pm25"), pm10_last12=lags.get("pm10"), **gases)

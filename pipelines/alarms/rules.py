@@ -18,7 +18,7 @@ from ioc.errors import IocError
 from pipelines.rollup import METRICS
 
 KINDS = ("threshold", "rate_of_change", "vn_aqi", "missing_data", "device_offline", "camera_event",
-         "report_overdue", "report_escalated", "ingest_health")
+         "report_overdue", "report_escalated", "ingest_health", "noise_limit", "water_level")
 SEVERITIES = ("critical", "major", "minor", "warning")
 HEALTH_METRICS = ("dead_letter_rate", "spool_messages", "completeness", "seconds_since_commit")
 # kinds whose value is 1 while the condition holds and 0 when it does not: raise/clear are implied
@@ -91,7 +91,7 @@ class Rule(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")
     name: Names
     kind: Literal["threshold", "rate_of_change", "vn_aqi", "missing_data", "device_offline", "camera_event",
-                  "report_overdue", "report_escalated", "ingest_health"]
+                  "report_overdue", "report_escalated", "ingest_health", "noise_limit", "water_level"]
     severity: Literal["critical", "major", "minor", "warning"]
     owner: str = Field(min_length=1, max_length=64)
     enabled: bool = True
@@ -106,7 +106,9 @@ class Rule(_Strict):
     event_types: tuple[str, ...] = ()              # camera_event
     min_confidence: float = Field(0.5, ge=0, le=1)
     hold: Duration = 600.0                         # camera_event: clears after this long without a new event
-    window: Duration = 300.0                       # rate_of_change and ingest_health: how far back to look
+    window: Duration = 300.0                       # rate_of_change, ingest_health, noise_limit, water_level:
+                                                   # how far back to look (for the newest reading)
+    period: Literal["day", "night", "any"] = "any"  # noise_limit: judged in QCVN 26's day (6–21 h) or night only
 
     @model_validator(mode="after")
     def _complete(self) -> Rule:
@@ -139,7 +141,8 @@ def _check_kind(rule: Rule) -> None:
         raise ValueError(f"metric: a {rule.kind} rule names a stored measurement: {', '.join(MEASUREMENTS)}")
     if rule.kind == "ingest_health" and rule.metric not in HEALTH_METRICS:
         raise ValueError(f"metric: an ingest_health rule measures one of {', '.join(HEALTH_METRICS)}")
-    if rule.kind in ("threshold", "rate_of_change", "vn_aqi", "ingest_health") and rule.raise_ is None:
+    if rule.kind in ("threshold", "rate_of_change", "vn_aqi", "ingest_health", "noise_limit", "water_level") \
+            and rule.raise_ is None:
         raise ValueError(f"raise: a {rule.kind} rule needs a raise condition, e.g. {{op: '>=', value: 151}}")
     if rule.kind in (*BOOLEAN_KINDS, "missing_data") and (rule.raise_ or rule.clear):
         raise ValueError(f"raise/clear: a {rule.kind} rule sets them itself; remove them")

@@ -103,7 +103,7 @@ def cycle(conn: psycopg.Connection, tz: ZoneInfo, stale_ingest_s: float, now: da
             continue
         try:
             before = states.get(rule.id, {})
-            changed, decisions = _plan(conn, rule, batches, clock, before)
+            changed, decisions = _plan(conn, rule, batches, clock, before, tz)
             raised = resolved = 0
             if changed or decisions:           # nothing to write: no transaction at all
                 with conn.transaction():
@@ -146,14 +146,14 @@ def _readings(rule: Rule, batches: dict[str, Batch], before: dict[str, State]) -
 
 
 def _plan(conn: psycopg.Connection, rule: Rule, batches: dict[str, Batch], now: datetime,
-          before: dict[str, State]) -> tuple[dict[str, State], list[tuple[Decision, Obs]]]:
+          before: dict[str, State], tz: ZoneInfo) -> tuple[dict[str, State], list[tuple[Decision, Obs]]]:
     """The rule's new states and decisions (reads only)."""
     if rule.kind == "threshold":
         items, complete = _readings(rule, batches, before), False
     else:
         news = batches.get(table_of(str(rule.metric))) if rule.kind == "rate_of_change" else None
         fresh = [r.device for r in news.admitted(rule.scope.devices, rule.scope.wards)] if news else []
-        observed = observe(conn, rule, now, list(before), fresh)
+        observed = observe(conn, rule, now, list(before), fresh, tz)
         # a system measure (ingest health) applied its scope in the query; the rest is a device's or a report's
         items = {o.entity: o for o in observed.items
                  if o.entity == SYSTEM or rule.scope.admits(o.kind, o.ward, o.device)}

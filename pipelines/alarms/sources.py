@@ -12,16 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import psycopg
 from psycopg import sql
 
-from layers.vn_aqi import hourly_aqi
+from layers.vn_aqi import hourly_aqi_from_lags
+from pipelines.alarms.environment import noise_over_limit, water_warning
 from pipelines.alarms.fresh import MAX_READING_AGE, RAW_KIND
 from pipelines.alarms.rules import Rule
 from pipelines.rollup import METRICS
 
 SYSTEM = "system"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +50,15 @@ def table_of(metric: str) -> str:
 
 
 def observe(conn: psycopg.Connection, rule: Rule, now: datetime, states: Sequence[str] = (),
-            fresh: Sequence[str] = ()) -> Observed:
-    """``states``: the entities the rule follows (not ok); ``fresh``: devices with new readings (rate of change)."""
+            fresh: Sequence[str] = (), tz: ZoneInfo = VN) -> Observed:
+    """``states``: the entities the rule follows (not ok); ``fresh``: devices with new readings (rate of change);
+    ``tz``: the local time that sets the noise period."""
     match rule.kind:
+        case "noise_limit":
+            rows, complete = noise_over_limit(conn, rule, now, tz)
+            return Observed([Obs(*row) for row in rows], complete)
+        case "water_level":
+            return Observed([Obs(*row) for row in water_warning(conn, rule, now)], False)
         case "rate_of_change":
             return Observed(_rate(conn, rule, fresh, now), False)
         case "vn_aqi":
@@ -92,12 +101,14 @@ def _rate(conn: psycopg.Connection, rule: Rule, fresh: Sequence[str], now: datet
 
 
 def _vn_aqi(conn: psycopg.Connection, now: datetime) -> list[Obs]:
-    """AQIh (NowCast of the last 12 hourly PM means) for stations with a 1-hour rollup in the last two hours."""
+    """The full AQIh (NowCast of the last 12 hourly PM means, the gases' hourly means, docs/vn-aqi.md) for stations
+    with a PM rollup in the last two hours; a gas whose current hour has no mean yet counts with the last hour's."""
     hour = now.replace(minute=0, second=0, microsecond=0)
     rows = conn.execute("""
         SELECT r.device_id, d.ward_code, r.metric, r.bucket, r.sum / r.n
         FROM rollup_1h r LEFT JOIN devices d USING (device_id)
-        WHERE r.metric IN ('pm25', 'pm10') AND r.bucket > %(first)s AND r.bucket <= %(hour)s AND r.n > 0
+        WHERE r.metric IN ('pm25', 'pm10', 'o3', 'co', 'so2', 'no2')
+          AND r.bucket > %(first)s AND r.bucket <= %(hour)s AND r.n > 0
           AND r.device_id IN (SELECT device_id FROM rollup_1h WHERE metric IN ('pm25', 'pm10')
                               AND bucket >= %(hour)s - interval '1 hour')""",
                         {"first": hour - timedelta(hours=12), "hour": hour}).fetchall()
@@ -109,8 +120,8 @@ def _vn_aqi(conn: psycopg.Connection, now: datetime) -> list[Obs]:
     hours = [hour - timedelta(hours=i) for i in range(12)]
     out = []
     for dev, by_metric in series.items():
-        last12 = {m: [by_metric.get(m, {}).get(h) for h in hours] for m in ("pm25", "pm10")}
-        aqi = hourly_aqi(pm25_last12=last12["pm25"], pm10_last12=last12["pm10"])
+        lags = {m: [by_metric[m].get(h) for h in hours] for m in by_metric}
+        aqi = hourly_aqi_from_lags(lags, gas_hours=2)
         out.append(Obs(dev, None if aqi is None else float(aqi.value), dev, wards[dev], "env"))
     return out
 

@@ -9,7 +9,19 @@
 from typing import TYPE_CHECKING, Any
 
 from ._files import document, dump, load
-from ._model import CAMERA_TYPES, KINDS, OWNERSHIPS, PLACES, Device, Fleet, Hotspot, Station, registry_attrs
+from ._model import (
+    CAMERA_TYPES,
+    KINDS,
+    MEASURES,
+    NOISE_AREAS,
+    OWNERSHIPS,
+    PLACES,
+    Device,
+    Fleet,
+    Hotspot,
+    Station,
+    registry_attrs,
+)
 from ._register import register
 
 if TYPE_CHECKING:
@@ -30,6 +42,8 @@ __all__ = [
     "CAMERA_TYPES",
     "DEFAULT_SEED",
     "KINDS",
+    "MEASURES",
+    "NOISE_AREAS",
     "OWNERSHIPS",
     "PLACES",
     "CameraMix",

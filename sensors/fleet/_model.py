@@ -15,6 +15,13 @@ KINDS = ("camera", "wifi", "env")
 OWNERSHIPS = ("budget", "socialized", "citizen_shared")
 CAMERA_TYPES = ("fixed", "ptz")
 PLACES = ("square", "market", "hospital", "seasonal")
+# What an environment station can carry (contract field names as stored): the basic kit, and the extras a station
+# declares: the gases of a full air station, a water-level gauge.
+BASIC_MEASURES = ("pm25", "temperature", "relative_humidity", "laeq", "precipitation")
+MEASURES = (*BASIC_MEASURES, "pm10", "no2", "o3", "co", "so2", "water_level")
+NOISE_SITES = ("road", "market", "residential")
+NOISE_AREAS = ("normal", "special")   # QCVN 26:2010/BTNMT: ordinary areas, and hospitals, schools, libraries...
+WATER_BODIES = ("drain", "river")
 DEVICE_ID_PATTERN = r"[A-Za-z0-9_-]{1,64}"
 
 
@@ -33,6 +40,15 @@ class Station:
     temp_amplitude_c: float = 4.0
     humidity_mean: float = 0.78
     noise_base_db: float = 55.0
+    measures: tuple[str, ...] = BASIC_MEASURES
+    noise_site: str = "road"       # road: follows the traffic; market: loudest in the early-morning market
+    noise_area: str = "normal"     # which QCVN 26 limits apply (data/environment/noise_limits.yaml)
+    water_body: str | None = None  # a gauge (measures has water_level): on a street drain or a river
+    water_base_cm: float = 0.0     # dry-weather level above the gauge's zero
+    water_levels_cm: tuple[float, ...] = ()   # warning levels I, II, III (cm, same zero), rising
+
+    def carries(self, measure: str) -> bool:
+        return measure in self.measures
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,4 +123,16 @@ def registry_attrs(fleet: Fleet, device: Device) -> dict[str, object]:
 
 
 def station_dict(station: Station) -> dict[str, object]:
-    return {name: getattr(station, name) for name in Station.__slots__}
+    """The station as plain data (lists, not tuples: YAML and JSON); fields left at their default are left out, so a
+    basic station's entry reads as before."""
+    out: dict[str, object] = {}
+    for name in Station.__slots__:
+        value = getattr(station, name)
+        if name in _OPTIONAL and value == _OPTIONAL[name]:
+            continue
+        out[name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+_OPTIONAL = {"measures": BASIC_MEASURES, "noise_site": "road", "noise_area": "normal", "water_body": None,
+             "water_base_cm": 0.0, "water_levels_cm": ()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._model import Device, Hotspot, Station
+from ._model import BASIC_MEASURES, Device, Hotspot, Station
 from ._places import Poi, Ward
 from ._placing import Placer
 
@@ -85,6 +85,32 @@ _CLIMATE = {
 }
 _DEFAULT_CLIMATE = {"scale": 0.55, "temp": 27.5, "amp": 4.0, "rh": 0.78}
 _STATION_PLACES = ("university", "museum", "hospital", "attraction")
+_GASES = ("pm10", "no2", "o3", "co", "so2")
+# QCVN 26:2010/BTNMT's special areas include hospitals and schools: a station beside one is judged on 55/45 dB(A)
+_QUIET_PLACES = ("hospital", "university")
+# What each station carries, by its number (deterministic: the generator's random draws stay as they were):
+# two full air stations by the main roads, one by the market with a gauge on the street drain, one with a river gauge.
+# noise_db is added to the drawn base: a roadside microphone hears more than one in a residential lane.
+_KITS: dict[int, dict[str, object]] = {
+    1: {"extra": _GASES, "noise_site": "road", "noise_db": 12.0},
+    2: {"extra": ("water_level",), "noise_site": "market", "noise_db": 5.0, "water_body": "drain",
+        "water_base_cm": 12.0, "water_levels_cm": (40.0, 60.0, 80.0)},
+    3: {"extra": _GASES, "noise_site": "road", "noise_db": 10.0},
+    4: {"extra": ("water_level",), "noise_site": "residential", "noise_db": -2.0, "water_body": "river",
+        "water_base_cm": 150.0, "water_levels_cm": (300.0, 350.0, 400.0)},
+}
+
+
+def _kit(number: int, poi: Poi | None) -> dict[str, object]:
+    """The extra fields of station ``number`` (see _KITS); a station beside a hospital or university is special."""
+    kit = dict(_KITS.get(number, {"extra": (), "noise_site": "road", "noise_db": 4.0}))
+    extra, noise_db = kit.pop("extra"), kit.pop("noise_db")
+    assert isinstance(extra, tuple) and isinstance(noise_db, float)
+    kit["measures"] = (*BASIC_MEASURES, *extra)
+    kit["noise_db"] = noise_db
+    if poi is not None and poi.fclass in _QUIET_PLACES:
+        kit["noise_area"] = "special"
+    return kit
 
 
 def stations(prefix: str, city: str, placer: Placer, places: list[tuple[Poi, Ward]],
@@ -100,10 +126,12 @@ def stations(prefix: str, city: str, placer: Placer, places: list[tuple[Poi, War
         if anchors:
             poi, ward = anchors[(number - 1) % len(anchors)]
             lon, lat = placer.beside(poi.lon, poi.lat, ward, max_m=30.0)
-            where, poi_ref = poi.name, f"osm:{poi.osm_id}"
+            where, poi_ref, kit = poi.name, f"osm:{poi.osm_id}", _kit(number, poi)
         else:
             lon, lat, ward = placer.near_centre(1500.0)
-            where, poi_ref = ward.name, None
+            where, poi_ref, kit = ward.name, None, _kit(number, None)
+        noise_db = kit.pop("noise_db")
+        assert isinstance(noise_db, float)
         station = Station(
             pm25_year=rng.choice((2016, 2017, 2018)),
             pm25_shift_hours=rng.randint(-6, 6),
@@ -111,7 +139,8 @@ def stations(prefix: str, city: str, placer: Placer, places: list[tuple[Poi, War
             temp_mean_c=round(climate["temp"] + rng.uniform(-0.5, 0.5), 1),
             temp_amplitude_c=climate["amp"],
             humidity_mean=climate["rh"],
-            noise_base_db=round(rng.uniform(50, 60), 1),
+            noise_base_db=round(rng.uniform(50, 60) + noise_db, 1),
+            **kit,  # type: ignore[arg-type]
         )
         devices.append(Device(f"{prefix}-env-{number:02d}", "env", f"Trạm quan trắc {number:02d} – {where}", lon, lat,
                               ward=ward.code, station=station, poi=poi_ref))

@@ -11,7 +11,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ioc.errors import ImportDataError
 
-from ._model import CAMERA_TYPES, DEVICE_ID_PATTERN, KINDS, OWNERSHIPS, PLACES, Device, Fleet, Hotspot, Station
+from ._model import (
+    BASIC_MEASURES,
+    CAMERA_TYPES,
+    DEVICE_ID_PATTERN,
+    KINDS,
+    MEASURES,
+    NOISE_AREAS,
+    NOISE_SITES,
+    OWNERSHIPS,
+    PLACES,
+    WATER_BODIES,
+    Device,
+    Fleet,
+    Hotspot,
+    Station,
+)
 
 _ID = re.compile(DEVICE_ID_PATTERN)
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]|24:00")
@@ -193,9 +208,34 @@ def _station(path: Path, where: str, raw: Mapping[str, object]) -> Station:
         temp_amplitude_c=e.get("temp_amplitude_c", _number(0, 15), default=4.0),
         humidity_mean=e.get("humidity_mean", _number(0.2, 0.95), default=0.78),
         noise_base_db=e.get("noise_base_db", _number(30, 90), default=55.0),
+        measures=e.get("measures", _measures, default=BASIC_MEASURES),
+        noise_site=e.get("noise_site", _choice(NOISE_SITES), default="road"),
+        noise_area=e.get("noise_area", _choice(NOISE_AREAS), default="normal"),
+        water_body=e.get("water_body", _choice(WATER_BODIES), default=None),
+        water_base_cm=e.get("water_base_cm", _number(-1000, 10_000), default=0.0),
+        water_levels_cm=e.get("water_levels_cm", _levels, default=()),
     )
+    if station.carries("water_level") and (station.water_body is None or not station.water_levels_cm):
+        e.fail("water_levels_cm", "a station measuring water_level declares water_body and its warning levels")
     e.done()
     return station
+
+
+def _measures(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or any(m not in MEASURES for m in value) \
+            or len(set(value)) < len(value):
+        raise ValueError(f"expected a list of distinct measures among {', '.join(MEASURES)}, got {value!r}")
+    return tuple(value)
+
+
+def _levels(value: object) -> tuple[float, ...]:
+    """Warning levels I, II, III in cm: three numbers, strictly rising."""
+    items: list[object] = list(value) if isinstance(value, list) else []
+    numbers = [float(v) for v in items if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(items) != 3 or len(numbers) != 3 or not all(map(math.isfinite, numbers)) \
+            or not numbers[0] < numbers[1] < numbers[2]:
+        raise ValueError(f"expected three rising levels [I, II, III] in cm, got {value!r}")
+    return tuple(numbers)
 
 
 def _check_references(path: Path, fleet: Fleet) -> None:

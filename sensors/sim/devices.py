@@ -18,6 +18,7 @@ from .environment import env_values
 from .faults import FaultState
 from .pm25 import Pm25Series
 from .traffic import CameraProfile, camera_counts, camera_events, camera_profile
+from .water import water_level
 from .weather import Climate, rain_mm_h
 from .wifi import ApProfile, ap_profile, wifi_sample
 
@@ -35,6 +36,9 @@ class World:
 
     def rain(self, local: datetime) -> float:
         return rain_mm_h(self.climate, local, self.weather_seed)
+
+    def water(self, body: str | None, base_cm: float, local: datetime) -> float | None:
+        return None if body is None else water_level(body, base_cm, self.climate, local, self.weather_seed)
 
 
 def phase_of(device_id: str, interval_s: int) -> int:
@@ -96,9 +100,12 @@ class DeviceSim:
             return [WifiTelemetry(self.clock(t), dev.device_id, self.seq("telemetry", t), clients, sessions, up, down,
                                   interval_s)]
         if dev.station is not None:
-            v = env_values(dev.station, world.pm25, local, interval_s, world.rain(local), rng)
-            return [EnvTelemetry(self.clock(t), dev.device_id, self.seq("telemetry", t), v.pm25, None, None, None,
-                                 None, None, v.temperature, v.relative_humidity, v.laeq, v.precipitation, None)]
+            st = dev.station
+            v = env_values(st, world.pm25, local, interval_s, world.rain(local), rng,
+                           world.water(st.water_body, st.water_base_cm, local))
+            return [EnvTelemetry(self.clock(t), dev.device_id, self.seq("telemetry", t), v.pm25, v.pm10, v.no2, v.o3,
+                                 v.co, v.so2, v.temperature, v.relative_humidity, v.laeq, v.precipitation,
+                                 v.water_level)]
         return []
 
     def status(self, t: datetime, online: bool, rng: np.random.Generator | None = None) -> DeviceStatus:

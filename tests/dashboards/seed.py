@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from ioc.data import data_path
 
@@ -267,3 +268,51 @@ def classify(conn: psycopg.Connection) -> None:
         FROM (SELECT device_id, device_id = max(device_id) OVER (PARTITION BY ward_code) AS last
               FROM devices WHERE kind = 'wifi') n, wards w
         WHERE d.device_id = n.device_id AND w.code = d.ward_code AND w.valid_to IS NULL""")
+
+
+def add_environment(conn: psycopg.Connection, devices: Sequence[Device], hours: int = 72,
+                    now: datetime | None = None) -> None:
+    """Beyond PM2.5, for the environment stations of each ward: noise at every station (the first one special:
+    QCVN 26's 55/45 dB(A)), the gases at the first, and a drain gauge at the second, with warning levels
+    40/60/80 cm in the registry and a storm six hours ago that lifted it over level II; 1-minute rows for the
+    last hour."""
+    now = now or datetime.now(UTC)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    buckets = pd.date_range(hour - timedelta(hours=hours - 1), periods=hours, freq="h", tz="UTC")
+    local = ((buckets.hour + 7) % 24).to_numpy()
+    traffic = 0.1 + 0.9 * np.exp(-((local - 8) ** 2) / 6) + 0.8 * np.exp(-((local - 18) ** 2) / 8)
+    sun = np.clip(np.cos((local - 14) / 7 * np.pi / 2), 0, None) ** 2 * (np.abs(local - 14) < 7)
+    since_storm = (buckets - pd.Timestamp(hour - timedelta(hours=6))).total_seconds().to_numpy() / 3600
+    rain = np.where((since_storm >= 0) & (since_storm < 2), 18.0, 0.0)
+    water = 12 + np.where(since_storm >= 0.5, 65 * np.exp(-(since_storm - 0.5) / 3), 0) * (since_storm >= 0)
+    by_ward: dict[str | None, list[Device]] = {}
+    for dev in devices:
+        if dev.kind == "env":
+            by_ward.setdefault(dev.ward_code, []).append(dev)
+    parts = []
+    for stations in by_ward.values():
+        for i, dev in enumerate(stations):
+            metrics = {"laeq": 52 + 14 * traffic + 2 * i}
+            if i == 0:
+                metrics |= {"no2": 20 + 60 * traffic, "co": 600 + 2400 * traffic, "o3": 25 + 110 * sun,
+                            "so2": 8 + 10 * traffic}
+                conn.execute("UPDATE devices SET attrs = attrs || %s WHERE device_id = %s",
+                             [Jsonb({"station": {"noise_area": "special"}}), dev.device_id])
+            if i == 1:
+                metrics |= {"water_level": water, "precipitation": rain}
+                conn.execute("UPDATE devices SET attrs = attrs || %s WHERE device_id = %s",
+                             [Jsonb({"station": {"water_body": "drain", "water_levels_cm": [40, 60, 80]}}),
+                              dev.device_id])
+            for metric, values in metrics.items():
+                values = np.round(np.asarray(values, dtype=float), 1)
+                total = values if metric == "precipitation" else values * 60
+                parts.append(pd.DataFrame({"bucket": buckets, "device_id": dev.device_id, "metric": metric,
+                                           "n": 60, "sum": total, "min": values, "max": values}))
+    hourly = pd.concat(parts, ignore_index=True)
+    copy_rollup(conn, "rollup_1h", hourly)
+    last = hourly[hourly["bucket"] == hourly["bucket"].max()]
+    minute = now.replace(second=0, microsecond=0)
+    per_minute = [last.assign(bucket=pd.Timestamp(minute - timedelta(minutes=m)), n=1) for m in range(60)]
+    minutes = pd.concat(per_minute, ignore_index=True)
+    minutes["sum"] = np.where(minutes["metric"] == "precipitation", minutes["min"] / 60, minutes["min"])
+    copy_rollup(conn, "rollup_1m", minutes)
