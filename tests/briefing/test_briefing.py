@@ -21,8 +21,8 @@ from dashboards.views import footage as footage_view
 from dashboards.views import kpi_page
 from dashboards.views.kpi_page import ViewState
 from pipelines.briefing import archive
-from pipelines.incidents import queries as incident_q
 from pipelines.briefing.week import Week
+from pipelines.incidents import queries as incident_q
 from pipelines.kpis.indicators import HEADLINE
 from tests.dashboards import seed
 

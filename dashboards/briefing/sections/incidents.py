@@ -24,7 +24,8 @@ def build(s: Scope) -> Section:
     times = [i.time_to_resolve for i in found if i.time_to_resolve is not None]
     typical = timedelta(seconds=median(d.total_seconds() for d in times)) if times else None
     still_open = len(found) - len(times)
-    figures = [Figure("incidents.total", t("briefing.incidents.total", lang), count(len(found), lang), len(found), page),
+    total = len(found)
+    figures = [Figure("incidents.total", t("briefing.incidents.total", lang), count(total, lang), total, page),
                Figure("incidents.open", t("briefing.incidents.open", lang), count(still_open, lang), still_open, page,
                       tone="bad" if still_open else "")]
     rows = [[Cell(f"#{i.id}", s.link(i.url_path)), Cell(i.type_name_en if lang == "en" else i.type_name_vi),
