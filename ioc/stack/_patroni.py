@@ -111,7 +111,8 @@ class PrivatePatroni:
             raise StackError("the Patroni pair has no leader: `ioc stack status`")
         candidate = next(n.name for n in state.nodes if n.name != old)
         rest = next(n.rest_port for n in state.nodes if n.name == old)
-        self._http(rest, "/switchover", {"leader": old, "candidate": candidate}, state)
+        # Patroni answers once the switchover is done: the old primary's checkpoint and shutdown come first
+        self._http(rest, "/switchover", {"leader": old, "candidate": candidate}, state, timeout=timeout)
         self._wait(lambda: self.leader(state) == candidate, timeout, f"{candidate} to lead")
         # the old primary rejoins as the synchronous standby; until then a failure of the new one cannot fail over
         self._wait(lambda: self._sync_ready(state), timeout, "the synchronous standby")
@@ -183,13 +184,15 @@ class PrivatePatroni:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("IOC_", "PG"))}
         if self.user is not None:
             env["HOME"] = str(folder)
-        with open(folder / f"{name}.log", "ab") as out:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                    cwd=folder, start_new_session=True,   # outlives `ioc stack up`
-                                    user=self.user.pw_uid if self.user else None,
-                                    group=self.user.pw_gid if self.user else None,
-                                    extra_groups=[] if self.user else None)
-        (folder / "pid").write_text(str(proc.pid))
+        # Through sh, so the service is not our child: it outlives `ioc stack up`, and no Popen is left to reap it.
+        launcher = ['/bin/sh', '-c', '"$@" </dev/null >>"$0" 2>&1 & echo $!', str(folder / f"{name}.log"), *cmd]
+        done = subprocess.run(launcher, capture_output=True, text=True, env=env, cwd=folder, timeout=30, check=False,
+                              start_new_session=True, user=self.user.pw_uid if self.user else None,
+                              group=self.user.pw_gid if self.user else None,
+                              extra_groups=[] if self.user else None)
+        if done.returncode != 0 or not done.stdout.strip().isdigit():
+            raise StackError(f"could not start {name}: {done.stderr.strip() or done.stdout.strip()}")
+        (folder / "pid").write_text(done.stdout.strip())
 
     def _pid(self, name: str) -> int | None:
         try:
@@ -215,10 +218,6 @@ class PrivatePatroni:
         os.kill(pid, signal.SIGTERM)   # Patroni stops its PostgreSQL (fast) before it exits
         deadline = time.monotonic() + timeout
         while _proc.pid_alive(pid) and time.monotonic() < deadline:
-            try:
-                os.waitpid(pid, os.WNOHANG)   # reap it when we are its parent (tests)
-            except ChildProcessError:
-                pass
             time.sleep(0.2)
         if _proc.pid_alive(pid):
             log.warning("%s did not stop within %.0f s: killing it", name, timeout)
@@ -247,14 +246,14 @@ class PrivatePatroni:
                 conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(ext)))
 
     def _http(self, port: int, path: str, body: dict[str, Any] | None = None,
-              state: HaState | None = None) -> dict[str, Any]:
+              state: HaState | None = None, timeout: float = 5) -> dict[str, Any]:
         req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method="POST" if body else "GET",
                                      data=json.dumps(body).encode() if body else None)
         if state is not None:
             token = base64.b64encode(f"{state.user}:{state.password}".encode()).decode()
             req.add_header("Authorization", f"Basic {token}")
         try:
-            with urllib.request.urlopen(req, timeout=5) as resp:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
                 text = resp.read().decode()
         except urllib.error.HTTPError as exc:
             raise StackError(f"{path} on 127.0.0.1:{port}: {exc.code} {exc.read().decode(errors='replace')}") from None
