@@ -92,7 +92,7 @@ def load_options(opts: dict[str, Any]) -> tuple[Any, Any, Any]:
           State("reports-opts", "data"))
 def refresh_overview(_n: int | None, _v: int, ward: str | None, opts: dict[str, Any]) -> tuple[Any, Any]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
-    tiles = view.tiles(q.report_tiles(ioc.pool, datetime.now(UTC), ioc.settings.tz), lang)
+    tiles = view.tiles(q.report_tiles(ioc.read_pool, datetime.now(UTC), ioc.settings.tz), lang)
     cells = [html.Div(tile_body(tile), className=tile_class(tile), style={"minHeight": "118px"}) for tile in tiles]
     return cells, act.overview_map(ioc, ward, lang, opts.get("theme", "light"))
 

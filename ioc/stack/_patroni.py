@@ -118,6 +118,12 @@ class PrivatePatroni:
         self._wait(lambda: self._sync_ready(state), timeout, "the synchronous standby")
         return candidate
 
+    def maintenance(self, state: HaState, on: bool) -> None:
+        """Patroni's pause: it leaves PostgreSQL alone (no failover, no restart, no resuming a paused replay)."""
+        self._http(state.nodes[0].rest_port, "/config", {"pause": on}, state, method="PATCH")
+        self._wait(lambda: bool(self._http(state.nodes[0].rest_port, "/cluster").get("pause")) == on, 30,
+                   "Patroni's maintenance mode")
+
     def postmaster_pid(self, node: str) -> int | None:
         try:
             return int((self.root / node / "data" / "postmaster.pid").read_text().splitlines()[0])
@@ -246,8 +252,8 @@ class PrivatePatroni:
                 conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(ext)))
 
     def _http(self, port: int, path: str, body: dict[str, Any] | None = None,
-              state: HaState | None = None, timeout: float = 5) -> dict[str, Any]:
-        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method="POST" if body else "GET",
+              state: HaState | None = None, timeout: float = 5, method: str = "") -> dict[str, Any]:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method or ("POST" if body else "GET"),
                                      data=json.dumps(body).encode() if body else None)
         if state is not None:
             token = base64.b64encode(f"{state.user}:{state.password}".encode()).decode()

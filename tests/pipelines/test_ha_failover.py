@@ -15,16 +15,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from ioc import migrate, stack
+from ioc import stack
 from ioc.mqtt import MqttTarget
 from ioc.stack._patroni import PrivatePatroni
 from ioc.stack._state import StackState
 from tests.pipelines.ingest_support import distinct_readings, options, running, stored, wait_stored
 from tests.pipelines.test_accounting_e2e import audit
-from tests.support import StackHandle, service_dir, wait_until
+from tests.ha_support import ha_pair
+from tests.support import StackHandle, wait_until
 
 pytestmark = pytest.mark.slow
 RATE = 2000          # messages per second
@@ -35,14 +35,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def pair() -> Iterator[tuple[StackHandle, stack.Endpoints]]:
-    handle = StackHandle(service_dir("ha"))
-    try:
-        urls = stack.up(handle.settings, ha=True)
-        with psycopg.connect(urls.database_url) as conn:
-            migrate.apply(conn)
-        yield handle, urls
-    finally:
-        handle.down()
+    with ha_pair("ha-ingest") as made:
+        yield made
 
 
 def pubload(tmp_path: Path, mqtt_url: str) -> subprocess.Popen[str]:
