@@ -77,7 +77,8 @@ def test_pages_read_the_standby_write_the_primary_and_say_when_the_standby_trail
         patroni.maintenance(ha, True)               # or Patroni would resume the replay paused below
         with standby.connection() as conn:
             conn.execute("SELECT pg_wal_replay_pause()")
-        wait_until(lambda: _on_every(standby, "SELECT pg_get_wal_replay_pause_state()") <= {"paused", "pause requested"}, 30,
+        paused = {"paused", "pause requested"}   # requested: the next record waits (the standby may be idle now)
+        wait_until(lambda: _on_every(standby, "SELECT pg_get_wal_replay_pause_state()") <= paused, 30,
                    what="the standby's replay to pause")
         with psycopg.connect(urls.database_url) as conn:
             _report(conn, "second", lon, lat)        # committed (the standby has flushed it) but not replayed

@@ -21,9 +21,9 @@ from ioc import stack
 from ioc.mqtt import MqttTarget
 from ioc.stack._patroni import PrivatePatroni
 from ioc.stack._state import StackState
+from tests.ha_support import ha_pair
 from tests.pipelines.ingest_support import distinct_readings, options, running, stored, wait_stored
 from tests.pipelines.test_accounting_e2e import audit
-from tests.ha_support import ha_pair
 from tests.support import StackHandle, wait_until
 
 pytestmark = pytest.mark.slow
