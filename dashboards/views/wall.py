@@ -32,7 +32,7 @@ from dashboards.queries import (
 )
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
-from dashboards.views import wall_alarms
+from dashboards.views import replica_banner, wall_alarms
 from layers.vn_aqi import BANDS
 
 TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "events", "reports", "system")   # the side column, in its order
@@ -210,9 +210,8 @@ def banner(ingest: health.IngestStatus, stale_after_s: int, lang: str, replica_l
     """(text, shown): the stale-data banner when ingest has been silent past the threshold, else the replica banner
     when the database the wall reads from trails the primary by more than its threshold."""
     if not ingest.stale(stale_after_s):
-        if replica_lag_s > replica_lag_max_s:
-            return t("replica.behind", lang, seconds=fmt.number(round(replica_lag_s), lang)), True
-        return "", False
+        behind = replica_banner.text(replica_lag_s, replica_lag_max_s, lang)
+        return behind, bool(behind)
     if ingest.last_commit_at is None:
         return t("wall.banner.never", lang), True
     return t("wall.banner.stale", lang, age=fmt.age(ingest.commit_age_s, lang)), True

@@ -19,8 +19,8 @@ from dashboards import context
 from dashboards.app import create_app
 from dashboards.queries import health, replica
 from dashboards.queries import reports as q
+from dashboards.views import replica_banner, wall
 from dashboards.views import report_page as act
-from dashboards.views import wall
 from ioc import db, stack
 from ioc.stack._patroni import PrivatePatroni
 from ioc.stack._state import StackState
@@ -98,6 +98,9 @@ def test_pages_read_the_standby_write_the_primary_and_say_when_the_standby_trail
         text, shown = wall.banner(fresh, 120, "vi", replica.lag_s(standby), 2)
         assert shown and "chậm" in text and "bản sao" in text
         assert wall.banner(fresh, 120, "en", 1.0, 2) == ("", False)
+        behind, css = replica_banner.banner(standby, 2, "en")               # the report desk's banner
+        assert "behind the primary" in behind and css == replica_banner.ON
+        assert replica_banner.banner(primary, 2, "en") == ("", replica_banner.OFF)
         with standby.connection() as conn:
             conn.execute("SELECT pg_wal_replay_resume()")
         patroni.maintenance(ha, False)
