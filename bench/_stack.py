@@ -22,14 +22,15 @@ class BenchStack:
 
 
 @contextmanager
-def private_stack(commit_timestamps: bool = False) -> Iterator[BenchStack]:
+def private_stack(commit_timestamps: bool = False, ha: bool = False) -> Iterator[BenchStack]:
     """``commit_timestamps``: PostgreSQL records when each transaction committed (``pg_xact_commit_timestamp``), so a
-    benchmark can time publish→committed from the rows themselves (private stack only: it restarts the server)."""
+    benchmark can time publish→committed from the rows themselves (private stack only: it restarts the server).
+    ``ha``: the database is a private Patroni pair (``ioc stack up --ha``, synchronous replication)."""
     state = Path(tempfile.mkdtemp(prefix="ioc-bench-"))
     state.chmod(0o755)     # the postgres and mosquitto accounts must traverse it
     db, mq = os.environ.get("IOC_TEST_DATABASE_URL"), os.environ.get("IOC_TEST_MQTT_URL")
     settings = config.load(state_dir=state, database_url=db, mqtt_url=mq)
-    urls = stack.up(settings)
+    urls = stack.up(settings, ha=ha)
     try:
         with psycopg.connect(urls.database_url) as conn:
             migrate.apply(conn)

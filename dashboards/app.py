@@ -31,8 +31,17 @@ def database_url(settings: Settings) -> str:
     return settings.database_url or stack.endpoints(settings).database_url
 
 
-def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_size: int = 4) -> Dash:
-    """A ready Dash app; ``app.server`` is the Flask WSGI app. ``pool`` given: used as is and not closed."""
+def read_url(settings: Settings) -> str | None:
+    """IOC_DATABASE_READ_URL, or the local HA pair's standby; None: read from the primary."""
+    if settings.database_read_url or settings.database_url:
+        return settings.database_read_url
+    return stack.endpoints(settings).read_url
+
+
+def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_size: int = 4,
+               read_pool: ConnectionPool | None = None) -> Dash:
+    """A ready Dash app; ``app.server`` is the Flask WSGI app. ``pool`` (the primary) and ``read_pool`` (a standby)
+    given: used as they are and not closed."""
     app = Dash(
         # Named as the package, so Dash imports pages as dashboards.pages.X: a test or module that imports a page
         # directly then registers the same module, not a duplicate "pages.X".
@@ -42,7 +51,10 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
         background_callback_manager=jobs.IocJobs(settings, lambda: database_url(settings)),
     )
     lazy = None if pool is not None else context.LazyPool(database_url(settings), max_size=pool_size)
-    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool,
+    reading = None if pool is not None else read_url(settings)
+    read_lazy = context.LazyPool(reading, max_size=pool_size, name="dashboards-read") if reading else None
+    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool, read_lazy=read_lazy,
+                                                   given_read=read_pool,
                                                    cache=cache.from_url(stack.redis_url(settings))))
     app.layout = shell
     app.server.register_blueprint(api_blueprint())

@@ -1,4 +1,8 @@
-"""Per-app context: the settings and a lazily built pool, reached from callbacks through Flask's ``current_app``.
+"""Per-app context: the settings and lazily built pools, reached from callbacks through Flask's ``current_app``.
+
+Two pools: :attr:`IocContext.pool` on the primary, for anything that writes (report handling, alarms, sign-in, the
+personal-data access log) or must read its own writes; :attr:`IocContext.read_pool` on ``IOC_DATABASE_READ_URL``
+(a streaming standby) for what only reads: the wall, maps and queues. Without a read URL both are one pool.
 
 Nothing here is a module global: each Dash app (one per gunicorn worker, or one per test) carries its own
 :class:`IocContext` in ``server.extensions``. The pool is built on first use, so a worker forked by gunicorn
@@ -23,16 +27,17 @@ EXTENSION = "ioc"
 class LazyPool:
     """A connection pool opened on first use (after fork), closed by :meth:`close`."""
 
-    def __init__(self, url: str, *, max_size: int = 4) -> None:
+    def __init__(self, url: str, *, max_size: int = 4, name: str = "dashboards") -> None:
         self._url = url
         self._max_size = max_size
+        self._name = name
         self._pool: ConnectionPool | None = None
         self._lock = threading.Lock()
 
     def get(self) -> ConnectionPool:
         with self._lock:
             if self._pool is None:
-                self._pool = db.pool(self._url, min_size=1, max_size=self._max_size, name="dashboards")
+                self._pool = db.pool(self._url, min_size=1, max_size=self._max_size, name=self._name)
             return self._pool
 
     def close(self) -> None:
@@ -49,14 +54,26 @@ class IocContext:
     given: ConnectionPool | None = field(default=None, repr=False)
     # The wall's short-lived cache (dashboards/cache.py); None: every read goes to the database (tests, benchmarks)
     cache: Store | None = field(default=None, repr=False)
+    read_lazy: LazyPool | None = None
+    given_read: ConnectionPool | None = field(default=None, repr=False)
 
     @property
     def pool(self) -> ConnectionPool:
+        """The primary: writes, and reads that must see them."""
         if self.given is not None:
             return self.given
         if self.lazy is None:
             raise RuntimeError("no database configured for the dashboards")
         return self.lazy.get()
+
+    @property
+    def read_pool(self) -> ConnectionPool:
+        """A standby when one is configured (it may trail: :mod:`dashboards.queries.replica`), else the primary."""
+        if self.given_read is not None:
+            return self.given_read
+        if self.read_lazy is not None:
+            return self.read_lazy.get()
+        return self.pool
 
 
 def install(server: Flask, ctx: IocContext) -> None:

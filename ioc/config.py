@@ -24,7 +24,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="IOC_", extra="ignore", frozen=True)
 
-    database_url: str | None = Field(None, description="libpq URL; unset: the private local stack's PostgreSQL")
+    database_url: str | None = Field(None, description="libpq URL, several hosts allowed (host1:5432,host2:5432 "
+                                     "with target_session_attrs=read-write); unset: the private local stack's")
+    database_read_url: str | None = Field(None, description="libpq URL the dashboards and read API read from (a "
+                                          "standby: target_session_attrs=prefer-standby); unset: the database_url, "
+                                          "or the local HA pair's standby")
+    replica_lag_s: int = Field(30, ge=1, description="seconds a read replica may trail before pages say so")
     mqtt_url: str | None = Field(None, description="mqtt://user:password@host:port (mqtts:// TLS); unset: local stack")
     http_host: str = Field("127.0.0.1", description="address the dashboard and API listen on")
     http_port: int = Field(8050, ge=1, le=65535, description="port the dashboard and API listen on")
@@ -84,7 +89,7 @@ class Settings(BaseSettings):
     alarm_zalo_zns_url: str = Field("https://business.openapi.zalo.me", description="Zalo ZNS API base URL")
     alarm_zalo_zns_template: str | None = Field(None, description="approved ZNS template id for alarms")
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_read_url")
     @classmethod
     def _check_db_url(cls, value: str | None) -> str | None:
         return _check_url(value, DB_SCHEMES, "postgresql://user:password@host:5432/dbname")
@@ -115,7 +120,7 @@ class Settings(BaseSettings):
     def masked(self) -> dict[str, Any]:
         """The settings as a dict with every password replaced by ``***``, safe to log."""
         out = self.model_dump()
-        for key in ("database_url", "mqtt_url", "tiles_url", "redis_url"):
+        for key in ("database_url", "database_read_url", "mqtt_url", "tiles_url", "redis_url"):
             out[key] = mask_url(out[key])
         out["state_dir"] = str(out["state_dir"])
         return out
@@ -125,25 +130,30 @@ def _check_url(value: str | None, schemes: tuple[str, ...], example: str) -> str
     if value is None or value == "":
         return None
     parts = urlsplit(value)
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise ValueError(f"the port of {mask_url(value)!r} is not a number 1-65535 (example: {example})") from exc
-    if parts.scheme not in schemes or not parts.hostname:
-        raise ValueError(f"{mask_url(value)!r} is not a {schemes[0]} URL (example: {example})")
-    if port == 0:
-        raise ValueError(f"the port of {mask_url(value)!r} is not a number 1-65535 (example: {example})")
+    # libpq takes several hosts (host1:5432,host2:5432): each is checked as if it were the URL's only one
+    hosts = parts.netloc.rpartition("@")[2].split(",") if parts.scheme in DB_SCHEMES else [parts.netloc]
+    for host in hosts:
+        one = urlsplit(urlunsplit(parts._replace(netloc=host)))
+        try:
+            port = one.port
+        except ValueError as exc:
+            raise ValueError(f"the port of {mask_url(value)!r} is not a number 1-65535 (example: {example})") from exc
+        if parts.scheme not in schemes or not one.hostname:
+            raise ValueError(f"{mask_url(value)!r} is not a {schemes[0]} URL (example: {example})")
+        if port == 0:
+            raise ValueError(f"the port of {mask_url(value)!r} is not a number 1-65535 (example: {example})")
     return value
 
 
 def mask_url(url: str | None) -> str | None:
-    """``scheme://user:***@host:port/…``: the URL with its password hidden."""
+    """``scheme://user:***@host:port/…``: the URL with its password hidden (every host of a multi-host URL kept)."""
     if not url:
         return url
     parts = urlsplit(url)
-    if parts.password is None:
+    userinfo, at, hosts = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo:
         return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    netloc = f"{userinfo.partition(':')[0]}:***@{hosts}"
     return urlunsplit(parts._replace(netloc=netloc))
 
 

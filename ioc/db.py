@@ -12,9 +12,9 @@ from ioc.errors import DatabaseUnavailable
 
 
 def _describe(url: str, exc: Exception) -> str:
-    parts = urlsplit(url)
+    hosts = urlsplit(url).netloc.rpartition("@")[2]   # host:port, or several of them (a Patroni pair)
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return (f"cannot connect to PostgreSQL at {parts.hostname}:{parts.port or 5432} ({mask_url(url)}): {first}. "
+    return (f"cannot connect to PostgreSQL at {hosts} ({mask_url(url)}): {first}. "
             "Check IOC_DATABASE_URL, or unset it to use the local stack (`ioc stack up`).")
 
 

@@ -31,6 +31,8 @@ packages+=(chromium fonts-dejavu-core)
 ((dev)) && packages+=(poppler-utils)
 # the ingest benchmark's C load generator (bench/c/pubload.c, compiled with cc against libmosquitto)
 ((dev)) && packages+=(libmosquitto-dev)
+# `ioc stack up --ha`: a private Patroni pair with etcd as its store (docs/ha.md)
+packages+=(patroni etcd-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -41,15 +41,17 @@ class Child:
 @click.command()
 @click.option("--backfill", default="7d", show_default=True, help="history to publish first (empty: none)")
 @click.option("--keep-stack", is_flag=True, help="leave the private PostgreSQL and Mosquitto running on exit")
+@click.option("--ha", is_flag=True, help="the database as a Patroni pair; the dashboard reads from its standby "
+              "(docs/ha.md)")
 @click.pass_obj
-def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
+def demo(settings: Settings, backfill: str, keep_stack: bool, ha: bool) -> None:
     """Run the whole IOC with demo data flowing; the dashboard at http://HOST:PORT. Ctrl-C stops everything."""
     log_settings(settings)
     _check_port(settings)
     _stop_on_signals()
     # a private stack that was up before us (`ioc stack up`, a bench, another run) belongs to whoever started it
     already_up = [s.name for s in stack.status(settings) if s.managed and s.running]
-    urls = stack.up(settings)
+    urls = stack.up(settings, ha=ha)
     with db.connect(urls.database_url) as conn:
         applied = migrate.apply(conn)
         log.info("schema: %s", f"applied {len(applied)} migration(s)" if applied else "up to date")
@@ -58,6 +60,8 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     env = {**os.environ, "IOC_DATABASE_URL": urls.database_url, "IOC_MQTT_URL": urls.mqtt_url,
            "IOC_STATE_DIR": str(settings.state_dir.resolve()), "IOC_HTTP_HOST": settings.http_host,
            "IOC_HTTP_PORT": str(settings.http_port), "IOC_LANG": settings.lang, "IOC_TIMEZONE": settings.timezone}
+    if urls.read_url is not None:   # a Patroni pair: the dashboard reads from its standby
+        env["IOC_DATABASE_READ_URL"] = urls.read_url
     _run_cli("procedure KPIs", ["kpis", "demo-data"], env)
     _run_cli("alarm rules", ["alarms", "rules", "load", str(data_path("alarms/default_rules.yaml"))], env)
     _run_cli("footage register", ["footage", "demo"], env)

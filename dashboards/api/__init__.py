@@ -48,7 +48,9 @@ def _view(ep: Endpoint) -> Callable[..., Response | tuple[Response, int]]:
         ioc = context.current()
         try:
             args = parse(ep.params, request.args, path, ioc.settings.tz)
-            return jsonify(jsonable(ep.handler(ioc.pool, ioc.settings, args)))
+            # pure reads go to IOC_DATABASE_READ_URL's standby when there is one (docs/ha.md)
+            pool = ioc.pool if ep.writes else ioc.read_pool
+            return jsonify(jsonable(ep.handler(pool, ioc.settings, args)))
         except ApiError as exc:
             return error_response(exc.status, exc.message)
 

@@ -143,7 +143,8 @@ def endpoints() -> tuple[Endpoint, ...]:
                  (*RANGE, Param("type", "string", "event type"), Param("device_id", "string", "device id"),
                   Param("ward", "string", "ward code"),
                   Param("purpose", "string", "why you look at the snapshots (logged with each one shown; "
-                        "without it snapshot URLs are blanked)", pattern=PURPOSE), *PAGING)),
+                        "without it snapshot URLs are blanked)", pattern=PURPOSE), *PAGING),
+                 writes=True),   # each snapshot shown is a row of the access log
         *alarm_endpoints(),
         *incident_endpoints(),
         *completeness.endpoints(),

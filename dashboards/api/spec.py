@@ -60,6 +60,7 @@ class Endpoint:
     errors: tuple[int, ...] = (400,)
     tags: tuple[str, ...] = field(default=("read",))
     permission: str = "read"       # what the caller (API key scope or user role) must hold; policy.RULES agrees
+    writes: bool = False           # writes (the personal-data access log): the primary, never the read standby
 
     @property
     def openapi_path(self) -> str:

@@ -16,6 +16,7 @@ from dashboards.components import frame, lang_switch, nav, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import reports as q
 from dashboards.theme import theme_for
+from dashboards.views import replica_banner
 from dashboards.views import report_page as act
 from dashboards.views import report_views as view
 
@@ -71,6 +72,7 @@ def layout(lang: str | None = None, theme: str | None = None, report: str | None
         dbc.Container([
             html.Div([html.H1(t("reports.title", lang), className="me-auto"),
                       lang_switch("/reports", lang, "reports", theme=theme)], className="d-flex align-items-center"),
+            html.Div(id="reports-replica", className=replica_banner.OFF),   # the standby trails (docs/ha.md)
             html.Div(id="reports-tiles", className="ioc-tiles mb-3", style={"gridTemplateColumns": "repeat(5, 1fr)"}),
             dbc.Row([dbc.Col([_controls(lang), *_table()], lg=7),
                      dbc.Col(dcc.Graph(id="reports-map", style={"height": "540px"},
@@ -88,13 +90,15 @@ def load_options(opts: dict[str, Any]) -> tuple[Any, Any, Any]:
 
 
 @callback(Output("reports-tiles", "children"), Output("reports-map", "figure"),
+          Output("reports-replica", "children"), Output("reports-replica", "className"),
           Input("reports-tick", "n_intervals"), Input("reports-version", "data"), Input("reports-ward", "value"),
           State("reports-opts", "data"))
-def refresh_overview(_n: int | None, _v: int, ward: str | None, opts: dict[str, Any]) -> tuple[Any, Any]:
+def refresh_overview(_n: int | None, _v: int, ward: str | None, opts: dict[str, Any]) -> tuple[Any, ...]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
-    tiles = view.tiles(q.report_tiles(ioc.pool, datetime.now(UTC), ioc.settings.tz), lang)
+    tiles = view.tiles(q.report_tiles(ioc.read_pool, datetime.now(UTC), ioc.settings.tz), lang)
     cells = [html.Div(tile_body(tile), className=tile_class(tile), style={"minHeight": "118px"}) for tile in tiles]
-    return cells, act.overview_map(ioc, ward, lang, opts.get("theme", "light"))
+    behind, css = replica_banner.banner(ioc.read_pool, ioc.settings.replica_lag_s, lang)
+    return cells, act.overview_map(ioc, ward, lang, opts.get("theme", "light")), behind, css
 
 
 @callback(Output("reports-table", "children"), Output("reports-pager", "max_value"),

@@ -93,15 +93,15 @@ def refresh_wall(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, A
 def refresh_map(_n: int | None, scene: dict[str, Any] | None, known: dict[str, Any] | None,
                 opts: dict[str, Any]) -> tuple[Any, Any]:
     ioc = context.current()
-    shown = view.resolve(scene, opts, wards.areas(ioc.pool))
-    return wall_map.update(ioc.pool, datetime.now(UTC), shown, known, theme_for(opts.get("theme"), "dark"),
+    shown = view.resolve(scene, opts, wards.areas(ioc.read_pool))
+    return wall_map.update(ioc.read_pool, datetime.now(UTC), shown, known, theme_for(opts.get("theme"), "dark"),
                            norm_lang(opts.get("lang")), ioc.settings.tiles_url, ioc.cache)
 
 
 @callback(Output("wall-scene", "data"), Input("wall-rotate", "n_intervals"), State("wall-scene", "data"),
           State("wall-opts", "data"), prevent_initial_call=True)
 def rotate_scene(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, Any]) -> dict[str, Any]:
-    return view.next_scene(scene, opts, wards.areas(context.current().pool))
+    return view.next_scene(scene, opts, wards.areas(context.current().read_pool))
 
 
 # When the server stops answering, callbacks fail but the intervals keep firing: the page keeps polling and

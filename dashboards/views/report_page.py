@@ -48,21 +48,21 @@ def viewer() -> tuple[str, str]:
 
 
 def overview_map(ioc: context.IocContext, ward: str | None, lang: str, theme: str) -> go.Figure:
-    found = q.open_reports(ioc.pool, ward)
+    found = q.open_reports(ioc.read_pool, ward)   # maps and queues only read: a standby serves them
     codes = [ward] if ward else sorted({c for c in found["ward_code"].dropna()})
-    outlines = wards.outlines(ioc.pool, codes or None)
-    focus = None if ward else focus_codes(found["ward_code"], wards.areas(ioc.pool))
+    outlines = wards.outlines(ioc.read_pool, codes or None)
+    focus = None if ward else focus_codes(found["ward_code"], wards.areas(ioc.read_pool))
     return report_maps.queue_map(found, outlines, lang, ioc.settings.tiles_url, theme, ward, focus)
 
 
 def queue_page(ioc: context.IocContext, where: q.QueueFilter, page: int, size: int,
                lang: str) -> tuple[list[dict[str, Any]], int, int, str]:
     """(rows, page count, page, total text) of one page of the queue."""
-    total, found = q.queue(ioc.pool, where, datetime.now(UTC), page * size, size)
+    total, found = q.queue(ioc.read_pool, where, datetime.now(UTC), page * size, size)
     pages = max(1, math.ceil(total / size))
     if page >= pages:   # the list shrank under the page the user was on
         page = pages - 1
-        total, found = q.queue(ioc.pool, where, datetime.now(UTC), page * size, size)
+        total, found = q.queue(ioc.read_pool, where, datetime.now(UTC), page * size, size)
     return view.rows(found, ioc.settings.tz, lang), pages, page, t("reports.total", lang, n=total)
 
 

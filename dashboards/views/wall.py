@@ -26,13 +26,14 @@ from dashboards.queries import (
     environment,
     events,
     health,
+    replica,
     report_counts,
     rollups,
     wards,
 )
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
-from dashboards.views import wall_alarms, wall_environment, wall_incidents
+from dashboards.views import replica_banner, wall_alarms, wall_environment, wall_incidents
 from layers.environment import load_noise_limits
 from layers.vn_aqi import BANDS
 
@@ -225,10 +226,13 @@ def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> di
     return {tile.key: tile for tile in made}
 
 
-def banner(ingest: health.IngestStatus, stale_after_s: int, lang: str) -> tuple[str, bool]:
-    """(text, shown): the stale-data banner when ingest has been silent past the threshold."""
+def banner(ingest: health.IngestStatus, stale_after_s: int, lang: str, replica_lag_s: float = 0.0,
+           replica_lag_max_s: int = 30) -> tuple[str, bool]:
+    """(text, shown): the stale-data banner when ingest has been silent past the threshold, else the replica banner
+    when the database the wall reads from trails the primary by more than its threshold."""
     if not ingest.stale(stale_after_s):
-        return "", False
+        behind = replica_banner.text(replica_lag_s, replica_lag_max_s, lang)
+        return behind, bool(behind)
     if ingest.last_commit_at is None:
         return t("wall.banner.never", lang), True
     return t("wall.banner.stale", lang, age=fmt.age(ingest.commit_age_s, lang)), True
@@ -255,14 +259,14 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     """Tiles (in TILE_KEYS order), banner, feed, scene name, a liveness stamp for the reconnect check, and the
     data-availability tile (its body and class)."""
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "dark")
-    pool, settings = ioc.pool, ioc.settings
+    pool, settings = ioc.read_pool, ioc.settings   # the wall only reads: a standby serves it when there is one
     shown_scene = resolve(scene, opts, wards.areas(pool))
     scope = shown_scene.get("codes")
     got = cache.cached(ioc.cache, "wall-snapshot", (tuple(scope) if scope else None, str(settings.tz)), now,
                        SNAPSHOT_TTL_S, lambda: snapshot(pool, now, scope, settings.tz))
     snap = seen_at(got.value, now)
     made = tiles(snap, lang, th, settings.stale_ingest_s)
-    text, shown = banner(snap.ingest, settings.stale_ingest_s, lang)
+    text, shown = banner(snap.ingest, settings.stale_ingest_s, lang, replica.lag_s(pool), settings.replica_lag_s)
     feed = feed_items(events.newest(pool, 8, scope, now=now), devices.state_changes(pool, 8, scope, now=now), now,
                       settings.tz, lang)
     name = scene_name(pool, shown_scene, lang)

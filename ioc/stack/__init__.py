@@ -15,18 +15,20 @@ from pathlib import Path
 
 from ioc.config import Settings, mask_url
 from ioc.stack._mosquitto import PrivateMosquitto
+from ioc.stack._patroni import PrivatePatroni
 from ioc.stack._postgres import PrivatePostgres
 from ioc.stack._redis import PrivateRedis
-from ioc.stack._state import MqttState, PgState, RedisState, StackState
+from ioc.stack._state import HaState, MqttState, PgState, RedisState, StackState
 
 __all__ = ["Endpoints", "ServiceStatus", "account_url", "bridge_password", "down", "endpoints", "redis_url",
-           "reload_broker", "status", "up"]
+           "reload_broker", "status", "switchover", "up"]
 
 
 @dataclass(frozen=True)
 class Endpoints:
     database_url: str
     mqtt_url: str
+    read_url: str | None = None   # a standby when there is one (the HA pair); None: read where you write
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,21 @@ def _state_dir(settings: Settings) -> Path:
     return path
 
 
-def up(settings: Settings, mqtt_auth_conf: str = "", *, redis: bool = False) -> Endpoints:
-    """Start what is not configured by URL; idempotent. Returns the URLs every process should use. ``redis``: also
-    a private Redis for the dashboards' shared cache (unless ``IOC_REDIS_URL`` names one)."""
+def up(settings: Settings, mqtt_auth_conf: str = "", *, ha: bool = False, redis: bool = False) -> Endpoints:
+    """Start what is not configured by URL; idempotent. Returns the URLs every process should use.
+
+    ``ha``: the database is a Patroni pair (docs/ha.md) instead of one PostgreSQL. A stack once brought up with
+    ``ha`` stays a pair on later ``up``s: its data lives there. ``redis``: also a private Redis for the dashboards'
+    shared cache (unless ``IOC_REDIS_URL`` names one)."""
     root = _state_dir(settings)
     state = StackState.load(root)
-    if settings.database_url is None:
+    if settings.database_url is None and (ha or state.ha is not None):
+        if state.ha is None:
+            state.ha = PrivatePatroni(root).new_state()
+            state.save(root)   # the passwords before the first start: a failed start is retried with the same
+        state.ha = PrivatePatroni(root).ensure(state.ha)
+        state.save(root)
+    elif settings.database_url is None:
         state.postgres = PrivatePostgres(root).ensure(state.postgres)
         state.save(root)
     if settings.mqtt_url is None:
@@ -81,7 +92,10 @@ def endpoints(settings: Settings, state: StackState | None = None) -> Endpoints:
 
     state = state or StackState.load(settings.state_dir.resolve())
     db, mq = settings.database_url, settings.mqtt_url
-    if db is None:
+    read = settings.database_read_url
+    if db is None and state.ha is not None:
+        db, read = state.ha.url(), read or state.ha.read_url()
+    elif db is None:
         if state.postgres is None:
             raise StackError("no database configured and no local stack: run `ioc stack up` or set IOC_DATABASE_URL")
         db = state.postgres.url()
@@ -89,7 +103,7 @@ def endpoints(settings: Settings, state: StackState | None = None) -> Endpoints:
         if state.mosquitto is None:
             raise StackError("no MQTT broker configured and no local stack: run `ioc stack up` or set IOC_MQTT_URL")
         mq = state.mosquitto.url("ioc")
-    return Endpoints(db, mq)
+    return Endpoints(db, mq, read)
 
 
 def account_url(settings: Settings, account: str) -> str:
@@ -156,13 +170,29 @@ def down(settings: Settings) -> list[str]:
         stopped.append("mosquitto")
     if settings.database_url is None and PrivatePostgres(root).stop():
         stopped.append("postgresql")
+    if settings.database_url is None and PrivatePatroni(root).stop():
+        stopped.append("patroni pair and etcd")
     return stopped
+
+
+def switchover(settings: Settings) -> str:
+    """Make the private pair's standby the primary (planned maintenance); returns the new primary's name."""
+    from ioc.errors import StackError
+
+    root = settings.state_dir.resolve()
+    state = StackState.load(root)
+    if settings.database_url is not None or state.ha is None:
+        raise StackError("no private Patroni pair: `ioc stack up --ha` (a configured cluster: use patronictl)")
+    return PrivatePatroni(root).switchover(state.ha)
 
 
 def status(settings: Settings) -> list[ServiceStatus]:
     root = settings.state_dir.resolve()
     state = StackState.load(root)
-    found = [_pg_status(settings, root, state.postgres), _mqtt_status(settings, root, state.mosquitto)]
+    if settings.database_url is None and state.ha is not None:
+        found = [*_ha_status(root, state.ha), _mqtt_status(settings, root, state.mosquitto)]
+    else:
+        found = [_pg_status(settings, root, state.postgres), _mqtt_status(settings, root, state.mosquitto)]
     if settings.redis_url is not None or state.redis is not None:
         found.append(_redis_status(settings, root, state.redis))
     return found
@@ -184,6 +214,24 @@ def _redis_status(settings: Settings, root: Path, st: RedisState | None) -> Serv
         return ServiceStatus("redis", True, False, False, "", "not running: `ioc stack up --redis`")
     problem = rd.health(st)
     return ServiceStatus("redis", True, True, not problem, mask_url(st.url()) or "", problem or f"pid {rd.pid()}")
+
+
+def _ha_status(root: Path, st: HaState) -> list[ServiceStatus]:
+    """One row per Patroni node (role, state, lag) and one for the pair's URL."""
+    ha = PrivatePatroni(root)
+    members = {m["name"]: m for m in ha.members(st)}
+    rows = []
+    for node in st.nodes:
+        m = members.get(node.name)
+        running = m is not None and m.get("state") in ("running", "streaming")
+        role = str(m.get("role", "?")) if m else "down"
+        lag = f", lag {m['lag']} B" if m and "lag" in m else ""
+        rows.append(ServiceStatus(f"patroni {node.name}", True, running, running, f"127.0.0.1:{node.port}",
+                                  f"{role}{lag}" if m else "not answering: `ioc stack up --ha`"))
+    leader = ha.leader(st)
+    rows.append(ServiceStatus("postgresql (pair)", True, leader is not None, leader is not None,
+                              mask_url(st.url()) or "", f"primary {leader}" if leader else "no primary"))
+    return rows
 
 
 def _pg_status(settings: Settings, root: Path, st: PgState | None) -> ServiceStatus:

@@ -40,10 +40,43 @@ class RedisState:
 
 
 @dataclass
+class HaNode:
+    name: str
+    port: int        # PostgreSQL
+    rest_port: int   # Patroni's REST API
+
+
+@dataclass
+class HaState:
+    """The private Patroni pair (``ioc stack up --ha``): etcd, two nodes, the superuser's and replicator's passwords."""
+
+    scope: str
+    etcd_port: int
+    etcd_peer_port: int
+    nodes: list[HaNode]
+    password: str
+    replication_password: str
+    user: str = "ioc"
+    database: str = "ioc"
+
+    def hosts(self) -> str:
+        return ",".join(f"127.0.0.1:{n.port}" for n in self.nodes)
+
+    def url(self, database: str | None = None, attrs: str = "read-write") -> str:
+        """The multi-host libpq URL: libpq tries each node and keeps the first with the wanted role."""
+        return (f"postgresql://{self.user}:{self.password}@{self.hosts()}/{database or self.database}"
+                f"?target_session_attrs={attrs}")
+
+    def read_url(self) -> str:
+        return self.url(attrs="prefer-standby")
+
+
+@dataclass
 class StackState:
     postgres: PgState | None = None
     mosquitto: MqttState | None = None
     redis: RedisState | None = None    # only when asked for (``ioc stack up --redis``)
+    ha: HaState | None = None
 
     @classmethod
     def load(cls, state_dir: Path) -> StackState:
@@ -51,8 +84,11 @@ class StackState:
         if not path.exists():
             return cls()
         raw = json.loads(path.read_text())
-        pg, mq, rd = raw.get("postgres"), raw.get("mosquitto"), raw.get("redis")
-        return cls(PgState(**pg) if pg else None, MqttState(**mq) if mq else None, RedisState(**rd) if rd else None)
+        pg, mq, rd, ha = raw.get("postgres"), raw.get("mosquitto"), raw.get("redis"), raw.get("ha")
+        if ha:
+            ha = HaState(**{**ha, "nodes": [HaNode(**n) for n in ha["nodes"]]})
+        return cls(PgState(**pg) if pg else None, MqttState(**mq) if mq else None, RedisState(**rd) if rd else None,
+                   ha or None)
 
     def save(self, state_dir: Path) -> None:
         """Replace the file atomically; it holds passwords, so it is 0600 from its creation (never umask's mode)."""

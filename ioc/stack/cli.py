@@ -18,13 +18,26 @@ def stack() -> None:
 
 
 @stack.command()
+@click.option("--ha", is_flag=True, help="the database as a Patroni pair (primary + synchronous standby, etcd): "
+              "docs/ha.md")
 @click.option("--redis", is_flag=True, help="also a private Redis: the cache several dashboard servers share")
 @click.pass_obj
-def up(settings: Settings, redis: bool) -> None:
+def up(settings: Settings, ha: bool, redis: bool) -> None:
     """Start the private services that are not configured by URL (idempotent)."""
     log_settings(settings)
-    local_stack.up(settings, redis=redis)
+    urls = local_stack.up(settings, ha=ha, redis=redis)
     _print_status(settings)
+    if urls.read_url is not None:
+        # the URLs carry the generated password: printed for this (local) operator, never logged
+        click.echo(f"IOC_DATABASE_URL={urls.database_url}")
+        click.echo(f"IOC_DATABASE_READ_URL={urls.read_url}")
+
+
+@stack.command()
+@click.pass_obj
+def switchover(settings: Settings) -> None:
+    """Hand the private Patroni pair's primary role to its standby (planned maintenance, failover drills)."""
+    click.echo(f"the primary is now {local_stack.switchover(settings)}")
 
 
 @stack.command()

@@ -9,9 +9,11 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import click
+import psycopg
 
 from ioc import db, stack
 from ioc.config import Settings
+from ioc.errors import DatabaseUnavailable
 from pipelines.reports import demo_db
 
 log = logging.getLogger("ioc.reports.demo")
@@ -30,16 +32,42 @@ def demo_cmd(settings: Settings, days: int, seed: int, follow: bool, every: floa
     if follow:
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
         signal.signal(signal.SIGINT, lambda *_: stopped.set())
-    with db.connect(url, autocommit=True) as conn:
+    conn = db.connect(url, autocommit=True)
+    try:
         if retired := demo_db.retire_old_sample(conn):
             log.info("removed %d reports of the old fixed-date demo sample", retired)
         since = datetime.now(UTC) - timedelta(days=days)
         while True:
             now = datetime.now(UTC)
-            done = demo_db.advance(conn, since, now, seed=seed, tz=settings.tz)
+            try:
+                done = demo_db.advance(conn, since, now, seed=seed, tz=settings.tz)
+            except psycopg.OperationalError as exc:
+                if not follow:
+                    raise
+                # a restart or a failover of the database (docs/ha.md): the tick is idempotent, so the next one on
+                # a new connection makes up for this one
+                log.warning("demo reports: database unavailable (%s); retrying", str(exc).strip().splitlines()[0])
+                conn.close()
+                found = _reconnect(url, stopped, every)
+                if found is None:
+                    return
+                conn = found
+                continue
             log.info("demo reports: %d new, actions %s, evidence %s", done.inserted, dict(done.actions),
                      dict(done.verdicts))
             # the hour being filled may still get arrivals dated before ``now``: start again at its beginning
             since = now.replace(minute=0, second=0, microsecond=0)
             if not follow or stopped.wait(every):
                 return
+    finally:
+        conn.close()
+
+
+def _reconnect(url: str, stopped: threading.Event, every: float) -> psycopg.Connection | None:
+    """A new connection once the database answers again; None when stopped first."""
+    while not stopped.wait(min(every, 2.0)):
+        try:
+            return db.connect(url, autocommit=True)
+        except DatabaseUnavailable:
+            continue
+    return None
