@@ -13,6 +13,7 @@ from dashboards import context
 from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
+from dashboards.views import social as social_view
 from dashboards.views import ward as view
 
 dash.register_page(__name__, path_template="/ward/<code>", title="IOC — ward", name="ward")
@@ -40,6 +41,7 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
             dbc.Row([dbc.Col([html.H4(t("ward.cameras", lang)), html.Div(id="ward-cameras")], lg=5),
                      dbc.Col([html.H4(t("ward.wifi_points", lang)), html.Div(id="ward-wifi")], lg=7)],
                     className="mt-3"),
+            dbc.Row([dbc.Col([html.H4(t("ward.social", lang)), html.Div(id="ward-social")], lg=5)], className="mt-3"),
             dbc.Row(graphs, className="g-3 mt-1"),
         ], fluid=True),
     ], "ward-page")
@@ -59,3 +61,10 @@ def refresh_charts(_n: int | None, opts: dict[str, Any]) -> list[Any]:
     return view.ward_charts(context.current(), opts, datetime.now(UTC), len(CHARTS))
 
 
+
+
+@callback(Output("ward-social", "children"), Input("ward-tick", "n_intervals"), State("ward-opts", "data"))
+def refresh_social(_n: int | None, opts: dict[str, Any]) -> Any:
+    """Social listening in this ward: mentions by topic over 24 h and 7 days (docs/social.md)."""
+    return social_view.ward_section(context.current(), str(opts.get("code")), norm_lang(opts.get("lang")),
+                                    datetime.now(UTC))

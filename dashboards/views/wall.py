@@ -21,10 +21,13 @@ from dashboards.queries import alarms as alarm_q
 from dashboards.queries import aqi, camwifi, completeness, devices, events, health, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
-from dashboards.views import wall_alarms
+from dashboards.views import wall_alarms, wall_social
 from layers.vn_aqi import BANDS
+from pipelines.social import queries as social_q
+from pipelines.social.model import HIGH_REACH
 
-TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "events", "reports", "system")   # the side column, in its order
+# the side column, in its order
+TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "events", "reports", "system", "social")
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
@@ -52,10 +55,14 @@ class WallSnapshot:
     cameras: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.CAMERA_COLUMNS))
     wifi_points: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.POINT_COLUMNS))
     wifi_hours: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("hour", "sessions", "days")))
+    social: social_q.Summary = social_q.Summary()   # social listening mentions of the scene, 24 h
 
 
-def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
+def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo,
+             high_reach: int = HIGH_REACH) -> WallSnapshot:
     """Everything the tiles show, for the wards of ``scope`` (None: everywhere)."""
+    with pool.connection() as conn:
+        social = social_q.summary(conn, now, scope, high_reach)
     return WallSnapshot(
         now=now, counts=devices.state_counts(pool, scope), kinds=devices.kinds(pool),
         stations=aqi.station_aqi(pool, now, scope), wifi=rollups.wifi_compare(pool, now, scope),
@@ -64,7 +71,7 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         alarms=alarm_q.summary(pool, now, tz, scope), tz=tz,
         cameras=camwifi.camera_classes(pool, scope),
         wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
-        wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
+        wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope), social=social,
         **_completeness(pool, scope))
 
 
@@ -190,7 +197,8 @@ def availability_tile(snap: WallSnapshot, lang: str) -> Tile:
 def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> dict[str, Tile]:
     made = [wall_alarms.tile(snap.alarms, snap.now, snap.tz, lang), devices_tile(snap, lang, theme),
             aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
-            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang)]
+            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang),
+            wall_social.tile(snap.social, snap.now, lang)]
     return {tile.key: tile for tile in made}
 
 
@@ -227,7 +235,7 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     pool, settings = ioc.pool, ioc.settings
     shown_scene = resolve(scene, opts, wards.areas(pool))
     scope = shown_scene.get("codes")
-    snap = snapshot(pool, now, scope, settings.tz)
+    snap = snapshot(pool, now, scope, settings.tz, settings.social_high_reach)
     made = tiles(snap, lang, th, settings.stale_ingest_s)
     text, shown = banner(snap.ingest, settings.stale_ingest_s, lang)
     feed = feed_items(events.newest(pool, 8, scope, now=now), devices.state_changes(pool, 8, scope, now=now), now,

@@ -56,9 +56,10 @@ _WARD_NAME = sql.SQL("LEFT JOIN wards w ON w.code = m.ward_code AND w.valid_to I
 
 
 def counts(conn: psycopg.Connection, where: MentionFilter) -> list[dict[str, Any]]:
-    """Mentions and reach per ward (None: unknown), topic and sentiment."""
+    """Mentions, reach and synthetic mentions per ward (None: unknown), topic and sentiment."""
     query = sql.SQL("""
-        SELECT m.ward_code, w.name AS ward_name, m.topic, m.sentiment, count(*) AS n, sum(m.reach) AS reach
+        SELECT m.ward_code, w.name AS ward_name, m.topic, m.sentiment, count(*) AS n, sum(m.reach) AS reach,
+               count(*) FILTER (WHERE m.synthetic) AS synthetic
               FROM social_mentions m {names} WHERE {where}
               GROUP BY m.ward_code, w.name, m.topic, m.sentiment ORDER BY m.ward_code NULLS LAST, m.topic""").format(
         names=_WARD_NAME, where=_WHERE)
@@ -117,3 +118,12 @@ def summary(conn: psycopg.Connection, now: datetime, scope: Sequence[str] | None
     assert row is not None
     return Summary(int(row[0]), int(row[1]), int(row[2]), top[0] if top else None, int(top[1]) if top else 0,
                    int(row[3]), last[0] if last else None)
+
+
+def ward_choices(conn: psycopg.Connection) -> list[tuple[str, str]]:
+    """(code, name) of the current wards that have devices or mentions: the page's ward filter."""
+    return [(str(c), str(n)) for c, n in conn.execute("""
+        SELECT w.code, w.name FROM wards w WHERE w.valid_to IS NULL
+          AND (EXISTS (SELECT 1 FROM devices d WHERE d.ward_code = w.code)
+               OR EXISTS (SELECT 1 FROM social_mentions m WHERE m.ward_code = w.code))
+        ORDER BY w.name""")]
