@@ -59,6 +59,7 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     _run_cli("procedure KPIs", ["kpis", "demo-data"], env)
     _run_cli("alarm rules", ["alarms", "rules", "load", str(data_path("alarms/default_rules.yaml"))], env)
     _run_cli("footage register", ["footage", "demo"], env)
+    _run_cli("social listening feed", ["social", "demo", "--days", "7"], env)   # synthetic, labelled so
     # least privilege on the broker: the ingester only reads, the simulators (a gateway) only write
     ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
     gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}
@@ -83,6 +84,7 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
                 click.echo("history is still loading; the wall fills in as it arrives")
         _run_cli("field reports", ["reports", "demo", "--days", "60"], env)
         children.append(_spawn("reports ticker", ["reports", "demo", "--days", "1", "--follow"], env))
+        children.append(_spawn("social feed ticker", ["social", "demo", "--days", "0.05", "--follow"], env))
         click.secho(f"\nsmartward-ioc is running: http://{settings.http_host}:{settings.http_port}/wall  "
                     "(Ctrl-C stops everything)\n", fg="green", bold=True)
         _print_admin(admin_password)

@@ -27,12 +27,13 @@ dash.register_page(__name__, path="/social", title="IOC — lắng nghe mạng x
 
 REFRESH_MS = 60_000
 GRAPH: Any = {"displayModeBar": False}
+ALL_VALUES = "all"      # the filters' "all" (an empty value shows as a blank select)
 
 
 def _filters(lang: str, ward: str | None) -> dbc.Row:
     with context.current().pool.connection() as conn:
         known = ward_choices(conn)
-    all_ = {"label": t("social.filter.all", lang), "value": ""}
+    all_ = {"label": t("social.filter.all", lang), "value": ALL_VALUES}
     wards = [all_, *({"label": name, "value": code} for code, name in known),
              {"label": t("social.ward.unknown", lang), "value": view.UNKNOWN}]
     col = {"md": 6, "lg": 2}
@@ -41,12 +42,12 @@ def _filters(lang: str, ward: str | None) -> dbc.Row:
                                options=[{"label": t(f"social.window.{w}", lang), "value": w} for w in ("24h", "7d")]),
                 md=6, lg=3),
         dbc.Col([dbc.Label(t("social.filter.ward", lang)),
-                 dbc.Select(id="social-ward", options=wards, value=ward or "")], **col),
+                 dbc.Select(id="social-ward", options=wards, value=ward or ALL_VALUES)], **col),
         dbc.Col([dbc.Label(t("social.filter.topic", lang)),
-                 dbc.Select(id="social-topic", value="", options=[all_, *({"label": t(f"social.topic.{k}", lang),
-                                                                           "value": k} for k in TOPICS)])], **col),
+                 dbc.Select(id="social-topic", value=ALL_VALUES, options=[
+                     all_, *({"label": t(f"social.topic.{k}", lang), "value": k} for k in TOPICS)])], **col),
         dbc.Col([dbc.Label(t("social.filter.sentiment", lang)),
-                 dbc.Select(id="social-sentiment", value="", options=[
+                 dbc.Select(id="social-sentiment", value=ALL_VALUES, options=[
                      all_, *({"label": t(f"social.sentiment.{s}", lang), "value": s} for s in SENTIMENTS)])], **col),
         dbc.Col([dbc.Label(t("social.filter.reach", lang)),
                  dbc.Input(id="social-reach", type="number", min=0, step=100, value=0)], **col),
@@ -89,7 +90,8 @@ def layout(lang: str | None = None, theme: str | None = None, ward: str | None =
 def refresh(opts: dict[str, Any], window: str | None, ward: str | None, topic: str | None, sentiment: str | None,
             reach: float | None, _n: int | None, _v: int) -> tuple[Any, ...]:
     lang = norm_lang(opts.get("lang"))
-    filters = view.Filters(window if window in ("24h", "7d") else "24h", ward or None,
+    chosen_ward = None if ward in (None, "", ALL_VALUES) else ward
+    filters = view.Filters(window if window in ("24h", "7d") else "24h", chosen_ward,
                            topic if topic in TOPICS else None, sentiment if sentiment in SENTIMENTS else None,
                            int(reach or 0))
     found = view.page(context.current(), auth.current_principal(), theme_for(opts.get("theme"), "light"), lang,

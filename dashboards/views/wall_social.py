@@ -1,6 +1,6 @@
-"""The wall's social listening tile: mentions of the scene over the last 24 hours, how many were negative and
-about what, and how many negative, high-reach, local ones have no field report yet (the tile turns red for
-those: someone should look). Pure: a function of :class:`pipelines.social.queries.Summary`.
+"""The wall's social listening tile: mentions of the scene over the last 24 hours, how many were negative, how many
+negative, high-reach, local ones have no field report yet (the number turns red for those: someone should look)
+and the most talked-about negative topic. Pure: a function of :class:`pipelines.social.queries.Summary`.
 
 The feed is quiet at night, but never for hours: past :data:`FRESH_S` without any new mention anywhere the tile
 greys out with its age, as every wall tile does. A synthetic feed (the demo) says so on the tile."""
@@ -24,20 +24,24 @@ ALERT_HEX: Final = "#b91c1c"
 
 
 def tile(summary: Summary, now: datetime, lang: str) -> Tile:
+    """One line on the wall (the side column has no height to spare): the count, then what needs someone, then
+    the label of a synthetic feed and the age of a stale one."""
     title = t("wall.tile.social", lang)
     if summary.last_at is None:
         return Tile(KEY, title, fmt.BLANK, [t("social.tile.none", lang)], unavailable=True)
     age = (now - summary.last_at).total_seconds()
     stale = age > FRESH_S
-    lines: list[Any] = [html.Span(t("social.tile.negative", lang, n=fmt.number(summary.negative, lang)),
-                                  className="ioc-social-neg")]
+    line: list[Any] = [html.Span(LABEL, className="ioc-social-label"), " "] if summary.synthetic else []
+    line.append(html.Span(t("social.tile.negative", lang, n=fmt.number(summary.negative, lang)),
+                          className="ioc-social-neg"))
+    if summary.to_report:
+        line += [" · ", html.Span(t("social.tile.to_report", lang, n=fmt.number(summary.to_report, lang)),
+                                  className="ioc-social-to-report")]
     if summary.top_topic:
-        lines += [" · ", t("social.tile.top", lang, topic=t(f"social.topic.{summary.top_topic}", lang),
-                           n=fmt.number(summary.top_topic_n, lang))]
-    lines += [html.Br(), html.Span(t("social.tile.to_report", lang, n=fmt.number(summary.to_report, lang)),
-                                   className="ioc-social-to-report" if summary.to_report else "")]
+        line += [" · ", t("social.tile.top", lang, topic=t(f"social.topic.{summary.top_topic}", lang),
+                          n=fmt.number(summary.top_topic_n, lang))]
     caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else t("social.tile.caption", lang)
-    if summary.synthetic:
-        caption = f"{caption} · {LABEL}"
-    return Tile(KEY, title, fmt.number(summary.total, lang), lines, caption, stale=stale,
+    if stale:
+        line += [" · ", caption]
+    return Tile(KEY, title, fmt.number(summary.total, lang), line, caption, stale=stale,
                 color=ALERT_HEX if summary.to_report else None, text_color="#ffffff")

@@ -18,7 +18,6 @@ from layers.cli_common import connect
 from pipelines.social import demo as demo_feed
 from pipelines.social import importer, readers, store
 from pipelines.social import profile as profiles
-from pipelines.social.model import UnknownProvider
 
 SHOWN_ERRORS = 20
 log = logging.getLogger("ioc.social")
@@ -111,34 +110,16 @@ def demo_cmd(settings: Settings, days: float, follow: bool, every: float, seed: 
     """Load the demo's SYNTHETIC social listening feed (labelled "dữ liệu mô phỏng / synthetic"), idempotent."""
     now = datetime.now(UTC)
     with connect(settings) as conn:
-        provider = _demo_provider(conn)
         places = demo_feed.places(conn)
-        done = _feed(conn, provider, places, now - timedelta(days=days), now, settings, seed)
+        done = demo_feed.load(conn, now - timedelta(days=days), now, settings.tz, seed, places)
         click.echo(f"synthetic social feed: {done} new mention(s) over {days:g} day(s) ({demo_feed.LABEL})")
         while follow:
             time.sleep(every)
             later = datetime.now(UTC)
-            added = _feed(conn, provider, places, now, later, settings, seed)
+            added = demo_feed.load(conn, now, later, settings.tz, seed, places)
             if added:
                 log.info("synthetic social feed: %d new mention(s)", added)
             now = later
-
-
-def _demo_provider(conn: psycopg.Connection) -> store.Provider:
-    try:
-        return store.provider(conn, demo_feed.PROVIDER)
-    except UnknownProvider:
-        return store.add_provider(conn, demo_feed.PROVIDER)
-
-
-def _feed(conn: psycopg.Connection, provider: store.Provider, places: list[demo_feed.Place], start: datetime,
-          end: datetime, settings: Settings, seed: int) -> int:
-    made = demo_feed.items(places, start, end, settings.tz, seed)
-    summary = importer.ImportSummary("item")
-    importer.import_items(conn, enumerate(made, start=1), provider, summary, tz=settings.tz, now=end)
-    if summary.problems:     # the generator's own bug: say so rather than show a thinner feed
-        raise ImportDataError(f"the synthetic feed made bad items: {summary.problems[0].describe('item')}")
-    return summary.imported
 
 
 @social.command("purge")

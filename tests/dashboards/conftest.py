@@ -16,12 +16,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 @pytest.fixture
 def seeded(db: psycopg.Connection) -> list[seed.Device]:
-    """Four Nha Trang wards, 3 devices of each kind per ward, 31 days of rollups, events, a live heartbeat."""
+    """Four Nha Trang wards, 3 devices of each kind per ward, 31 days of rollups, events, a live heartbeat, three
+    days of the synthetic social listening feed."""
     seed.load_wards(db)
     made = seed.add_devices(db, 3)
     seed.add_history(db, made, days=31)
     seed.camera_events(db, made, 12)
     seed.heartbeat(db, age_s=2)
+    seed.social_mentions(db)
     return made
 
 

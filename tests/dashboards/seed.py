@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from ioc.data import data_path
+from pipelines.social import demo as social_demo
 
 WARDS_FILE = "boundaries/wards_2025.geojson"  # shipped data files (ioc.data)
 PM25_FILE = "air_quality/hanoi_pm25_hourly_2016_2020.csv"
@@ -267,3 +269,10 @@ def classify(conn: psycopg.Connection) -> None:
         FROM (SELECT device_id, device_id = max(device_id) OVER (PARTITION BY ward_code) AS last
               FROM devices WHERE kind = 'wifi') n, wards w
         WHERE d.device_id = n.device_id AND w.code = d.ward_code AND w.valid_to IS NULL""")
+
+
+def social_mentions(conn: psycopg.Connection, days: float = 3, now: datetime | None = None) -> int:
+    """``days`` of the demo's SYNTHETIC social listening feed over the loaded wards (idempotent: more days later
+    adds only the missing ones); through the import, so authors are stripped and wards matched as in production."""
+    end = now or datetime.now(UTC)
+    return social_demo.load(conn, end - timedelta(days=days), end, ZoneInfo("Asia/Ho_Chi_Minh"))

@@ -79,7 +79,9 @@ def test_page_view_model_and_wall_tile(db: psycopg.Connection, pool: ConnectionP
     assert (summary.total, summary.negative, summary.to_report, summary.top_topic) == (4, 3, 3, "flooding")
     assert (scoped.total, scoped.negative, scoped.to_report) == (1, 0, 0)
     made = wall_social.tile(summary, NOW, "vi")
-    assert (made.value, made.color, made.stale) == ("4", wall_social.ALERT_HEX, False) and LABEL in made.caption
+    line = json.dumps([getattr(c, "children", c) for c in made.detail], ensure_ascii=False)
+    assert (made.value, made.color, made.stale) == ("4", wall_social.ALERT_HEX, False) and LABEL in line
+    assert "3 cần tạo phản ánh" in line and "Ngập nước (3)" in line
     late = wall_social.tile(summary, NOW + timedelta(hours=8), "en")
     assert late.stale and "ago" in late.caption
     assert wall_social.tile(queries.Summary(), NOW, "vi").unavailable

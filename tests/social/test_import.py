@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from ioc.config import Settings
-from pipelines.social import importer, readers, store
+from ioc.security.retention import purge
+from pipelines.social import importer, link, readers, store
 from smartward.cli import main
 from tests.social.support import CENTRE, NORTH, NOW, TZ, city, inside
 
@@ -120,3 +122,20 @@ def test_stored_summaries_hold_no_personal_identifiers(db: psycopg.Connection, t
     stored = json.dumps(db.execute("SELECT to_jsonb(m) FROM social_mentions m").fetchall(), ensure_ascii=False)
     for gone in ("Ngô Bảo Châu", "0912345678", "ngo@x.vn", "@ngobc", "utm_source"):
         assert gone not in stored, gone
+
+
+def test_retention_deletes_old_mentions_and_keeps_their_reports(db: psycopg.Connection, settings: Settings) -> None:
+    city(db)
+    for age, url in ((400, "https://x.vn/old"), (10, "https://x.vn/new")):
+        db.execute("""INSERT INTO social_mentions (provider, source, url, published_at, topic, sentiment, reach,
+                                                   ward_code, ward_how)
+                      VALUES ('acme', 'news', %s, now() - %s, 'waste', 'negative', 9000, %s, 'given')""",
+                   [url, timedelta(days=age), NORTH])
+    old = db.execute("SELECT id FROM social_mentions WHERE url = 'https://x.vn/old'").fetchone()
+    assert old is not None
+    made = link.create_report(db, old[0], "an", tz=TZ, now=NOW)
+    done = purge(db, settings.model_copy(update={"social_mention_retention_days": 365}))
+    assert done["social_mentions"] == 1
+    assert [r[0] for r in db.execute("SELECT url FROM social_mentions")] == ["https://x.vn/new"]
+    history = db.execute("SELECT detail ->> 'url' FROM report_history WHERE report_id = %s", [made.report_id])
+    assert history.fetchone() == ("https://x.vn/old",)             # the report keeps where it came from
