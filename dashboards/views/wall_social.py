@@ -31,7 +31,9 @@ def tile(summary: Summary, now: datetime, lang: str) -> Tile:
         return Tile(KEY, title, fmt.BLANK, [t("social.tile.none", lang)], unavailable=True)
     age = (now - summary.last_at).total_seconds()
     stale = age > FRESH_S
-    line: list[Any] = [html.Span(LABEL, className="ioc-social-label"), " "] if summary.synthetic else []
+    # a synthetic feed says so first, short (the /social page spells out "dữ liệu mô phỏng / synthetic")
+    line: list[Any] = [html.Span(t("social.tile.synthetic_short", lang), className="ioc-social-label"), " "] \
+        if summary.synthetic else []
     line.append(html.Span(t("social.tile.negative", lang, n=fmt.number(summary.negative, lang)),
                           className="ioc-social-neg"))
     if summary.to_report:
@@ -40,7 +42,8 @@ def tile(summary: Summary, now: datetime, lang: str) -> Tile:
     if summary.top_topic:
         line += [" · ", t("social.tile.top", lang, topic=t(f"social.topic.{summary.top_topic}", lang),
                           n=fmt.number(summary.top_topic_n, lang))]
-    caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else t("social.tile.caption", lang)
+    caption = t("common.as_of", lang, age=fmt.age(age, lang)) if stale else (
+        LABEL if summary.synthetic else t("social.tile.caption", lang))
     if stale:
         line += [" · ", caption]
     return Tile(KEY, title, fmt.number(summary.total, lang), line, caption, stale=stale,

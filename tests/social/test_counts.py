@@ -80,7 +80,8 @@ def test_page_view_model_and_wall_tile(db: psycopg.Connection, pool: ConnectionP
     assert (scoped.total, scoped.negative, scoped.to_report) == (1, 0, 0)
     made = wall_social.tile(summary, NOW, "vi")
     line = json.dumps([getattr(c, "children", c) for c in made.detail], ensure_ascii=False)
-    assert (made.value, made.color, made.stale) == ("4", wall_social.ALERT_HEX, False) and LABEL in line
+    assert (made.value, made.color, made.stale) == ("4", wall_social.ALERT_HEX, False) and LABEL == made.caption
+    assert line.startswith('["mô phỏng"')
     assert "3 cần tạo phản ánh" in line and "Ngập nước (3)" in line
     late = wall_social.tile(summary, NOW + timedelta(hours=8), "en")
     assert late.stale and "ago" in late.caption
