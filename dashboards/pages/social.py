@@ -89,6 +89,7 @@ def layout(lang: str | None = None, theme: str | None = None, ward: str | None =
           Input("social-tick", "n_intervals"), Input("social-version", "data"))
 def refresh(opts: dict[str, Any], window: str | None, ward: str | None, topic: str | None, sentiment: str | None,
             reach: float | None, _n: int | None, _v: int) -> tuple[Any, ...]:
+    opts = opts or {}
     lang = norm_lang(opts.get("lang"))
     chosen_ward = None if ward in (None, "", ALL_VALUES) else ward
     filters = view.Filters(window if window in ("24h", "7d") else "24h", chosen_ward,
@@ -106,8 +107,8 @@ def refresh(opts: dict[str, Any], window: str | None, ward: str | None, topic: s
 @require(roles.REPORTS_HANDLE)
 def create_report(clicks: list[int | None], version: int, opts: dict[str, Any]) -> tuple[Any, Any, Any]:
     """One click makes the mention a field report and opens it; a later click opens the same report."""
-    trigger = ctx.triggered_id
-    if not isinstance(trigger, dict) or not any(clicks):
+    opts, trigger = opts or {}, ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or ()):
         return no_update, no_update, no_update     # the list was redrawn: no button was pressed
     who = auth.current_principal()
     if who is None:
@@ -115,4 +116,4 @@ def create_report(clicks: list[int | None], version: int, opts: dict[str, Any]) 
     href, message, ok = social_actions.create_report(context.current(), who, int(trigger["index"]),
                                                      norm_lang(opts.get("lang")))
     alert = dbc.Alert(message, color="success" if ok else "danger", duration=8000 if ok else None)
-    return href or no_update, alert, version + 1
+    return href or no_update, alert, (version or 0) + 1

@@ -66,5 +66,6 @@ def refresh_charts(_n: int | None, opts: dict[str, Any]) -> list[Any]:
 @callback(Output("ward-social", "children"), Input("ward-tick", "n_intervals"), State("ward-opts", "data"))
 def refresh_social(_n: int | None, opts: dict[str, Any]) -> Any:
     """Social listening in this ward: mentions by topic over 24 h and 7 days (docs/social.md)."""
+    opts = opts or {}
     return social_view.ward_section(context.current(), str(opts.get("code")), norm_lang(opts.get("lang")),
                                     datetime.now(UTC))

@@ -34,6 +34,7 @@ PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"vie
               "/devices": {"viewer", "operator", "leader"}, "/reports": {"operator"}, "/kpis": {"leader"},
               "/alarms": {"viewer", "operator", "leader"}, "/footage": {"viewer", "operator", "leader"},
               "/adoption": {"leader"}, "/404": {"viewer", "operator", "leader", "kiosk"},
+              "/social": {"viewer", "operator", "leader"},
               "/": {"viewer", "operator", "leader"}}
 
 
