@@ -33,8 +33,9 @@ HANDLE: Final = "[tài khoản đã ẩn]"
 AUTHOR: Final = "[người đăng]"
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _HANDLE = re.compile(r"(?<![\w.@])@[\w.]{2,30}")
+# share and campaign trackers only: a forum's ``t`` or ``p`` is its thread or post, and stays
 _TRACKING = re.compile(r"(?i)^(utm_\w+|fbclid|gclid|igshid|mibextid|si|ref|ref_src|ref_url|__cft__.*|__tn__|"
-                       r"_rdr|rdid|share_url|sfnsn|s|t)$")
+                       r"_rdr|rdid|share_url|sfnsn)$")
 
 
 def is_personal_field(name: str) -> bool:

@@ -22,6 +22,8 @@ def test_post_url_keeps_what_finds_the_post() -> None:
     assert clean_url("HTTPS://user:pw@WWW.Facebook.com/permalink.php?story_fbid=12&id=34&__cft__[0]=zz&fbclid=q#c") \
         == "https://www.facebook.com/permalink.php?story_fbid=12&id=34"
     assert clean_url("https://www.youtube.com/watch?v=abc&si=track") == "https://www.youtube.com/watch?v=abc"
+    assert clean_url("https://forum.vn/showthread.php?t=123&p=9&utm_source=fb") == \
+        "https://forum.vn/showthread.php?t=123&p=9"
 
 
 def test_author_columns_are_recognised_in_either_language() -> None:
