@@ -69,6 +69,9 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
         assert count(db_url, "SELECT count(*) FROM report_history WHERE at > now()") == 0
         # the camera footage register is not empty: Đồng Xoài's two years, scaled down, chained
         assert count(db_url, "SELECT count(*) FROM footage_register WHERE event = 'request'") == 165
+        # a week of the synthetic social listening feed, every mention labelled so (docs/social.md)
+        assert count(db_url, "SELECT count(*) FROM social_mentions WHERE synthetic") > 200
+        assert count(db_url, "SELECT count(*) FROM social_mentions WHERE NOT synthetic") == 0
         # the default alarm rules are loaded and their evaluator keeps up with what is stored
         assert count(db_url, "SELECT count(*) FROM alarm_rules WHERE enabled") >= 5
         wait_until(lambda: count(db_url, "SELECT count(*) FROM alarm_watermarks WHERE updated_at > now() - "
