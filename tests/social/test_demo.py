@@ -47,3 +47,8 @@ def test_provider_commands(db: psycopg.Connection, settings: Settings, capsys: p
     assert main(["--database-url", url, "social", "providers", "add", "Bad Name"]) == 2
     assert main(["--database-url", url, "social", "providers", "list"]) == 0
     assert "acme" in capsys.readouterr().out
+    db.execute("""INSERT INTO social_mentions (provider, source, url, published_at, topic, sentiment, reach, ward_how)
+                  VALUES ('acme', 'news', 'https://x.vn/1', now() - interval '400 days', 'other', 'neutral', 1,
+                          'unknown')""")
+    assert main(["--database-url", url, "social", "purge"]) == 0
+    assert "1 mention(s) older than 365 days deleted" in capsys.readouterr().out
