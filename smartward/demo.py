@@ -200,12 +200,12 @@ def _watch(children: list[Child]) -> None:
 
 
 def _stop(children: list[Child]) -> None:
-    """Simulators, the report ticker and the alarm evaluator first, then the ingester (it drains and commits), then
-    the dashboard. A second Ctrl-C (or a
+    """Simulators, the report and social feed tickers and the alarm evaluator first, then the ingester (it drains and
+    commits), then the dashboard. A second Ctrl-C (or a
     supervisor that signals the whole process group) must not abandon children half-way: signals are ignored here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports", "alarms"))],
+    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports", "alarms", "social"))],
               [c for c in children if c.name == "ingester"],
               [c for c in children if c.name == "dashboard"]]
     for stage in stages:

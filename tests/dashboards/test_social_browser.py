@@ -22,6 +22,8 @@ from tests.dashboards.test_browser import errors, shot, text, wall_size
 from tests.support import wait_until
 
 pytestmark = pytest.mark.browser
+# Bootstrap scrolls smoothly: a screenshot right after a smooth scroll catches it half-way
+INSTANT = "document.querySelector(arguments[0]).scrollIntoView({block: 'start', behavior: 'instant'})"
 
 
 def _operator(db: psycopg.Connection) -> str:
@@ -61,7 +63,7 @@ def test_social_page_report_button_wall_tile_and_ward(dash_duo: Any, db: psycopg
     assert not (found := errors(dash_duo)), found
 
     button = f'[id*="social-report"][id*="\\"index\\":{loud}"]'
-    dash_duo.driver.execute_script("document.querySelector('.ioc-social-list').scrollIntoView({block: 'start', behavior: 'instant'})")
+    dash_duo.driver.execute_script(INSTANT, ".ioc-social-list")
     shot(dash_duo, "social-list")
     dash_duo.driver.find_element(By.CSS_SELECTOR, button).click()
     wait_until(lambda: "/reports?report=" in dash_duo.driver.current_url, timeout=20, what="the new report")
@@ -76,7 +78,7 @@ def test_social_page_report_button_wall_tile_and_ward(dash_duo: Any, db: psycopg
     dash_duo.driver.get(base + "/ward/22366")
     dash_duo.wait_for_element("#ward-social .ioc-social-ward", timeout=20)
     assert "Ngập nước" in text(dash_duo, "#ward-social")
-    dash_duo.driver.execute_script("document.getElementById('ward-social').scrollIntoView({block: 'center', behavior: 'instant'})")
+    dash_duo.driver.execute_script(INSTANT, "#ward-social")
     shot(dash_duo, "social-ward")
 
     dash_duo.driver.delete_all_cookies()
@@ -90,6 +92,14 @@ def test_social_page_report_button_wall_tile_and_ward(dash_duo: Any, db: psycopg
     side = dash_duo.driver.execute_script(
         "const s = document.querySelector('.ioc-wall-side').getBoundingClientRect(); return s.bottom")
     assert side <= 1080, f"the side column runs off the wall ({side} px)"
+    # the tile sits in the header's free band: between the language switch and the clock, inside the header
+    box = dash_duo.driver.execute_script("""
+        const r = e => document.querySelector(e).getBoundingClientRect();
+        const t = r('.ioc-tile-social'), h = r('.ioc-wall-header'), l = r('.ioc-wall-header .ioc-lang-switch'),
+              c = r('.ioc-clock');
+        const d = document.querySelector('.ioc-tile-social .ioc-tile-value').getBoundingClientRect();
+        return [t.top >= h.top, t.bottom <= h.bottom, t.left > l.right, t.right < c.left, d.bottom <= t.bottom]""")
+    assert box == [True] * 5, box
     # the extra row must not crush the others: every tile's lines end inside the tile (the AQI band, the wifi lines)
     clipped = dash_duo.driver.execute_script("""
         return Array.from(document.querySelectorAll('.ioc-wall-side .ioc-tile')).filter(t => {
