@@ -23,7 +23,7 @@ from tests.support import wait_until
 
 pytestmark = pytest.mark.browser
 # Bootstrap scrolls smoothly: a screenshot right after a smooth scroll catches it half-way
-INSTANT = "document.querySelector(arguments[0]).scrollIntoView({block: 'start', behavior: 'instant'})"
+INSTANT = "document.querySelector(arguments[0]).scrollIntoView({block: arguments[1], behavior: 'instant'})"
 
 
 def _operator(db: psycopg.Connection) -> str:
@@ -63,7 +63,7 @@ def test_social_page_report_button_wall_tile_and_ward(dash_duo: Any, db: psycopg
     assert not (found := errors(dash_duo)), found
 
     button = f'[id*="social-report"][id*="\\"index\\":{loud}"]'
-    dash_duo.driver.execute_script(INSTANT, ".ioc-social-list")
+    dash_duo.driver.execute_script(INSTANT, ".ioc-social-list", "start")
     shot(dash_duo, "social-list")
     dash_duo.driver.find_element(By.CSS_SELECTOR, button).click()
     wait_until(lambda: "/reports?report=" in dash_duo.driver.current_url, timeout=20, what="the new report")
@@ -78,7 +78,7 @@ def test_social_page_report_button_wall_tile_and_ward(dash_duo: Any, db: psycopg
     dash_duo.driver.get(base + "/ward/22366")
     dash_duo.wait_for_element("#ward-social .ioc-social-ward", timeout=20)
     assert "Ngập nước" in text(dash_duo, "#ward-social")
-    dash_duo.driver.execute_script(INSTANT, "#ward-social")
+    dash_duo.driver.execute_script(INSTANT, "#ward-social", "center")
     shot(dash_duo, "social-ward")
 
     dash_duo.driver.delete_all_cookies()
