@@ -71,6 +71,10 @@ class Settings(BaseSettings):
                                                "targets are staff e-mail addresses and phone numbers")
     footage_contact_retention_days: int = Field(365, ge=1, description="days a footage recipient's contact (phone, "
                                                 "e-mail) is kept after the delivery; the register itself is kept")
+    social_mention_retention_days: int = Field(365, ge=1, description="days a social listening mention (post URL, "
+                                               "topic, sentiment, reach, summary) is kept after it was published")
+    social_high_reach: int = Field(5000, ge=1, description="people reached from which a negative, local social "
+                                   "mention offers a one-click field report")
     access_log_retention_days: int = Field(730, ge=1, description="days of the personal-data access log and the "
                                            "security audit log kept")
     # alarm notifications (docs/alarms.md): secrets and endpoints here, never in data/alarms/routes.yaml

@@ -52,6 +52,8 @@ DATA_CLASSES = (
     # contacts beside it are personal data and go after their period (docs/footage.md)
     DataClass("footage_register", ("footage_register",), None, "keep"),
     DataClass("footage_contacts", ("footage_contacts",), "footage_contact_retention_days", "delete", personal=True),
+    # a social mention holds a post's URL (which leads to its author) and a summary stripped of identifiers
+    DataClass("social_mentions", ("social_mentions",), "social_mention_retention_days", "delete", personal=True),
     DataClass("alarm_deliveries", ("alarm_deliveries",), "alarm_delivery_retention_days", "delete", personal=True),
 )
 

@@ -40,6 +40,7 @@ LAZY: dict[str, str] = {
     "footage": "pipelines.footage.cli:footage",
     "briefing": "dashboards.briefing.cli:briefing",
     "incidents": "pipelines.incidents.cli:incidents",
+    "social": "pipelines.social.cli:social",
 }
 
 

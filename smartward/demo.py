@@ -66,6 +66,7 @@ def demo(settings: Settings, backfill: str, keep_stack: bool, ha: bool) -> None:
     _run_cli("alarm rules", ["alarms", "rules", "load", str(data_path("alarms/default_rules.yaml"))], env)
     _run_cli("footage register", ["footage", "demo"], env)
     _run_cli("residents' page", ["public-demo"], env)   # hamlets first: the reports below get theirs on insert
+    _run_cli("social listening feed", ["social", "demo", "--days", "7"], env)   # synthetic, labelled so
     # least privilege on the broker: the ingester only reads, the simulators (a gateway) only write
     ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
     gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}
@@ -98,6 +99,7 @@ def demo(settings: Settings, backfill: str, keep_stack: bool, ha: bool) -> None:
         for address, scope in DEMO_LEADERS:
             _run_cli("briefing recipients", ["briefing", "recipients", "add", address, "--scope", scope], env)
         children.append(_spawn("briefing schedule", ["briefing", "run"], env | mailbox.notifier_env()))
+        children.append(_spawn("social feed ticker", ["social", "demo", "--days", "0.05", "--follow"], env))
         click.secho(f"\nsmartward-ioc is running: http://{settings.http_host}:{settings.http_port}/wall  "
                     "(Ctrl-C stops everything)\n", fg="green", bold=True)
         _print_admin(admin_password)
@@ -213,13 +215,13 @@ def _watch(children: list[Child]) -> None:
 
 
 def _stop(children: list[Child]) -> None:
-    """Simulators, the report ticker and the alarm evaluator first, then the ingester (it drains and commits), then
-    the dashboard. A second Ctrl-C (or a
+    """Simulators, the report and social feed tickers and the alarm evaluator first, then the ingester (it drains and
+    commits), then the dashboard. A second Ctrl-C (or a
     supervisor that signals the whole process group) must not abandon children half-way: signals are ignored here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports", "alarms", "briefing",
-                                                         "incidents"))],
+                                                         "incidents", "social"))],
               [c for c in children if c.name == "ingester"],
               [c for c in children if c.name == "dashboard"]]
     for stage in stages:

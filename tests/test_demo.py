@@ -88,6 +88,9 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
                                                                         "devices WHERE ward_code IS NOT NULL")
         assert count(db_url, "SELECT count(*) FROM support_points WHERE synthetic") >= 3
         assert count(db_url, "SELECT count(*) FROM reports WHERE hamlet IS NOT NULL") > 100
+        # a week of the synthetic social listening feed, every mention labelled so (docs/social.md)
+        assert count(db_url, "SELECT count(*) FROM social_mentions WHERE synthetic") > 200
+        assert count(db_url, "SELECT count(*) FROM social_mentions WHERE NOT synthetic") == 0
         # the default alarm rules are loaded and their evaluator keeps up with what is stored
         assert count(db_url, "SELECT count(*) FROM alarm_rules WHERE enabled") >= 5
         wait_until(lambda: count(db_url, "SELECT count(*) FROM alarm_watermarks WHERE updated_at > now() - "

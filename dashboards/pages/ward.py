@@ -14,6 +14,7 @@ from dashboards import context
 from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
+from dashboards.views import social as social_view
 from dashboards.views import ward as view
 from dashboards.views import ward_environment as env_view
 
@@ -42,6 +43,7 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
             dbc.Row([dbc.Col([html.H4(t("ward.cameras", lang)), html.Div(id="ward-cameras")], lg=5),
                      dbc.Col([html.H4(t("ward.wifi_points", lang)), html.Div(id="ward-wifi")], lg=7)],
                     className="mt-3"),
+            dbc.Row([dbc.Col([html.H4(t("ward.social", lang)), html.Div(id="ward-social")], lg=5)], className="mt-3"),
             dbc.Row(graphs, className="g-3 mt-1"),
             html.Div(id="ward-env"),
         ], fluid=True),
@@ -69,3 +71,11 @@ def refresh_environment(_n: int | None, opts: dict[str, Any]) -> list[Any]:
     if not code:
         return []
     return env_view.section(ioc.pool, str(code), datetime.now(UTC), ioc.settings.tz, th, lang)
+
+
+@callback(Output("ward-social", "children"), Input("ward-tick", "n_intervals"), State("ward-opts", "data"))
+def refresh_social(_n: int | None, opts: dict[str, Any]) -> Any:
+    """Social listening in this ward: mentions by topic over 24 h and 7 days (docs/social.md)."""
+    opts = opts or {}
+    return social_view.ward_section(context.current(), str(opts.get("code")), norm_lang(opts.get("lang")),
+                                    datetime.now(UTC))

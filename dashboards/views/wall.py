@@ -33,12 +33,14 @@ from dashboards.queries import (
 )
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
-from dashboards.views import replica_banner, wall_alarms, wall_environment, wall_incidents
+from dashboards.views import replica_banner, wall_alarms, wall_environment, wall_incidents, wall_social
 from layers.environment import load_noise_limits
 from layers.vn_aqi import BANDS
+from pipelines.social import queries as social_q
+from pipelines.social.model import HIGH_REACH
 
 # the side column, in its order
-TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "environment", "events", "reports", "system")
+TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "environment", "events", "reports", "system", "social")
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
@@ -69,10 +71,14 @@ class WallSnapshot:
     wifi_hours: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("hour", "sessions", "days")))
     incidents: list[dict[str, Any]] = field(default_factory=list)   # live incidents touching the scene
     environment: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=environment.STATION_COLUMNS))
+    social: social_q.Summary = social_q.Summary()   # social listening mentions of the scene, 24 h
 
 
-def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
+def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo,
+             high_reach: int = HIGH_REACH) -> WallSnapshot:
     """Everything the tiles show, for the wards of ``scope`` (None: everywhere)."""
+    with pool.connection() as conn:
+        social = social_q.summary(conn, now, scope, high_reach)
     return WallSnapshot(
         now=now, counts=devices.state_counts(pool, scope), kinds=devices.kinds(pool),
         stations=aqi.station_aqi(pool, now, scope), wifi=rollups.wifi_compare(pool, now, scope),
@@ -83,6 +89,7 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
         wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
         incidents=wall_incidents.live(pool, now, scope), environment=environment.stations(pool, now, scope),
+        social=social,
         **_completeness(pool, scope))
 
 
@@ -222,7 +229,8 @@ def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> di
             wall_incidents.tile(snap.incidents, snap.now, snap.tz, lang), devices_tile(snap, lang, theme),
             aqi_tile(snap, lang), wall_environment.tile(snap.environment, snap.now, load_noise_limits(), lang),
             wifi_tile(snap, lang), events_tile(snap, lang),
-            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang)]
+            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang),
+            wall_social.tile(snap.social, snap.now, lang)]
     return {tile.key: tile for tile in made}
 
 
@@ -263,7 +271,7 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     shown_scene = resolve(scene, opts, wards.areas(pool))
     scope = shown_scene.get("codes")
     got = cache.cached(ioc.cache, "wall-snapshot", (tuple(scope) if scope else None, str(settings.tz)), now,
-                       SNAPSHOT_TTL_S, lambda: snapshot(pool, now, scope, settings.tz))
+                       SNAPSHOT_TTL_S, lambda: snapshot(pool, now, scope, settings.tz, settings.social_high_reach))
     snap = seen_at(got.value, now)
     made = tiles(snap, lang, th, settings.stale_ingest_s)
     text, shown = banner(snap.ingest, settings.stale_ingest_s, lang, replica.lag_s(pool), settings.replica_lag_s)

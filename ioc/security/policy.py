@@ -73,6 +73,9 @@ RULES: Final = (
     Rule("/alarms", roles.READ),                 # viewers see alarms; handling them checks the role (actions)
     Rule("/incidents", roles.READ),               # as alarms: viewers see, handling checks the role (actions)
     Rule("/footage", roles.READ),                # viewers see counts; the register itself checks footage:register
+    Rule("/social", roles.READ),                 # staff read mentions; making a field report checks reports:handle
+    # a listening provider's push: no session or key, its HMAC signature is checked by the route (docs/social.md)
+    Rule("/api/v1/social/mentions", PUBLIC, POST),
     Rule("/kpi", roles.KPI),
     Rule("/kpis", roles.KPI),
     Rule("/adoption", roles.KPI),

@@ -46,6 +46,10 @@ def purge(conn: psycopg.Connection, settings: Settings) -> dict[str, int]:
         done["footage_contacts"] = conn.execute(
             "DELETE FROM footage_contacts WHERE created_at < now() - %s",
             [timedelta(days=rules["footage_contacts"].days(settings))]).rowcount
+    if conn.execute("SELECT to_regclass('social_mentions') IS NOT NULL").fetchone() == (True,):
+        done["social_mentions"] = conn.execute(
+            "DELETE FROM social_mentions WHERE published_at < now() - %s",
+            [timedelta(days=rules["social_mentions"].days(settings))]).rowcount
     if conn.execute("SELECT to_regclass('report_contacts') IS NOT NULL").fetchone() == (True,):
         done.update(purge_reports(conn, timedelta(days=rules["report_contacts"].days(settings))))
     return done

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ioc.errors import IocError
 
-CHANNELS = ("hotline_1022", "web", "app", "zalo", "facebook", "field_staff", "open311")
+CHANNELS = ("hotline_1022", "web", "app", "zalo", "facebook", "field_staff", "open311", "social")
 STATUSES = ("received", "assigned", "in_progress", "resolved", "rejected", "closed")
 OPEN_STATUSES = ("received", "assigned", "in_progress")
 DONE_STATUSES = ("resolved", "rejected", "closed")

@@ -17,13 +17,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 @pytest.fixture
 def seeded(db: psycopg.Connection) -> list[seed.Device]:
     """Four Nha Trang wards, 3 devices of each kind per ward, 31 days of rollups (noise, gases and a water gauge in the
-    last 3 days), events, a live heartbeat."""
+    last 3 days), events, a live heartbeat, three days of the synthetic social listening feed."""
     seed.load_wards(db)
     made = seed.add_devices(db, 3)
     seed.add_history(db, made, days=31)
     seed.add_environment(db, made)
     seed.camera_events(db, made, 12)
     seed.heartbeat(db, age_s=2)
+    seed.social_mentions(db)
     return made
 
 

@@ -16,6 +16,7 @@ from pipelines import rollup
 from pipelines.ingest.message import Message as Received
 from pipelines.ingest.sink import PgSink
 from pipelines.reports import demo_db
+from pipelines.social import demo as social_demo
 from sensors.contract import parse
 from sensors.fleet import load
 from sensors.sim.backfill import run_backfill
@@ -49,7 +50,8 @@ def _heartbeat(conn: psycopg.Connection, now: datetime) -> None:
 
 
 def build(conn: psycopg.Connection, now: datetime, history: timedelta = timedelta(hours=14)) -> None:
-    """Wards, fleets, ``history`` of readings (15-min intervals) rolled up, ten live minutes, sixty days of reports."""
+    """Wards, fleets, ``history`` of readings (15-min intervals) rolled up, ten live minutes, sixty days of reports,
+    a week of the synthetic social listening feed."""
     conn.autocommit = True
     _load_geography_and_fleets(conn)
     pm25 = load_pm25()
@@ -68,3 +70,4 @@ def build(conn: psycopg.Connection, now: datetime, history: timedelta = timedelt
         pass
     _heartbeat(conn, now)
     demo_db.advance(conn, now - timedelta(days=60), now, seed=2026, tz=TZ)
+    social_demo.load(conn, now - timedelta(days=7), now, TZ)     # the synthetic social listening feed

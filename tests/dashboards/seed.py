@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ioc.data import data_path
+from pipelines.social import demo as social_demo
 
 WARDS_FILE = "boundaries/wards_2025.geojson"  # shipped data files (ioc.data)
 PM25_FILE = "air_quality/hanoi_pm25_hourly_2016_2020.csv"
@@ -316,3 +318,9 @@ def add_environment(conn: psycopg.Connection, devices: Sequence[Device], hours: 
     minutes = pd.concat(per_minute, ignore_index=True)
     minutes["sum"] = np.where(minutes["metric"] == "precipitation", minutes["min"] / 60, minutes["min"])
     copy_rollup(conn, "rollup_1m", minutes)
+
+def social_mentions(conn: psycopg.Connection, days: float = 3, now: datetime | None = None) -> int:
+    """``days`` of the demo's SYNTHETIC social listening feed over the loaded wards (idempotent: more days later
+    adds only the missing ones); through the import, so authors are stripped and wards matched as in production."""
+    end = now or datetime.now(UTC)
+    return social_demo.load(conn, end - timedelta(days=days), end, ZoneInfo("Asia/Ho_Chi_Minh"))

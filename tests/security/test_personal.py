@@ -64,7 +64,9 @@ def test_retention_comes_from_the_settings(settings: Settings) -> None:
     changed = settings.model_copy(update={"camera_event_retention_days": 30, "report_contact_retention_days": 180})
     rules = data_classes.by_name()
     assert set(rules) == {"raw_telemetry", "rollups", "dead_letters", "camera_events", "report_contacts",
-                          "access_logs", "alarms", "alarm_deliveries", "footage_register", "footage_contacts"}
+                          "access_logs", "alarms", "alarm_deliveries", "footage_register", "footage_contacts",
+                          "social_mentions"}
+    assert rules["social_mentions"].personal and rules["social_mentions"].days(changed) == 365
     assert rules["alarm_deliveries"].personal and rules["alarm_deliveries"].how == "delete"
     assert rules["footage_register"].how == "keep" and rules["footage_contacts"].days(changed) == 365
     with pytest.raises(ValueError, match="footage_register is kept"):

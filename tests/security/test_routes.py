@@ -38,7 +38,7 @@ PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"vie
                "/alarms": {"viewer", "operator", "leader"}, "/incidents": {"viewer", "operator", "leader"},
                "/footage": {"viewer", "operator", "leader"},
                "/adoption": {"leader"}, "/briefings": {"leader"}, "/404": {"viewer", "operator", "leader", "kiosk"},
-               "/staff": {"operator"},
+               "/staff": {"operator"}, "/social": {"viewer", "operator", "leader"},
               "/": {"viewer", "operator", "leader"}}
 
 
