@@ -9,7 +9,18 @@
 from typing import TYPE_CHECKING, Any
 
 from ._files import document, dump, load
-from ._model import CAMERA_TYPES, KINDS, OWNERSHIPS, PLACES, Device, Fleet, Hotspot, Station, registry_attrs
+from ._model import (
+    CAMERA_TYPES,
+    KINDS,
+    OWNERSHIPS,
+    PLACES,
+    Device,
+    Fleet,
+    Hotspot,
+    LightPoint,
+    Station,
+    registry_attrs,
+)
 from ._register import register
 
 if TYPE_CHECKING:
@@ -36,6 +47,7 @@ __all__ = [
     "Device",
     "Fleet",
     "Hotspot",
+    "LightPoint",
     "Station",
     "build",
     "document",

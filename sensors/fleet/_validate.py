@@ -11,7 +11,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ioc.errors import ImportDataError
 
-from ._model import CAMERA_TYPES, DEVICE_ID_PATTERN, KINDS, OWNERSHIPS, PLACES, Device, Fleet, Hotspot, Station
+from ._model import (
+    CAMERA_TYPES,
+    DEVICE_ID_PATTERN,
+    KINDS,
+    LIGHT_TYPES,
+    OWNERSHIPS,
+    PLACES,
+    Device,
+    Fleet,
+    Hotspot,
+    LightPoint,
+    Station,
+)
 
 _ID = re.compile(DEVICE_ID_PATTERN)
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]|24:00")
@@ -171,6 +183,7 @@ def _device(path: Path, index: int, raw: object) -> Device:
         camera_type=e.get("camera_type", _choice(CAMERA_TYPES)) if kind == "camera" else None,
         hotspot=e.get("hotspot", _ident) if kind == "wifi" else None,
         station=_station(path, e.where, e.get("station", _mapping)) if kind == "env" else None,
+        light=_light(path, e.where, e.get("light", _mapping)) if kind == "light" else None,
     )
     e.done()
     return device
@@ -198,6 +211,20 @@ def _station(path: Path, where: str, raw: Mapping[str, object]) -> Station:
     return station
 
 
+def _light(path: Path, where: str, raw: Mapping[str, object]) -> LightPoint:
+    e = _Entry(path, f"{where} light", raw)
+    device_type = e.get("device_type", _choice(LIGHT_TYPES))
+    light = LightPoint(
+        device_type=device_type,
+        street=e.get("street", _text),
+        cabinet=e.get("cabinet", _ident) if device_type == "lamp" else None,
+        # an LED street lantern is 20..400 W
+        rated_w=e.get("rated_w", _number(10, 1000)) if device_type == "lamp" else None,
+    )
+    e.done()
+    return light
+
+
 def _check_references(path: Path, fleet: Fleet) -> None:
     seen: dict[str, int] = {}
     spots = {h.hotspot_id for h in fleet.hotspots}
@@ -206,6 +233,9 @@ def _check_references(path: Path, fleet: Fleet) -> None:
         if device.device_id in seen:
             raise ImportDataError(f"{where} 'id': duplicates devices[{seen[device.device_id]}] (ids are unique)")
         seen[device.device_id] = index
+        cabinet = device.light.cabinet if device.light is not None else None
+        if cabinet is not None and cabinet not in seen:
+            raise ImportDataError(f"{where} 'light.cabinet': {cabinet!r} is not a cabinet listed before this lamp")
         if device.hotspot is not None and device.hotspot not in spots:
             raise ImportDataError(f"{where} 'hotspot': {device.hotspot!r} is not a hotspot of this fleet")
     if len(spots) != len(fleet.hotspots):
