@@ -16,12 +16,14 @@ from sensors.fleet import Device, Fleet
 
 from .environment import env_values
 from .faults import FaultState
+from .lighting import LightProfile, light_profile, light_reading
 from .pm25 import Pm25Series
 from .traffic import CameraProfile, camera_counts, camera_events, camera_profile
 from .weather import Climate, rain_mm_h
 from .wifi import ApProfile, ap_profile, wifi_sample
 
-FIRMWARE = {"camera": "cam-sim 2.4.1", "wifi": "ap-sim 1.9.0", "env": "env-sim 0.7.3"}
+FIRMWARE = {"camera": "cam-sim 2.4.1", "wifi": "ap-sim 1.9.0", "env": "env-sim 0.7.3", "light": "talq-sim 1.2.0"}
+LIGHT_PERIOD_S = 600  # a lamp reports every 10 minutes (device_kinds.light): its state changes twice a night
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,10 @@ class DeviceSim:
         self.dropped = 0
         self.codes, self.code_index = codes, code_index  # malformed cases, taken in turn
         self._seq = {"telemetry": -1, "event": -1, "status": -1}
-        self._model: CameraProfile | ApProfile | None = (
+        self._model: CameraProfile | ApProfile | LightProfile | None = (
             camera_profile(device) if device.kind == "camera"
             else ap_profile(device, fleet.hotspot(device.hotspot)) if device.kind == "wifi" and device.hotspot
+            else light_profile(fleet, device) if device.kind == "light"
             else None
         )
 
@@ -95,6 +98,11 @@ class DeviceSim:
             clients, sessions, up, down = wifi_sample(model, local, interval_s, rng)
             return [WifiTelemetry(self.clock(t), dev.device_id, self.seq("telemetry", t), clients, sessions, up, down,
                                   interval_s)]
+        if isinstance(model, LightProfile):
+            every = max(1, LIGHT_PERIOD_S // interval_s)   # report on one interval in ``every``
+            if int(t.timestamp()) // interval_s % every:
+                return []
+            return [light_reading(model, self.clock(t), local, self.seq("telemetry", t), interval_s * every)]
         if dev.station is not None:
             v = env_values(dev.station, world.pm25, local, interval_s, world.rain(local), rng)
             return [EnvTelemetry(self.clock(t), dev.device_id, self.seq("telemetry", t), v.pm25, None, None, None,
