@@ -21,10 +21,11 @@ from dashboards.queries import alarms as alarm_q
 from dashboards.queries import aqi, camwifi, completeness, devices, events, health, report_counts, rollups, wards
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
-from dashboards.views import wall_alarms
+from dashboards.views import lighting as lighting_view
+from dashboards.views import wall_alarms, wall_lighting
 from layers.vn_aqi import BANDS
 
-TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "events", "reports", "system")   # the side column, in its order
+TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "lighting", "events", "reports", "system")   # the side column, in its order
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
@@ -52,6 +53,7 @@ class WallSnapshot:
     cameras: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.CAMERA_COLUMNS))
     wifi_points: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.POINT_COLUMNS))
     wifi_hours: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("hour", "sessions", "days")))
+    lighting: lighting_view.LightingNow = lighting_view.LightingNow()
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo) -> WallSnapshot:
@@ -65,6 +67,7 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         cameras=camwifi.camera_classes(pool, scope),
         wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
         wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
+        lighting=lighting_view.load(pool, now, tz, scope, nights=2),
         **_completeness(pool, scope))
 
 
@@ -190,7 +193,8 @@ def availability_tile(snap: WallSnapshot, lang: str) -> Tile:
 def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> dict[str, Tile]:
     made = [wall_alarms.tile(snap.alarms, snap.now, snap.tz, lang), devices_tile(snap, lang, theme),
             aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
-            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang)]
+            reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang),
+            wall_lighting.tile(snap.lighting, snap.now, lang)]
     return {tile.key: tile for tile in made}
 
 
