@@ -31,7 +31,8 @@ DOCUMENTED = {
     "dead_letters": {"received_at", "topic", "payload", "reason"},
     "wards": {"code", "name", "province", "geom", "valid_from", "valid_to"},
 }
-HYPERTABLES = {"env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "light_telemetry", "device_status"}
+HYPERTABLES = {"env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "light_telemetry",
+               "device_status"}
 
 
 def test_settings_precedence_flag_over_env_over_default(monkeypatch: pytest.MonkeyPatch) -> None:

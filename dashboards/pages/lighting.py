@@ -23,7 +23,6 @@ REFRESH_MS = 60_000
 
 def layout(lang: str | None = None, theme: str | None = None, ward: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
-    graph = {"config": {"displayModeBar": False}}
     return frame(th, [
         nav(lang, th, "/lighting"),
         dcc.Store(id="lighting-opts", data={"lang": lang, "theme": th.name}),
@@ -35,8 +34,9 @@ def layout(lang: str | None = None, theme: str | None = None, ward: str | None =
                                           options=view.ward_options(context.current())), lg=4),
                      dbc.Col(html.Div(id="lighting-asof", className="text-muted pt-2"), lg=8)], className="mb-3"),
             html.Div(id="lighting-cards", className="ioc-lighting-cards"),
-            dbc.Row([dbc.Col(dcc.Graph(id="lighting-energy", **graph), lg=6),
-                     dbc.Col(dcc.Graph(id="lighting-problems", **graph), lg=6)], className="g-3 mt-1"),
+            dbc.Row([dbc.Col(dcc.Graph(id="lighting-energy", config={"displayModeBar": False}), lg=6),
+                     dbc.Col(dcc.Graph(id="lighting-problems", config={"displayModeBar": False}), lg=6)],
+                    className="g-3 mt-1"),
             html.H4(t("lighting.lamps_to_check", lang), className="mt-3"),
             html.Div(id="lighting-lamps"),
         ], fluid=True),

@@ -13,6 +13,7 @@ from dashboards import context
 from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
+from dashboards.views import lighting_page
 from dashboards.views import ward as view
 
 dash.register_page(__name__, path_template="/ward/<code>", title="IOC — ward", name="ward")
@@ -41,6 +42,7 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
                      dbc.Col([html.H4(t("ward.wifi_points", lang)), html.Div(id="ward-wifi")], lg=7)],
                     className="mt-3"),
             dbc.Row(graphs, className="g-3 mt-1"),
+            html.Div(id="ward-lighting"),
         ], fluid=True),
     ], "ward-page")
 
@@ -59,3 +61,8 @@ def refresh_charts(_n: int | None, opts: dict[str, Any]) -> list[Any]:
     return view.ward_charts(context.current(), opts, datetime.now(UTC), len(CHARTS))
 
 
+
+
+@callback(Output("ward-lighting", "children"), Input("ward-tick", "n_intervals"), State("ward-opts", "data"))
+def refresh_lighting(_n: int | None, opts: dict[str, Any]) -> Any:
+    return lighting_page.ward_section(context.current(), opts, datetime.now(UTC))

@@ -71,7 +71,7 @@ def mismatched(lamps: pd.DataFrame) -> pd.Series:
 
 
 def summarise(lamps: pd.DataFrame, nights: pd.DataFrame) -> LightingNow:
-    """The figures of now (``lamps``: :func:`queries.lighting.lamps_now`) and per night (:func:`queries.lighting.nights`)."""
+    """The figures of now (``lamps``: ``queries.lighting.lamps_now``) and per night (``queries.lighting.nights``)."""
     per_night = tuple(NightFigures(r.night, int(r.lamps), float(r.kwh), float(r.baseline_kwh), int(r.outages),
                                    int(r.day_burners), int(r.mismatches)) for r in nights.itertuples())
     if lamps.empty:

@@ -7,7 +7,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboards import context, fmt
 from dashboards.i18n import norm_lang, t
@@ -112,3 +112,21 @@ def page(ioc: context.IocContext, opts: dict[str, Any], choice: str | None, now:
              tariff=fmt.number(tariff, lang)) if data.as_of else t("lighting.no_lamps", lang)
     return (cards(data, tariff, lang), asof, lv.energy_chart(data, tariff, th, lang),
             lv.problems_chart(data, th, lang), lamp_table(q.lamps_now(ioc.pool, now, scope), lang))
+
+
+def ward_section(ioc: context.IocContext, opts: dict[str, Any], now: datetime) -> Any:
+    """The ward page's lighting section: the cards and kWh per night, or nothing when the ward has no lamps."""
+    lang, th, code = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "light"), opts.get("code")
+    if not code:
+        return []
+    data = lv.load(ioc.pool, now, ioc.settings.tz, [str(code)])
+    if not data.lamps and not data.nights:
+        return []
+    tariff = ioc.settings.lighting_tariff_vnd_kwh
+    return [html.H4([t("ward.lighting", lang), " ",
+                     html.A("→", href=f"/lighting?ward={code}&lang={lang}", className="ms-1")], className="mt-3"),
+            cards(data, tariff, lang),
+            dbc.Row([dbc.Col(dcc.Graph(figure=lv.energy_chart(data, tariff, th, lang),
+                                       config={"displayModeBar": False}), lg=6),
+                     dbc.Col(dcc.Graph(figure=lv.problems_chart(data, th, lang), config={"displayModeBar": False}),
+                             lg=6)], className="g-3 mt-1")]

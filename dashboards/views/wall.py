@@ -25,7 +25,8 @@ from dashboards.views import lighting as lighting_view
 from dashboards.views import wall_alarms, wall_lighting
 from layers.vn_aqi import BANDS
 
-TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "lighting", "events", "reports", "system")   # the side column, in its order
+# the side column, in its order
+TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "lighting", "events", "reports", "system")
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ioc.data import data_path
 
+from ._lighting import lighting
 from ._model import Device, Fleet
 from ._places import POI_FILE, WARDS_FILE, Poi, Ward, read_pois, read_wards
 from ._placing import Placer
-from ._lighting import lighting
 from ._sites import hotspots_and_aps, stations
 
 DEFAULT_SEED = 2025
