@@ -51,7 +51,7 @@ def cards(data: lv.LightingNow, tariff: float, lang: str) -> dbc.Row:
          lv.BURNER_HEX if data.day_burners else None),
         ("lighting.mismatches", fmt.number(data.mismatches, lang), t("lighting.mismatches_note", lang),
          lv.MISMATCH_HEX if data.mismatches else None),
-        ("lighting.kwh_last_night", fmt.number(night.kwh if night else None, lang),
+        ("lighting.kwh_last_night", f"{fmt.number(night.kwh, lang)} kWh" if night else "—",
          t("lighting.vs_baseline", lang, baseline=fmt.number(night.baseline_kwh if night else None, lang),
            saving="—" if saving is None else f"{fmt.number(100 * saving, lang)} %",
            cost=lv.vnd(night.cost(tariff), lang) if night else "—"), None),
