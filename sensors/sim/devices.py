@@ -45,7 +45,7 @@ def phase_of(device_id: str, interval_s: int) -> int:
 
 
 class DeviceSim:
-    __slots__ = ("device", "phase", "faults", "buffer", "dropped", "codes", "code_index", "_seq", "_model")
+    __slots__ = ("device", "phase", "faults", "buffer", "dropped", "codes", "code_index", "_seq", "_model", "_light_at")
 
     def __init__(self, fleet: Fleet, device: Device, interval_s: int, faults: FaultState, buffer_max: int,
                  codes: tuple[str, ...], code_index: int) -> None:
@@ -56,6 +56,7 @@ class DeviceSim:
         self.dropped = 0
         self.codes, self.code_index = codes, code_index  # malformed cases, taken in turn
         self._seq = {"telemetry": -1, "event": -1, "status": -1}
+        self._light_at: datetime | None = None   # a lamp's last report: it reports at once, then every 10 minutes
         self._model: CameraProfile | ApProfile | LightProfile | None = (
             camera_profile(device) if device.kind == "camera"
             else ap_profile(device, fleet.hotspot(device.hotspot)) if device.kind == "wifi" and device.hotspot
@@ -99,10 +100,13 @@ class DeviceSim:
             return [WifiTelemetry(self.clock(t), dev.device_id, self.seq("telemetry", t), clients, sessions, up, down,
                                   interval_s)]
         if isinstance(model, LightProfile):
-            every = max(1, LIGHT_PERIOD_S // interval_s)   # report on one interval in ``every``
-            if int(t.timestamp()) // interval_s % every:
+            period = max(interval_s, LIGHT_PERIOD_S // interval_s * interval_s)
+            gap = None if self._light_at is None else (t - self._light_at).total_seconds()
+            if gap is not None and 0 <= gap < period:
                 return []
-            return [light_reading(model, self.clock(t), local, self.seq("telemetry", t), interval_s * every)]
+            self._light_at = t       # a gap < 0 is a backfill going back in time: it starts afresh
+            span = period if gap is None or gap < 0 else min(86_400, round(gap))
+            return [light_reading(model, self.clock(t), local, self.seq("telemetry", t), span)]
         if dev.station is not None:
             v = env_values(dev.station, world.pm25, local, interval_s, world.rain(local), rng)
             return [EnvTelemetry(self.clock(t), dev.device_id, self.seq("telemetry", t), v.pm25, None, None, None,

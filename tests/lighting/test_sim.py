@@ -89,3 +89,20 @@ def test_readings_round_trip_the_contract() -> None:
     for r in _week("fleets/nha_trang.yaml")[:500]:
         topic, payload = encode(r)
         assert parse(topic, payload, r.ts).records == (r,)
+
+
+def test_lamps_report_at_once_then_every_ten_minutes_through_the_engine() -> None:
+    from sensors.fleet import Fleet
+    from sensors.sim.engine import SimConfig, Simulation
+    from sensors.sim.pm25 import Pm25Series
+
+    city = load(data_path("fleets/dong_xoai.yaml"))
+    fleet = Fleet("t", city.city, city.of_kind("light")[:6])
+    sim = Simulation(fleet, Pm25Series(datetime(2020, 1, 1, tzinfo=UTC), ()), SimConfig(seed=3))
+    t0 = datetime(2026, 12, 5, 11, 0, tzinfo=UTC)      # 18:00 in Đồng Xoài: the lamps are on
+    records = [r for p in sim.step(t0, t0 + timedelta(minutes=25)) if p.role == "data"
+               for r in parse(p.topic, p.payload, p.at).records]
+    assert len(records) == 6 * 3 and all(isinstance(r, LightTelemetry) for r in records)
+    assert {r.interval_s for r in records} == {600}
+    cabinet = [r for r in records if r.device_type == "cabinet"]
+    assert cabinet and all(r.power_state == "on" and r.voltage_l1 for r in cabinet if not r.supply_loss)
