@@ -70,12 +70,13 @@ def mismatched(lamps: pd.DataFrame) -> pd.Series:
     return state | ((lamps["power_state"] == "on") & (level > q.LEVEL_TOLERANCE))
 
 
-def summarise(lamps: pd.DataFrame, nights: pd.DataFrame) -> LightingNow:
+def summarise(lamps: pd.DataFrame, nights: pd.DataFrame, tonight: date | None = None) -> LightingNow:
     """The figures of now (``lamps``: ``queries.lighting.lamps_now``) and per night (``queries.lighting.nights``)."""
     per_night = tuple(NightFigures(r.night, int(r.lamps), float(r.kwh), float(r.baseline_kwh), int(r.outages),
                                    int(r.day_burners), int(r.mismatches)) for r in nights.itertuples())
+    last = _last_complete(per_night, tonight)
     if lamps.empty:
-        return LightingNow(last_night=_last_complete(per_night), nights=per_night)
+        return LightingNow(last_night=last, nights=per_night)
     flag = {c: lamps[c].fillna(False).astype(bool) for c in ("lamp_failure", "supply_loss", "lamp_unexpected_on")}
     told_on = lamps["commanded_power_state"] == "on"
     burning = lamps["power_state"] == "on"
@@ -85,19 +86,29 @@ def summarise(lamps: pd.DataFrame, nights: pd.DataFrame) -> LightingNow:
         lamps=len(lamps), working=int(works.sum()), failed=int(flag["lamp_failure"].sum()), dark=int(dark.sum()),
         day_burners=int((flag["lamp_unexpected_on"] & burning).sum()), mismatches=int(mismatched(lamps).sum()),
         commanded_on=int(told_on.sum()), as_of=pd.Timestamp(lamps["ts"].max()).to_pydatetime(),
-        last_night=_last_complete(per_night), nights=per_night)
+        last_night=last, nights=per_night)
 
 
-def _last_complete(nights: tuple[NightFigures, ...]) -> NightFigures | None:
-    """Last night: the newest but one when the newest is still under way (its evening is today's)."""
+def _last_complete(nights: tuple[NightFigures, ...], tonight: date | None) -> NightFigures | None:
+    """Last night: the newest night before ``tonight`` (the one under way); without ``tonight``, the newest but one."""
+    if tonight is not None:
+        return next((n for n in reversed(nights) if n.night < tonight), None)
     return nights[-2] if len(nights) >= 2 else (nights[-1] if nights else None)
 
 
 def load(pool: ConnectionPool, now: datetime, tz: ZoneInfo, wards: Sequence[str] | None = None,
          nights: int = NIGHTS) -> LightingNow:
+    """Now, and the ``nights`` nights up to the one under way (the page: a week)."""
     today = (now.astimezone(tz) - timedelta(hours=12)).date()      # the night under way (or the one just ended)
-    return summarise(q.lamps_now(pool, now, wards), q.nights(pool, today - timedelta(days=nights - 1), today, tz,
-                                                             wards))
+    return summarise(q.lamps_now(pool, now, wards),
+                     q.nights(pool, today - timedelta(days=nights - 1), today, tz, wards), today)
+
+
+def load_last_night(pool: ConnectionPool, now: datetime, tz: ZoneInfo,
+                    wards: Sequence[str] | None = None) -> LightingNow:
+    """Now, and only the last complete night (the wall, every few seconds: one night's readings, not a week's)."""
+    last = (now.astimezone(tz) - timedelta(hours=12)).date() - timedelta(days=1)
+    return summarise(q.lamps_now(pool, now, wards), q.nights(pool, last, last, tz, wards), last + timedelta(days=1))
 
 
 def vnd(value: float, lang: str) -> str:

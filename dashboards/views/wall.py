@@ -68,7 +68,7 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         cameras=camwifi.camera_classes(pool, scope),
         wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
         wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
-        lighting=lighting_view.load(pool, now, tz, scope, nights=2),
+        lighting=lighting_view.load_last_night(pool, now, tz, scope),
         **_completeness(pool, scope))
 
 

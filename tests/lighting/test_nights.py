@@ -56,6 +56,9 @@ def test_nights_count_outages_burners_and_mismatches(db: psycopg.Connection, poo
 
     data = lv.summarise(q.lamps_now(pool, EVENING + timedelta(hours=3, minutes=10), None), frame)
     assert data.last_night is not None and data.last_night.night == date(2026, 12, 3)
+    assert lv.summarise(data_frame := q.lamps_now(pool, EVENING, None), frame, date(2026, 12, 5)).last_night == \
+        lv.summarise(data_frame, frame).nights[1]                 # the newest night before the one under way
+    assert lv.summarise(data_frame, frame, date(2026, 12, 3)).last_night is None
     assert (data.lamps, data.working, data.mismatches, data.dark) == (3, 3, 1, 0)   # 21:00: undimmed at 100 % vs 70 %
     energy = lv.energy_chart(data, 2333.0, DARK, "en")
     baseline, measured = energy["data"]
