@@ -33,7 +33,8 @@ PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout"
 PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"viewer", "operator", "leader"},
               "/devices": {"viewer", "operator", "leader"}, "/reports": {"operator"}, "/kpis": {"leader"},
               "/alarms": {"viewer", "operator", "leader"}, "/footage": {"viewer", "operator", "leader"},
-              "/adoption": {"leader"}, "/404": {"viewer", "operator", "leader", "kiosk"},
+              "/adoption": {"leader"}, "/lighting": {"viewer", "operator", "leader"},
+              "/404": {"viewer", "operator", "leader", "kiosk"},
               "/": {"viewer", "operator", "leader"}}
 
 
