@@ -17,6 +17,7 @@ from psycopg_pool import ConnectionPool
 from dashboards import auth, context, csp
 from dashboards.api import api_blueprint
 from dashboards.api.open311 import open311_blueprint
+from dashboards.briefing.files import files_blueprint
 from dashboards.health import health_blueprint
 from dashboards.public import public_blueprint
 from ioc import stack
@@ -45,6 +46,7 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
     app.server.register_blueprint(health_blueprint())
     app.server.register_blueprint(open311_blueprint())
     app.server.register_blueprint(public_blueprint())   # the residents' page: no sign-in (docs/public.md)
+    app.server.register_blueprint(files_blueprint())    # the archived weekly briefings (docs/briefing.md)
     auth.install(app)   # default deny for every route, page and callback; the sign-in views (docs/security.md)
     csp.install(app)
     _bind_callbacks(app)

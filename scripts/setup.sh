@@ -25,6 +25,9 @@ packages=(postgresql-15 postgresql-15-postgis-3 postgresql-server-dev-15 cmake b
           libssl-dev libkrb5-dev mosquitto mosquitto-clients python3-venv)
 # headless Chromium for browser tests and screenshots (Vietnamese glyphs need the Noto fonts); compose validation
 ((dev)) && packages+=(chromium chromium-driver fonts-noto-core fonts-dejavu-core docker-compose)
+# the weekly briefing is printed to PDF by Chromium in production too; poppler-utils: tests read its text and pages
+packages+=(chromium fonts-dejavu-core)
+((dev)) && packages+=(poppler-utils)
 # the ingest benchmark's C load generator (bench/c/pubload.c, compiled with cc against libmosquitto)
 ((dev)) && packages+=(libmosquitto-dev)
 missing=()

@@ -35,6 +35,7 @@ LAZY: dict[str, str] = {
     "devices": "ioc.security.cli:devices",
     "alarms": "pipelines.alarms.cli:alarms",
     "footage": "pipelines.footage.cli:footage",
+    "briefing": "dashboards.briefing.cli:briefing",
 }
 
 

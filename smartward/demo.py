@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ioc.demo")
 FLEETS = ("fleets/dong_xoai.yaml", "fleets/nha_trang.yaml")  # shipped data files (ioc.data)
+# who receives the demo's weekly briefing (docs/briefing.md): the city's leader, and one province's
+DEMO_LEADERS = (("lanh-dao@ioc-demo.localhost", "*"), ("tinh-khanh-hoa@ioc-demo.localhost", "Tỉnh Khánh Hòa"))
 
 
 @dataclass
@@ -83,6 +85,11 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
                 click.echo("history is still loading; the wall fills in as it arrives")
         _run_cli("field reports", ["reports", "demo", "--days", "60"], env)
         children.append(_spawn("reports ticker", ["reports", "demo", "--days", "1", "--follow"], env))
+        # the weekly leader briefing: last week's is due at once (Monday 07:00 has passed), later ones each Monday;
+        # mailed to the demo's leaders at the demo mailbox, archived at /briefings
+        for address, scope in DEMO_LEADERS:
+            _run_cli("briefing recipients", ["briefing", "recipients", "add", address, "--scope", scope], env)
+        children.append(_spawn("briefing schedule", ["briefing", "run"], env | mailbox.notifier_env()))
         click.secho(f"\nsmartward-ioc is running: http://{settings.http_host}:{settings.http_port}/wall  "
                     "(Ctrl-C stops everything)\n", fg="green", bold=True)
         _print_admin(admin_password)
@@ -203,7 +210,7 @@ def _stop(children: list[Child]) -> None:
     supervisor that signals the whole process group) must not abandon children half-way: signals are ignored here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports", "alarms"))],
+    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports", "alarms", "briefing"))],
               [c for c in children if c.name == "ingester"],
               [c for c in children if c.name == "dashboard"]]
     for stage in stages:

@@ -34,6 +34,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.integration
 @pytest.mark.slow
+@pytest.mark.timeout(540)   # the demo's start, then last week's two briefings generated and mailed (docs/briefing.md)
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url: str, tmp_path: Path,
                                                           stop: signal.Signals) -> None:
@@ -81,6 +82,12 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
                                          "AND status = 'sent'") > 0, timeout=90, what="an alarm e-mail sent")
         kept = sorted((tmp_path / "demo-mailbox").glob("*.eml"))
         assert kept and b"truc-ban@phuong-demo.localhost" in kept[0].read_bytes()
+        # last week's leader briefing: generated, archived and mailed (PDF attached) by the demo's schedule, once
+        wait_until(lambda: count(db_url, "SELECT count(*) FROM briefings WHERE mailed_at IS NOT NULL") == 2,
+                   timeout=240, what="the weekly briefings mailed")
+        mails = [p.read_bytes() for p in (tmp_path / "demo-mailbox").glob("*.eml")]
+        briefing = [m for m in mails if b"lanh-dao@ioc-demo.localhost" in m]
+        assert len(briefing) == 1 and b"application/pdf" in briefing[0]
     finally:
         proc.send_signal(stop)
         out = "".join(printed) + proc.communicate(timeout=120)[0]

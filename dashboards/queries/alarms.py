@@ -110,12 +110,22 @@ def page_of(pool: ConnectionPool, where: actions.AlarmFilter, page: int, size: i
 def with_names(pool: ConnectionPool, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not found:
         return found
-    named = rows(pool, """SELECT 'd' AS k, device_id AS id, name FROM devices WHERE device_id = ANY(%(d)s)
-                          UNION ALL SELECT 'w', code, name FROM wards WHERE code = ANY(%(w)s) AND valid_to IS NULL""",
+    named = rows(pool, """SELECT 'd' AS k, device_id AS id, name, name AS name_en FROM devices
+                          WHERE device_id = ANY(%(d)s)
+                          UNION ALL SELECT 'w', code, name, name FROM wards WHERE code = ANY(%(w)s) AND valid_to IS NULL
+                          UNION ALL SELECT 'o', code, name_vi, name_en FROM report_departments
+                          WHERE code = ANY(%(o)s)""",
                  {"d": [a["device_id"] for a in found if a["device_id"]],
-                  "w": [a["ward_code"] for a in found if a["ward_code"]]})
-    names = {(n["k"], n["id"]): n["name"] for n in named}
-    return [a | {"device_name": names.get(("d", a["device_id"])), "ward_name": names.get(("w", a["ward_code"]))}
+                  "w": [a["ward_code"] for a in found if a["ward_code"]],
+                  "o": [a["owner"] for a in found if a.get("owner")]})
+    names = {(n["k"], n["id"]): n for n in named}
+
+    def name(kind: str, key: Any, column: str = "name") -> Any:
+        hit = names.get((kind, key))
+        return hit[column] if hit else None
+
+    return [a | {"device_name": name("d", a["device_id"]), "ward_name": name("w", a["ward_code"]),
+                 "owner_vi": name("o", a.get("owner")), "owner_en": name("o", a.get("owner"), "name_en")}
             for a in found]
 
 
@@ -135,8 +145,9 @@ def deliveries(pool: ConnectionPool, alarm_id: int, limit: int = 8) -> list[dict
 
 
 def rules(pool: ConnectionPool) -> list[dict[str, Any]]:
-    return rows(pool, """SELECT id, name_vi, name_en, kind, severity, owner, enabled, source, updated_at
-                         FROM alarm_rules ORDER BY enabled DESC,
+    return rows(pool, """SELECT r.id, r.name_vi, r.name_en, r.kind, r.severity, r.owner, d.name_vi AS owner_vi,
+                                d.name_en AS owner_en, r.enabled, r.source, r.updated_at
+                         FROM alarm_rules r LEFT JOIN report_departments d ON d.code = r.owner ORDER BY r.enabled DESC,
                               array_position(ARRAY['critical', 'major', 'minor', 'warning'], severity), id""")
 
 

@@ -63,6 +63,11 @@ def table(found: list[dict[str, Any]], selected: int | None, tz: ZoneInfo, lang:
                      responsive=True)
 
 
+def owner_name(row: dict[str, Any], lang: str) -> str:
+    """The owner department by its name in ``lang`` (the rule's code when the department is not on record)."""
+    return str(row.get("owner_en" if lang == "en" else "owner_vi") or row.get("owner") or fmt.BLANK)
+
+
 def with_selection(class_name: str | None, selected: bool) -> str:
     kept = [c for c in (class_name or "").split() if c != SELECTED]
     return " ".join([*kept, SELECTED] if selected else kept)
@@ -76,7 +81,7 @@ def detail(alarm: dict[str, Any] | None, history: list[dict[str, Any]], tz: Zone
         return [html.Div(t("alarms.detail.pick", lang), className="text-body-secondary")]
     facts = [("alarms.col.severity", severity_badge(alarm["severity"], lang)),
              ("alarms.col.state", t(f"alarms.state.{alarm['state']}", lang)),
-             ("alarms.col.where", where(alarm)), ("alarms.detail.owner", alarm["owner"]),
+             ("alarms.col.where", where(alarm)), ("alarms.detail.owner", owner_name(alarm, lang)),
              ("alarms.col.value", _value(alarm["value"], lang)),
              ("alarms.detail.first", fmt.local_time(alarm["raised_at"], tz, lang)),
              ("alarms.detail.last_seen", fmt.local_time(alarm["last_seen_at"], tz, lang)),
@@ -138,7 +143,7 @@ def rules_table(rules: list[dict[str, Any]], tz: ZoneInfo, lang: str) -> dbc.Tab
     cols = ("id", "name", "kind", "severity", "owner", "enabled", "source", "updated")
     head = html.Thead(html.Tr([html.Th(t(f"alarms.rules.{c}", lang)) for c in cols]))
     body = [html.Tr([html.Td(r["id"]), html.Td(alarm_name(r, lang)), html.Td(r["kind"]),
-                     html.Td(severity_badge(r["severity"], lang)), html.Td(r["owner"]),
+                     html.Td(severity_badge(r["severity"], lang)), html.Td(owner_name(r, lang)),
                      html.Td("✓" if r["enabled"] else "✗"), html.Td(r["source"]),
                      html.Td(fmt.local_time(r["updated_at"], tz, lang, "HH:mm dd/MM/yyyy"))]) for r in rules]
     return dbc.Table([head, html.Tbody(body)], size="sm", className="ioc-table alarms-rules", responsive=True)

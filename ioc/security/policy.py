@@ -75,6 +75,7 @@ RULES: Final = (
     Rule("/kpi", roles.KPI),
     Rule("/kpis", roles.KPI),
     Rule("/adoption", roles.KPI),
+    Rule("/briefings", roles.KPI),               # the weekly leader briefings and their files (docs/briefing.md)
     Rule("/exports", roles.EXPORT),
     Rule("/admin", roles.ADMIN),
 )

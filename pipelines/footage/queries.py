@@ -64,9 +64,11 @@ def overdue(conn: psycopg.Connection, today: date) -> list[dict[str, Any]]:
                            {"ward": None, "today": today}).fetchall()
 
 
-def counts(conn: psycopg.Connection, tz: str, start: date | None = None) -> list[dict[str, Any]]:
+def counts(conn: psycopg.Connection, tz: str, start: date | None = None, end: date | None = None
+           ) -> list[dict[str, Any]]:
     """Extractions requested per local month, ward, purpose and outcome (the latest outcome; 'pending' when none
-    yet, 'refused' for a refused request). Aggregates only: what a viewer may see."""
+    yet, 'refused' for a refused request), requested from local ``start`` to before local ``end`` (either open).
+    Aggregates only: what a viewer may see."""
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute("""
             WITH o AS (SELECT DISTINCT ON (extraction_id) extraction_id, outcome
@@ -81,7 +83,8 @@ def counts(conn: psycopg.Connection, tz: str, start: date | None = None) -> list
             LEFT JOIN LATERAL (SELECT name FROM wards WHERE code = r.ward_code ORDER BY valid_from DESC LIMIT 1) w
                    ON true
             WHERE r.event = 'request' AND (%(start)s::date IS NULL OR r.at >= (%(start)s::date AT TIME ZONE %(tz)s))
-            GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5""", {"tz": tz, "start": start}).fetchall()
+              AND (%(end)s::date IS NULL OR r.at < (%(end)s::date AT TIME ZONE %(tz)s))
+            GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5""", {"tz": tz, "start": start, "end": end}).fetchall()
 
 
 def history(conn: psycopg.Connection, extraction_id: int) -> list[dict[str, Any]]:

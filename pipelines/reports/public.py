@@ -1,7 +1,8 @@
 """Queries whose results leave the building: Open311 requests, exports and SLA counts. Never the contact.
 
 Every function takes a pool and selects named public columns only; ``report_contacts`` is not joined anywhere here.
-The address is not selected, a description only where it is marked public, and every row passes through
+The address is not selected, a description and photos only where the reporter agreed to publish (a photo shows a
+face, a plate or a door as plainly as a description names them), and every row passes through
 :func:`pipelines.reports.publish.published` (point snapped to ~50 m, personal details redacted) before it is
 returned: no caller of this module sees an exact point.
 """
@@ -26,7 +27,8 @@ GROUPS = {"ward": "r.ward_code", "category": "r.category", "department": "r.depa
 PUBLIC_COLUMNS = sql.SQL("""
     r.id, r.category, c.name_vi, c.name_en, r.status,
     CASE WHEN r.description_public THEN r.description END AS description, ST_X(r.geom) AS lon,
-    ST_Y(r.geom) AS lat, r.ward_code, r.photo_urls, r.department, d.name_vi AS department_vi,
+    ST_Y(r.geom) AS lat, r.ward_code, CASE WHEN r.description_public THEN r.photo_urls ELSE '{}' END AS photo_urls,
+    r.department, d.name_vi AS department_vi,
     d.name_en AS department_en, r.submitted_at, r.updated_at, r.due_at, r.resolved_at, r.public_response""")
 EXPORT_COLUMNS = ("id", "category", "name_vi", "name_en", "status", "description", "lon", "lat",
                   "ward_code", "photo_urls", "department", "department_vi", "department_en", "submitted_at",

@@ -105,6 +105,8 @@ def test_the_page_handles_an_alarm_and_refuses_what_is_not_allowed(db: psycopg.C
     assert [h["action"] for h in history] == ["raised", "assigned", "silenced", "resolve"]
     shown = _text(view.detail(found, history, VN, "vi"))
     assert "Tạm tắt thông báo" in shown and "đã thay cảm biến" in shown and "Đã xử lý" in shown
+    assert "Bộ phận quan trắc môi trường" in shown and "environment" not in shown    # the owner by name, not code
+    assert "Environmental monitoring unit" in _text(view.detail(found, history, VN, "en"))
     ok, message = alarm_actions.handle(ioc, alarm, "silence", form(note="muộn rồi"), "lan", "vi")
     assert not ok and "no longer live" in message
 

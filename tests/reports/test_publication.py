@@ -54,8 +54,9 @@ def get(url: str) -> tuple[int, bytes]:
         return resp.status, resp.read()
 
 
-def _report(ext: str, source: str, lon: float, lat: float, public: bool | None = None) -> ReportIn:
-    return ReportIn(source, ext, "flooding", NOW, SECRET_TEXT, lon, lat, ADDRESS, (),
+def _report(ext: str, source: str, lon: float, lat: float, public: bool | None = None,
+            photos: tuple[str, ...] = ()) -> ReportIn:
+    return ReportIn(source, ext, "flooding", NOW, SECRET_TEXT, lon, lat, ADDRESS, photos,
                     contact=Contact("Trần Thị Lan", PHONE, "lan.tran@example.vn"), description_public=public)
 
 
@@ -105,6 +106,19 @@ def test_the_xml_answer_publishes_the_same(db: psycopg.Connection, wards: dict[s
     assert point == coarse(lon, lat) and metres(point, (lon, lat)) <= 36.0
     assert "[số điện thoại đã ẩn]" in (shown.findtext("description") or "")
     assert not by_id[str(ids[1])].findtext("description")
+
+
+def test_photos_are_published_only_with_the_reporters_agreement(
+        db: psycopg.Connection, wards: dict[str, tuple[float, float]], base_url: str) -> None:
+    lon, lat = wards["22366"]
+    shown, kept = "https://media.example.vn/p/agreed.jpg", "https://media.example.vn/p/private-door.jpg"
+    ids = _insert(db, [_report("P1", "web", lon, lat, public=True, photos=(shown,)),
+                       _report("P2", "hotline_1022", lon, lat, photos=(kept,))])
+    raw = get(f"{base_url}/requests.json")[1]
+    found = {int(r["service_request_id"]): r for r in json.loads(raw)}
+    assert found[ids[0]]["media_url"] == shown
+    assert found[ids[1]]["media_url"] is None and kept.encode() not in raw
+    assert db.execute("SELECT photo_urls FROM reports WHERE id = %s", [ids[1]]).fetchone() == ([kept],)
 
 
 def test_the_exact_data_stays_for_staff(db: psycopg.Connection, wards: dict[str, tuple[float, float]]) -> None:

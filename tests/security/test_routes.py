@@ -22,7 +22,7 @@ from tests.security.helpers import api_key, callback_body, csrf_header, kiosk_to
 ROLES = ("viewer", "operator", "leader", "admin")
 SAMPLE = {"filename": "ioc.css", "package_name": "dash", "fingerprinted_path": "dcc/dash_core_components.js",
           "path": "no-such-page", "device_id": "env-1", "rest": "nothing", "fmt": "json", "code": "noise",
-          "rid": "1", "alarm_id": "1", "key": "online_submission"}
+          "rid": "1", "alarm_id": "1", "key": "online_submission", "briefing_id": 1, "kind": "pdf"}
 PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout", "GET"), ("/logout", "POST"),
           ("/assets/<path:filename>", "GET"), ("/_favicon.ico", "GET"),
           ("/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>", "GET"),
@@ -33,7 +33,7 @@ PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout"
 PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"viewer", "operator", "leader"},
               "/devices": {"viewer", "operator", "leader"}, "/reports": {"operator"}, "/kpis": {"leader"},
               "/alarms": {"viewer", "operator", "leader"}, "/footage": {"viewer", "operator", "leader"},
-              "/adoption": {"leader"}, "/lighting": {"viewer", "operator", "leader"},
+              "/adoption": {"leader"}, "/briefings": {"leader"}, "/lighting": {"viewer", "operator", "leader"},
               "/404": {"viewer", "operator", "leader", "kiosk"},
               "/": {"viewer", "operator", "leader"}}
 

@@ -1,0 +1,24 @@
+"""The briefing's sections, in the order a leader reads them. Each is one module with ``build(scope) -> Section``.
+
+Adding one (the incidents of the week, once ``pipelines.incidents.summary.week`` is merged) is a module here with its
+``build`` and one line in :data:`SECTIONS`; docs/briefing.md shows the module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dashboards.briefing.scope import Scope
+from dashboards.briefing.sections import air, alarms, availability, footage, kpis, reports
+from pipelines.briefing.model import Section
+
+Builder = Callable[[Scope], Section]
+
+SECTIONS: tuple[tuple[str, Builder], ...] = (
+    ("kpis", kpis.build),
+    ("reports", reports.build),
+    ("alarms", alarms.build),
+    ("availability", availability.build),
+    ("air", air.build),
+    ("footage", footage.build),
+)
