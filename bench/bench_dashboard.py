@@ -13,10 +13,12 @@ import argparse
 import gc
 import os
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,7 +27,7 @@ from dash import no_update
 from dash._utils import to_json
 from psycopg import sql
 
-from dashboards import context
+from dashboards import cache, context
 from dashboards.app import create_app
 from dashboards.queries import wards
 from dashboards.queries.devices import DeviceFilter
@@ -35,6 +37,7 @@ from dashboards.views import wall, wall_map
 from dashboards.views import ward as ward_view
 from ioc import config, db, migrate, stack
 from ioc.security import keys, roles
+from ioc.stack._redis import PrivateRedis
 from tests.dashboards import seed
 
 
@@ -152,8 +155,26 @@ def run(devices: int, days: int, markers: int, runs: int, freeze: bool = False) 
             "devices: search 'env-223'": lambda: devices_view.device_page(
                 ioc, DeviceFilter(search="env-223"), {"col": "device_id", "desc": False}, 1, "vi")[0],
         }
+        # The shared cache (dashboards/cache.py): a hit costs unpickling the snapshot or figure (and, with Redis,
+        # one round trip) instead of the database reads. The same ``now``: one time bucket, so every run hits.
+        shared: dict[str, cache.Store] = {"in-process": cache.MemoryCache()}
+        redis_dir = Path(tempfile.mkdtemp(prefix="ioc-bench-redis-"))
+        private_redis = PrivateRedis(redis_dir)
+        shared["Redis"] = cache.RedisCache(private_redis.ensure(None).url())
+        for kind, store in shared.items():
+            hit_ioc = context.IocContext(settings, given=pool, cache=store)
+
+            def tiles_hit(c: context.IocContext = hit_ioc) -> Any:
+                return wall.wall_refresh(c, {"ward": None}, opts, now)
+
+            def map_hit(s: cache.Store = store) -> Any:
+                return wall_map.update(pool, now, {"ward": None}, None, DARK, "vi", None, s)[0]
+
+            cases[f"wall: tiles+feed+banner (city), cache hit ({kind})"] = tiles_hit
+            cases[f"wall: map full figure, cache hit ({kind})"] = map_hit
         for name, fn in cases.items():
             results.append((name, *timed(fn, runs)))
+        private_redis.stop()
         client = create_app(settings, pool).server.test_client()
         _, secret = keys.add(conn, "bench", "bench", (roles.READ,))   # the API refuses anonymous callers
         client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"

@@ -2,12 +2,13 @@
 
     .venv/bin/python -m bench.bench_public [--rate 200] [--seconds 30] [--reports 2000] [--workers 2] [--threads 4]
 
-On a private stack (bench/_stack.py): the four Nha Trang wards, 300 devices with 2 days of rollups, ``--reports``
-field reports (a third answered), served by ``ioc serve``'s gunicorn (``--workers`` × ``--threads``) in a child
-process. The load is open-loop: requests are sent on a fixed schedule at ``--rate`` per second from 16 keep-alive
-connections, over a mix of URLs (the index, each ward, filters, English, following a random report by its code),
-so a slow server shows as latency and a missed rate, not as a politely slower client. The rate limit stays on
-(its database write is part of each request's cost) with a limit no single address reaches.
+On a private stack (bench/_stack.py): the four Nha Trang wards, 300 devices with 2 days of rollups, the demo's
+hamlets, support points and five disclosure documents per ward, ``--reports`` field reports (a third answered),
+served by ``ioc serve``'s gunicorn (``--workers`` × ``--threads``) in a child process. The load is open-loop:
+requests are sent on a fixed schedule at ``--rate`` per second from 16 keep-alive connections, over a mix of URLs
+(the index, each ward, filters, English, following a random report by its code), so a slow server shows as latency
+and a missed rate, not as a politely slower client. The rate limit stays on (its database write is part of each
+request's cost) with a limit no single address reaches.
 
 "The wall" is the wall's tiles+feed+banner callback (``dashboards.views.wall.wall_refresh``, city scope) timed in
 this process against the same database, first with the server idle, then during the load.
@@ -33,6 +34,7 @@ from bench._stack import private_stack
 from dashboards import context
 from dashboards.views import wall
 from ioc import config, db
+from pipelines.public import demo as public_demo
 from pipelines.reports import store
 from pipelines.reports.actions import apply_action
 from pipelines.reports.model import Contact, ReportIn
@@ -51,6 +53,7 @@ def populate(url: str, n_reports: int) -> list[int]:
         seed.load_wards(conn)
         made = seed.add_devices(conn, 25)
         seed.add_history(conn, [d for d in made if d.kind == "env"], days=2)
+        public_demo.load(conn, now, TZ)      # each ward's page with its hamlets, support points and five documents
         points = conn.execute("""SELECT ST_X(d.geom), ST_Y(d.geom) FROM wards w,
                                  LATERAL ST_Dump(ST_GeneratePoints(w.geom, %s, 5)) d""",
                               [n_reports // len(WARDS) + 1]).fetchall()

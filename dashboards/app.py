@@ -14,12 +14,13 @@ import dash
 from dash import Dash, html
 from psycopg_pool import ConnectionPool
 
-from dashboards import auth, context, csp
+from dashboards import auth, cache, context, csp, jobs
 from dashboards.api import api_blueprint
 from dashboards.api.open311 import open311_blueprint
 from dashboards.briefing.files import files_blueprint
 from dashboards.health import health_blueprint
 from dashboards.public import public_blueprint
+from dashboards.staff import staff_blueprint
 from ioc import stack
 from ioc.config import Settings
 
@@ -38,15 +39,18 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
         "dashboards", use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
         title="Smartward IOC", update_title="", serve_locally=True, suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        background_callback_manager=jobs.IocJobs(settings, lambda: database_url(settings)),
     )
     lazy = None if pool is not None else context.LazyPool(database_url(settings), max_size=pool_size)
-    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool))
+    context.install(app.server, context.IocContext(settings, lazy=lazy, given=pool,
+                                                   cache=cache.from_url(stack.redis_url(settings))))
     app.layout = shell
     app.server.register_blueprint(api_blueprint())
     app.server.register_blueprint(health_blueprint())
     app.server.register_blueprint(open311_blueprint())
     app.server.register_blueprint(public_blueprint())   # the residents' page: no sign-in (docs/public.md)
     app.server.register_blueprint(files_blueprint())    # the archived weekly briefings (docs/briefing.md)
+    app.server.register_blueprint(staff_blueprint())    # what ward staff publish there (docs/public.md)
     auth.install(app)   # default deny for every route, page and callback; the sign-in views (docs/security.md)
     csp.install(app)
     _bind_callbacks(app)

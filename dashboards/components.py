@@ -59,7 +59,8 @@ def lang_switch(path: str, lang: str, id_prefix: str, **params: Any) -> html.Div
 def nav(lang: str, theme: Theme, active: str) -> dbc.Navbar:
     api = "/api/v1/openapi.json"
     items = [("/wall", "nav.wall"), ("/", "nav.wards"), ("/devices", "nav.devices"), ("/reports", "nav.reports"),
-             ("/alarms", "nav.alarms"), ("/footage", "nav.footage"), ("/lighting", "nav.lighting"),
+             ("/alarms", "nav.alarms"), ("/incidents", "nav.incidents"), ("/footage", "nav.footage"),
+             ("/lighting", "nav.lighting"),
              ("/kpis", "kpis.title_short"), ("/adoption", "adoption.title_short"), ("/briefings", "nav.briefings"),
              (api, "nav.api"),
              ("/logout", "nav.logout")]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 from psycopg_pool import ConnectionPool
 
+from dashboards.cache import Store
 from ioc import db
 from ioc.config import Settings
 
@@ -46,6 +47,8 @@ class IocContext:
     settings: Settings
     lazy: LazyPool | None = None
     given: ConnectionPool | None = field(default=None, repr=False)
+    # The wall's short-lived cache (dashboards/cache.py); None: every read goes to the database (tests, benchmarks)
+    cache: Store | None = field(default=None, repr=False)
 
     @property
     def pool(self) -> ConnectionPool:

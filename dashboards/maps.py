@@ -42,6 +42,7 @@ class MapSources:
     wifi: gpd.GeoDataFrame               # layers.sources.load_wifi_load (clients <NA>: no recent data)
     reports: gpd.GeoDataFrame | None     # queries.reports.open_reports; None: field reports are not available
     alarms: list[dict[str, Any]] | None = None   # views.wall_alarms.map_points: live alarms at their devices
+    incidents: list[dict[str, Any]] | None = None   # views.wall_incidents.map_traces: drawn above everything
     lights: gpd.GeoDataFrame | None = None       # layers.sources.load_lights: lamps with their newest state
 
 
@@ -94,7 +95,7 @@ def figure(src: MapSources, theme: Theme, lang: str, tiles_url: str | None, view
     layout["map"] = {**layout["map"], "style": offline_style(theme, tiles_url), "center": center, "zoom": zoom}
     layout["uirevision"] = view.revision
     layout["paper_bgcolor"] = theme.panel
-    out["data"] = [*out["data"], *alarm_traces(src.alarms or [], lang)]
+    out["data"] = [*out["data"], *alarm_traces(src.alarms or [], lang), *(src.incidents or [])]
     if view.wall:
         wall_type(out)
     return out

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     lang: Literal["vi", "en"] = Field("vi", description="default language of the UI")
     state_dir: Path = Field(Path(".ioc"), description="local stack data, spool and generated files")
     tiles_url: str | None = Field(None, description="XYZ tile URL for a basemap; unset: offline maps")
+    redis_url: str | None = Field(None, description="redis://[:password@]host:6379/0 shared by several dashboard "
+                                  "servers for the wall's cache; unset: a cache inside each server process")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level")
     raw_retention_days: int = Field(30, ge=1, description="days of raw telemetry kept")
     ingest_max_age_days: int | None = Field(None, ge=1, description="readings dated further back than this are "
@@ -96,6 +98,11 @@ class Settings(BaseSettings):
     def _check_mqtt_url(cls, value: str | None) -> str | None:
         return _check_url(value, MQTT_SCHEMES, "mqtt://user:password@host:1883")
 
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        return _check_url(value, ("redis", "rediss"), "redis://:password@host:6379/0")
+
     @field_validator("timezone")
     @classmethod
     def _check_tz(cls, value: str) -> str:
@@ -112,7 +119,7 @@ class Settings(BaseSettings):
     def masked(self) -> dict[str, Any]:
         """The settings as a dict with every password replaced by ``***``, safe to log."""
         out = self.model_dump()
-        for key in ("database_url", "mqtt_url", "tiles_url"):
+        for key in ("database_url", "mqtt_url", "tiles_url", "redis_url"):
             out[key] = mask_url(out[key])
         out["state_dir"] = str(out["state_dir"])
         return out

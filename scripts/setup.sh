@@ -22,7 +22,8 @@ fi
 
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 packages=(postgresql-15 postgresql-15-postgis-3 postgresql-server-dev-15 cmake build-essential dpkg-dev
-          libssl-dev libkrb5-dev mosquitto mosquitto-clients python3-venv)
+          libssl-dev libkrb5-dev mosquitto mosquitto-clients python3-venv
+          redis-server)   # the dashboards' shared cache, `ioc stack up --redis` (optional at run time)
 # headless Chromium for browser tests and screenshots (Vietnamese glyphs need the Noto fonts); compose validation
 ((dev)) && packages+=(chromium chromium-driver fonts-noto-core fonts-dejavu-core docker-compose)
 # the weekly briefing is printed to PDF by Chromium in production too; poppler-utils: tests read its text and pages

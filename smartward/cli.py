@@ -29,6 +29,9 @@ LAZY: dict[str, str] = {
     "serve": "dashboards.cli:serve",
     "reports": "pipelines.reports.cli:reports",
     "support-points": "pipelines.public.cli:support_points_cmd",
+    "hamlets": "pipelines.public.cli:hamlets_cmd",
+    "disclosures": "pipelines.public.cli:disclosures_cmd",
+    "public-demo": "pipelines.public.demo:public_demo",
     "kpis": "pipelines.kpis.cli:kpis",
     "users": "ioc.security.cli:users",
     "keys": "ioc.security.cli:keys",
@@ -36,6 +39,7 @@ LAZY: dict[str, str] = {
     "alarms": "pipelines.alarms.cli:alarms",
     "footage": "pipelines.footage.cli:footage",
     "briefing": "dashboards.briefing.cli:briefing",
+    "incidents": "pipelines.incidents.cli:incidents",
 }
 
 

@@ -61,6 +61,7 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
     _run_cli("procedure KPIs", ["kpis", "demo-data"], env)
     _run_cli("alarm rules", ["alarms", "rules", "load", str(data_path("alarms/default_rules.yaml"))], env)
     _run_cli("footage register", ["footage", "demo"], env)
+    _run_cli("residents' page", ["public-demo"], env)   # hamlets first: the reports below get theirs on insert
     # least privilege on the broker: the ingester only reads, the simulators (a gateway) only write
     ingester_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "ingester")}
     gateway_env = env | {"IOC_MQTT_URL": stack.account_url(settings, "gateway")}
@@ -84,6 +85,9 @@ def demo(settings: Settings, backfill: str, keep_stack: bool) -> None:
             if not wait_for_history(conn, lambda: _backfills_running(children), say=click.echo):
                 click.echo("history is still loading; the wall fills in as it arrives")
         _run_cli("field reports", ["reports", "demo", "--days", "60"], env)
+        # incidents: a few handled episodes published by the fleet's cameras, then the suggester groups what comes
+        _run_cli("incidents", ["incidents", "demo"], gateway_env)
+        children.append(_spawn("incidents", ["incidents", "run"], env))
         children.append(_spawn("reports ticker", ["reports", "demo", "--days", "1", "--follow"], env))
         # the weekly leader briefing: last week's is due at once (Monday 07:00 has passed), later ones each Monday;
         # mailed to the demo's leaders at the demo mailbox, archived at /briefings
@@ -210,7 +214,8 @@ def _stop(children: list[Child]) -> None:
     supervisor that signals the whole process group) must not abandon children half-way: signals are ignored here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports", "alarms", "briefing"))],
+    stages = [[c for c in children if c.name.startswith(("simulator", "backfill", "reports", "alarms", "briefing",
+                                                         "incidents"))],
               [c for c in children if c.name == "ingester"],
               [c for c in children if c.name == "dashboard"]]
     for stage in stages:

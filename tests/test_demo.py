@@ -72,6 +72,16 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
         assert count(db_url, "SELECT count(*) FROM report_history WHERE at > now()") == 0
         # the camera footage register is not empty: Đồng Xoài's two years, scaled down, chained
         assert count(db_url, "SELECT count(*) FROM footage_register WHERE event = 'request'") == 165
+        # incidents: yesterday's flood handled and answered, one in progress, an accident waiting for someone
+        assert count(db_url, "SELECT count(*) FROM incidents WHERE status = 'resolved' AND type = 'flooding'") >= 1
+        assert count(db_url, "SELECT count(*) FROM incidents WHERE status = 'confirmed'") >= 1
+        assert count(db_url, "SELECT count(*) FROM incidents WHERE status = 'suggested'") >= 1
+        # the residents' page of every demo ward: synthetic hamlets, support points, dated documents with comments
+        assert count(db_url, "SELECT count(DISTINCT ward_code) FROM disclosures WHERE synthetic AND "
+                             "comments_close > now()") == count(db_url, "SELECT count(DISTINCT ward_code) FROM "
+                                                                        "devices WHERE ward_code IS NOT NULL")
+        assert count(db_url, "SELECT count(*) FROM support_points WHERE synthetic") >= 3
+        assert count(db_url, "SELECT count(*) FROM reports WHERE hamlet IS NOT NULL") > 100
         # the default alarm rules are loaded and their evaluator keeps up with what is stored
         assert count(db_url, "SELECT count(*) FROM alarm_rules WHERE enabled") >= 5
         wait_until(lambda: count(db_url, "SELECT count(*) FROM alarm_watermarks WHERE updated_at > now() - "
@@ -93,7 +103,7 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
         out = "".join(printed) + proc.communicate(timeout=120)[0]
     assert proc.returncode == 0, out[-3000:]
     children = [int(pid) for pid in re.findall(r"started \w[\w ]* \(pid (\d+)\)", out)]
-    assert len(children) >= 7, out[-3000:]     # ingester, alarms, notifier, dashboard, two simulators, the ticker
+    assert len(children) >= 8, out[-3000:]   # ingester, alarms, notifier, dashboard, simulators, ticker, incidents
     assert not [pid for pid in children if _alive(pid)], out[-3000:]
 
 

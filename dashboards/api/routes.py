@@ -14,6 +14,7 @@ from dashboards.api import kpis as kpi_api
 from dashboards.api import reports as report_api
 from dashboards.api.alarms import alarm_endpoints
 from dashboards.api.errors import ApiError
+from dashboards.api.incidents import incident_endpoints
 from dashboards.api.spec import BOOL, INT, NUM, STR, TS, Endpoint, Param, nullable, obj, page_of
 from dashboards.auth import current_principal
 from dashboards.queries import devices, events, rollups, wards
@@ -144,6 +145,7 @@ def endpoints() -> tuple[Endpoint, ...]:
                   Param("purpose", "string", "why you look at the snapshots (logged with each one shown; "
                         "without it snapshot URLs are blanked)", pattern=PURPOSE), *PAGING)),
         *alarm_endpoints(),
+        *incident_endpoints(),
         *completeness.endpoints(),
         *kpi_api.endpoints(),
         *report_api.endpoints(),

@@ -24,8 +24,13 @@ def callback_requirements(app: Dash) -> dict[str, policy.CallbackNeed]:
     out: dict[str, policy.CallbackNeed] = {}
     for key, spec in app.callback_map.items():
         module = getattr(spec.get("callback"), "__module__", None)
+        # A background callback runs in a job process, where @require cannot see the caller: the guard checks its
+        # scope (set by @require) on every request that starts or polls the job instead.
+        scope = getattr(spec.get("callback"), "ioc_scope", None) if spec.get("background") else None
         if module == "dash.dash" and "_pages_content" in key:
             out[key] = router_shape(spec) or policy.DEFAULT
+        elif isinstance(scope, str):
+            out[key] = scope
         elif module in pages_by_module:
             path = pages_by_module[module].split("<")[0]
             out[key] = policy.page_requirement(path)

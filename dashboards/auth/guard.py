@@ -81,6 +81,9 @@ def require(scope: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                     abort(_json(403, f"this needs the {scope!r} permission"))
             return func(*args, **kwargs)
 
+        # Read by the guard (auth/callbacks.py) before a callback runs: a background callback runs in a job
+        # process outside any request, where the check above cannot see the caller.
+        checked.ioc_scope = scope  # type: ignore[attr-defined]
         return checked
 
     return wrap

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -133,14 +133,24 @@ def filename(state: ViewState, kind: str) -> str:
     return f"kpi_{state.period}_{scope}_{state.kpi}.{kind}"
 
 
-def download(ioc: context.IocContext, state: ViewState, kind: str, now: datetime) -> tuple[Any, Any, bool]:
+Progress = Callable[[int, str], object]   # (percent, what is being done) for the page's progress bar
+
+
+def download(ioc: context.IocContext, state: ViewState, kind: str, now: datetime,
+             progress: Progress | None = None) -> tuple[Any, Any, bool]:
     """(dcc.Download data, message, message shown): the file, or why there is none."""
+    step = progress or (lambda _pct, _what: None)
     try:
         if kind == "xlsx":
+            step(10, t("kpis.export.step.compute", state.lang))
             data = xlsx(ioc, state, now)
         else:
-            with served(snapshot_html(ioc, state, now)) as url:
+            step(10, t("kpis.export.step.compute", state.lang))
+            page = snapshot_html(ioc, state, now)
+            step(40, t("kpis.export.step.photo", state.lang))
+            with served(page) as url:
                 data = png(url) if kind == "png" else pdf(url)
     except SnapshotError as exc:
         return None, t("kpis.export.failed", state.lang, reason=str(exc)), True
+    step(100, t("kpis.export.step.done", state.lang))
     return dcc.send_bytes(data, filename(state, kind)), "", False

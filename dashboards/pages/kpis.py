@@ -7,6 +7,7 @@ or PDF. Light theme and big numbers for a projector; ``?print=1`` hides the cont
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,6 +59,11 @@ def layout(lang: str | None = None, period: str | None = None, scope: str | None
             html.Div(id="kpis-subtitle", style={"fontSize": "1.25rem", "margin": "2px 0 8px"}),
             controls,
             dbc.Alert(id="kpis-export-msg", is_open=False, color="warning", dismissable=True),
+            # shown while an export runs (a background callback): what it is doing, not a frozen button
+            html.Div([html.Div(id="kpis-export-step", style={"fontSize": "1.2rem", "marginBottom": "4px"}),
+                      dbc.Progress(id="kpis-export-bar", value=0, striped=True, animated=True,
+                                   style={"height": "0.9rem"})],
+                     id="kpis-export-progress", style={"display": "none"}, className="mb-2"),
             dcc.Loading(dbc.Row(id="kpis-cards", className="g-2 row-cols-8"), type="dot"),
             dbc.Row([dbc.Col(dcc.Graph(id="kpis-trend", config={"displayModeBar": False}), lg=5),
                      dbc.Col([dcc.Graph(id="kpis-map", config={"displayModeBar": False, "scrollZoom": True}),
@@ -105,11 +111,17 @@ def pick_card(clicks: list[int | None]) -> Any:
 @callback(Output("kpis-download", "data"), Output("kpis-export-msg", "children"), Output("kpis-export-msg", "is_open"),
           Input("kpis-xlsx", "n_clicks"), Input("kpis-png", "n_clicks"), Input("kpis-pdf", "n_clicks"),
           State("kpis-period", "value"), State("kpis-scope", "value"), State("kpis-kpi", "value"),
-          State("kpis-opts", "data"), prevent_initial_call=True)
+          State("kpis-opts", "data"), prevent_initial_call=True, background=True,
+          progress=[Output("kpis-export-bar", "value"), Output("kpis-export-step", "children")],
+          running=[(Output("kpis-export-progress", "style"), {"display": "block"}, {"display": "none"}),
+                   (Output("kpis-xlsx", "disabled"), True, False), (Output("kpis-png", "disabled"), True, False),
+                   (Output("kpis-pdf", "disabled"), True, False)])
 @require("export")
-def export(_x: int | None, _p: int | None, _d: int | None, period: str, scope: str, kpi: str,
-           opts: dict[str, Any]) -> tuple[Any, Any, bool]:
+def export(set_progress: Callable[[tuple[int, str]], None], _x: int | None, _p: int | None, _d: int | None,
+           period: str, scope: str, kpi: str, opts: dict[str, Any]) -> tuple[Any, Any, bool]:
+    """A background callback (dashboards/jobs.py): runs in a job process, the bar follows its steps."""
     ioc, now = context.current(), datetime.now(UTC)
     state = ViewState.of(period, scope, kpi, opts.get("lang"), kpi_page.default_period(now, ioc.settings.tz))
     kind = {"kpis-xlsx": "xlsx", "kpis-png": "png", "kpis-pdf": "pdf"}[str(ctx.triggered_id)]
-    return kpi_export.download(ioc, state, kind, now)
+    set_progress((2, t("kpis.export.step.start", state.lang)))
+    return kpi_export.download(ioc, state, kind, now, lambda pct, what: set_progress((pct, what)))

@@ -95,7 +95,7 @@ def refresh_map(_n: int | None, scene: dict[str, Any] | None, known: dict[str, A
     ioc = context.current()
     shown = view.resolve(scene, opts, wards.areas(ioc.pool))
     return wall_map.update(ioc.pool, datetime.now(UTC), shown, known, theme_for(opts.get("theme"), "dark"),
-                           norm_lang(opts.get("lang")), ioc.settings.tiles_url)
+                           norm_lang(opts.get("lang")), ioc.settings.tiles_url, ioc.cache)
 
 
 @callback(Output("wall-scene", "data"), Input("wall-rotate", "n_intervals"), State("wall-scene", "data"),

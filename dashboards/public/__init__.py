@@ -11,6 +11,9 @@ Served safely to anonymous visitors (docs/public.md):
   ``Cache-Control: public, max-age`` so a proxy may keep it as long;
 - rate-limited like Open311's anonymous readers: :data:`CONFIG_KEY` requests a minute per address (default 60),
   counted apart from Open311's, 429 with ``Retry-After`` beyond it; signed-in staff are not limited.
+
+The ward's disclosure documents are downloaded and commented on through :mod:`dashboards.public.documents` (the one
+POST here: ``/public/comments/<id>``, never cached).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from dashboards import context
 from dashboards.api import open311_limit
 from dashboards.auth.forms import request_lang
 from dashboards.i18n import t
-from dashboards.public import render
+from dashboards.public import documents, render
 from dashboards.views import public as view
 from ioc.errors import IocError
 
@@ -43,7 +46,7 @@ BUCKET = "public:"
 TTL = 30.0               # seconds: a resident sees a new answer within half a minute; the database sees one query
 MAX_ENTRIES = 512        # per worker, oldest out first
 _WARD = re.compile(r"^[0-9A-Za-z_-]{1,20}$")
-_KEEP = ("category", "status", "code")
+_KEEP = ("category", "status", "hamlet", "code")
 
 
 class Cache:
@@ -131,9 +134,13 @@ def public_blueprint() -> Blueprint:
             if page is None:
                 return 404, render.not_found_html(lang, code), "text/html"
             keep = {k: v for k, v in request.args.items() if k in _KEEP}
-            return 200, render.ward_html(page, lang, keep, request.args.get("code", "")[:40]), "text/html"
+            notice = t("public.docs.comment.thanks", lang) if request.args.get("sent") else ""
+            return 200, render.ward_html(page, lang, keep, request.args.get("code", "")[:40], notice), "text/html"
 
         return answer(make)
+
+    bp.add_url_rule("/public/documents/<int:document>", "document", documents.download, methods=["GET"])
+    bp.add_url_rule("/public/comments/<int:document>", "comment", documents.comment, methods=["POST"])
 
     @bp.get("/public/")
     @bp.get("/public/<path:rest>")

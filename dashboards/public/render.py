@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from dashboards.i18n import LANGS, t
+from dashboards.public.render_docs import documents_section, synthetic_badge
 from dashboards.public.svgmap import ward_map
 from dashboards.views.public import IndexPage, PublicReport, Transparency, WardPage, WardStatus
 from pipelines.reports.model import STATUSES
@@ -114,9 +115,10 @@ def status_section(s: WardStatus, lang: str) -> Markup:
 
 
 def support_section(points: list[dict[str, Any]], lang: str) -> Markup:
-    items = _Q(Markup('<li class="pub-support"><b>{}</b> <span class="pub-kind">{}</span><div>{}</div>'
+    items = _Q(Markup('<li class="pub-support"><b>{}</b> <span class="pub-kind">{}</span>{}<div>{}</div>'
                       '<div class="pub-muted">{}</div><div class="pub-muted">{}</div></li>').format(
-        p["name"], p["kind_label"], p["address"] or "", " · ".join(x for x in (p["hours"], p["phone"]) if x),
+        p["name"], p["kind_label"], synthetic_badge(lang) if p.get("synthetic") else "",
+        p["address"] or "", " · ".join(x for x in (p["hours"], p["phone"]) if x),
         (t("public.support.helps", lang) + " " + ", ".join(p["helps_with"])) if p["helps_with"] else "")
         for p in points)
     body = Markup('<ul class="pub-list pub-supports">{}</ul>').format(items) if points else Markup(
@@ -133,14 +135,19 @@ def filters_form(p: WardPage, path: str, lang: str) -> Markup:
     cats = [("", t("public.filter.all_categories", lang)), *p.categories.items()]
     statuses = [("", t("public.filter.all_statuses", lang)), *((s, t(f"reports.status.{s}", lang)) for s in STATUSES)]
     problems = _Q(Markup('<p class="pub-error" role="alert">{}</p>').format(x) for x in p.filters.problems)
-    return Markup('<form class="pub-filters" method="get" action="{}">{}<label>{}<select name="category">{}</select>'
-                  '</label><label>{}<select name="status">{}</select></label><button type="submit">{}</button></form>{}'
-                  ).format(path, _lang_field(lang), t("public.filter.category", lang),
-                           options(cats, p.filters.category), t("public.filter.status", lang),
-                           options(statuses, p.filters.status), t("public.filter.go", lang), problems)
+    places = Markup('<label>{}<select name="hamlet">{}</select></label>').format(
+        t("public.filter.hamlet", lang), options([("", t("public.filter.all_hamlets", lang)),
+                                                  *((h, h) for h in p.hamlets)], p.filters.hamlet)) \
+        if p.hamlets else Markup("")
+    return Markup('<form class="pub-filters{}" method="get" action="{}">{}<label>{}<select name="category">{}</select>'
+                  '</label><label>{}<select name="status">{}</select></label>{}<button type="submit">{}</button>'
+                  '</form>{}').format(" pub-filters-3" if p.hamlets else "", path, _lang_field(lang),
+                                      t("public.filter.category", lang), options(cats, p.filters.category),
+                                      t("public.filter.status", lang), options(statuses, p.filters.status), places,
+                                      t("public.filter.go", lang), problems)
 
 
-def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str) -> str:
+def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str, notice: str = "") -> str:
     path = f"/public/{p.ward['code']}"
     labels = {k: t(f"public.map.{k}", lang) for k in ("open", "done", "wifi_up", "wifi_down", "support", "title")}
     listing = _Q(report_card(r, lang) for r in p.reports) or Markup('<p class="pub-muted">{}</p>').format(
@@ -149,7 +156,7 @@ def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str) -> s
         '<h1>{name}</h1><p class="pub-muted">{province}</p>'
         '<div class="pub-side">{track}{status}{support}{figures}</div>'
         '<section class="pub-card" id="reports"><h2>{rh}</h2>{map}{filters}<p class="pub-muted">{count}</p>'
-        '<div class="pub-reports">{listing}</div></section>').format(
+        '<div class="pub-reports">{listing}</div></section>{documents}').format(
         name=p.ward["name"], province=p.ward["province"], track=track_box(path, lang, p.track, p.track_error,
                                                                           code_text),
         status=status_section(p.status, lang), support=support_section(p.support, lang),
@@ -157,6 +164,7 @@ def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str) -> s
         map=ward_map(p.outline, p.reports, p.status.wifi, p.status.air, labels, p.support),
         filters=filters_form(p, path, lang),
         count=t("public.reports.count", lang, n=len(p.reports)), listing=listing,
+        documents=documents_section(p.documents, lang, notice),
         figures=figures_section(p.figures, lang, t("public.fig.scope_ward", lang, ward=p.ward["name"])))
     return page(f"{p.ward['name']} — {t('public.brand', lang)}", body, lang, path, keep)
 
@@ -171,6 +179,13 @@ def index_html(p: IndexPage, lang: str, code_text: str) -> str:
                                                                                 p.track_error, code_text),
         figures_section(p.figures, lang, t("public.fig.scope_all", lang)), t("public.index.wards", lang), wards)
     return page(t("public.brand", lang), body, lang, "/public", {})
+
+
+def message_html(lang: str, title: str, text: str, back: str) -> str:
+    """A one-message page (the answer to a comment that was not accepted), with the way back."""
+    body = Markup('<h1>{}</h1><p class="pub-error" role="alert">{}</p><p><a href="{}">{}</a></p>').format(
+        title, text, back, t("public.index.back_ward", lang))
+    return page(title, body, lang, back, {})
 
 
 def not_found_html(lang: str, code: str) -> str:

@@ -79,7 +79,7 @@ def detail(alarm: dict[str, Any] | None, history: list[dict[str, Any]], tz: Zone
     told people about it (``mask``: recipients shown masked, for viewers)."""
     if alarm is None:
         return [html.Div(t("alarms.detail.pick", lang), className="text-body-secondary")]
-    facts = [("alarms.col.severity", severity_badge(alarm["severity"], lang)),
+    facts: list[tuple[str, Any]] = [("alarms.col.severity", severity_badge(alarm["severity"], lang)),
              ("alarms.col.state", t(f"alarms.state.{alarm['state']}", lang)),
              ("alarms.col.where", where(alarm)), ("alarms.detail.owner", owner_name(alarm, lang)),
              ("alarms.col.value", _value(alarm["value"], lang)),

@@ -10,7 +10,7 @@ agreement to publish is the one consent we hold).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,8 +21,9 @@ from psycopg_pool import ConnectionPool
 from dashboards import fmt
 from dashboards.i18n import t
 from dashboards.queries import public_status, wards
+from dashboards.views import public_docs
 from layers.vn_aqi import band as aqi_band
-from pipelines.public import support_points
+from pipelines.public import hamlets, support_points
 from pipelines.reports import transparency
 from pipelines.reports.model import STATUSES
 from pipelines.reports.public import RequestFilter, public_requests
@@ -37,19 +38,25 @@ class Filters:
     category: str | None = None
     status: str | None = None
     problems: tuple[str, ...] = ()     # parameters that were refused, said on the page
+    hamlet: str | None = None          # ấp / khu phố / tổ dân phố (reports.hamlet)
 
 
-def parse_filters(args: Mapping[str, str], categories: Mapping[str, Any], lang: str) -> Filters:
+def parse_filters(args: Mapping[str, str], categories: Mapping[str, Any], lang: str,
+                  hamlet_names: Sequence[str] = ()) -> Filters:
     """The list's filters from the query string; an unknown value is ignored and said, never an error page."""
     cat, status = (args.get("category") or "").strip(), (args.get("status") or "").strip()
+    hamlet = " ".join((args.get("hamlet") or "").split())
     problems = []
+    if hamlet and hamlet not in hamlet_names:
+        problems.append(t("public.filter.bad_hamlet", lang, value=hamlet[:40]))
+        hamlet = ""
     if cat and cat not in categories:
         problems.append(t("public.filter.bad_category", lang, value=cat[:40]))
         cat = ""
     if status and status not in STATUSES:
         problems.append(t("public.filter.bad_status", lang, value=status[:40]))
         status = ""
-    return Filters(cat or None, status or None, tuple(problems))
+    return Filters(cat or None, status or None, tuple(problems), hamlet or None)
 
 
 def report_number(text: str | None) -> int | None:
@@ -188,6 +195,8 @@ class WardPage:
     track: PublicReport | None = None
     track_error: str = ""
     support: list[dict[str, Any]] = field(default_factory=list)    # online support points, kind_label added
+    hamlets: list[str] = field(default_factory=list)                # the ward's, for the filter
+    documents: list[public_docs.PublicDocument] = field(default_factory=list)   # disclosures (công khai)
 
 
 def ward_page(pool: ConnectionPool, code: str, args: Mapping[str, str], now: datetime, tz: ZoneInfo,
@@ -197,10 +206,12 @@ def ward_page(pool: ConnectionPool, code: str, args: Mapping[str, str], now: dat
     if ward is None:
         return None
     cats = categories(pool, lang)
-    filters = parse_filters(args, cats, lang)
+    places = hamlets.names(pool, code)
+    filters = parse_filters(args, cats, lang, places)
     rows = public_requests(pool, RequestFilter(
         wards=[code], service_codes=[filters.category] if filters.category else [],
-        report_statuses=[filters.status] if filters.status else []), limit=LIST_MAX)
+        report_statuses=[filters.status] if filters.status else [],
+        hamlets=[filters.hamlet] if filters.hamlet else []), limit=LIST_MAX)
     deps = departments(pool, lang)
     reports = public_reports(rows, transparency.timelines(pool, [int(r["id"]) for r in rows]), deps, lang, tz)
     track, error = tracked(pool, args.get("code"), lang, tz)
@@ -208,7 +219,7 @@ def ward_page(pool: ConnectionPool, code: str, args: Mapping[str, str], now: dat
                for p in support_points.for_ward(pool, code)]
     return WardPage(ward, filters, cats, reports, wards.outlines(pool, [code]),
                     transparency_figures(pool, code, now, tz, lang, cats), ward_status(pool, ward, now, lang),
-                    track, error, support)
+                    track, error, support, places, public_docs.documents(pool, code, now, tz, lang))
 
 
 @dataclass
@@ -238,6 +249,8 @@ def as_data(p: WardPage) -> dict[str, Any]:
     f = p.figures
     return {
         "ward": {"code": p.ward["code"], "name": p.ward["name"], "province": p.ward["province"]},
+        "filters": {"category": p.filters.category, "status": p.filters.status, "hamlet": p.filters.hamlet},
+        "hamlets": p.hamlets,
         "reports": [_report_data(r) for r in p.reports],
         "tracked": _report_data(p.track) if p.track else None,
         "figures": {"received": f.received, "resolved": f.resolved, "received_7d": f.received_7d,
@@ -249,6 +262,8 @@ def as_data(p: WardPage) -> dict[str, Any]:
         "air": [{"station": a["name"], "vn_aqi": a["aqi"], "band": a["band"], "inside": a["inside"]}
                 for a in p.status.air],
         "wifi": [{"name": w["name"], "up": w["up"], "lon": w["lon"], "lat": w["lat"]} for w in p.status.wifi],
-        "support_points": [{k: s[k] for k in ("kind", "name", "address", "lon", "lat", "hours", "helps_with", "phone")}
+        "support_points": [{k: s[k] for k in ("kind", "name", "address", "lon", "lat", "hours", "helps_with", "phone",
+                                                   "synthetic")}
                            for s in p.support],
+        "documents": public_docs.as_data(p.documents),
     }

@@ -5,7 +5,7 @@ callback calls to read and build one tick."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ import pandas as pd
 from dash import html
 from psycopg_pool import ConnectionPool
 
-from dashboards import context, fmt
+from dashboards import cache, context, fmt
 from dashboards.components import Tile, tile_body, tile_class
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import alarms as alarm_q
@@ -22,16 +22,17 @@ from dashboards.queries import aqi, camwifi, completeness, devices, events, heal
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
 from dashboards.views import lighting as lighting_view
-from dashboards.views import wall_alarms, wall_lighting
+from dashboards.views import wall_alarms, wall_incidents, wall_lighting
 from layers.vn_aqi import BANDS
 
 # the side column, in its order
-TILE_KEYS = ("alarms", "devices", "aqi", "wifi", "lighting", "events", "reports", "system")
+TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "lighting", "events", "reports", "system")
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
 WIFI_FRESH_S = 5 * 60
 BAND = {b.key: b for b in BANDS}
+SNAPSHOT_TTL_S = 5.0   # one wall tick: every wall and server showing a scene shares one read per tick
 OVERDUE_HEX = "#a21caf"   # the map's overdue fuchsia, darker under white digits: the tile and its dots agree
 
 
@@ -54,6 +55,7 @@ class WallSnapshot:
     cameras: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.CAMERA_COLUMNS))
     wifi_points: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=camwifi.POINT_COLUMNS))
     wifi_hours: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=("hour", "sessions", "days")))
+    incidents: list[dict[str, Any]] = field(default_factory=list)   # live incidents touching the scene
     lighting: lighting_view.LightingNow = lighting_view.LightingNow()
 
 
@@ -68,8 +70,20 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         cameras=camwifi.camera_classes(pool, scope),
         wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
         wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
-        lighting=lighting_view.load_last_night(pool, now, tz, scope),
+        incidents=wall_incidents.live(pool, now, scope), lighting=lighting_view.load_last_night(pool, now, tz, scope),
         **_completeness(pool, scope))
+
+
+def seen_at(snap: WallSnapshot, now: datetime) -> WallSnapshot:
+    """A (cached) snapshot shown at ``now``: ages count from ``now``, so a copy read a few seconds ago never makes
+    the ingest look fresher than it is (the stale banner and the system tile stay honest)."""
+    late = (now - snap.now).total_seconds()
+    if late <= 0:
+        return snap
+    ingest = snap.ingest
+    if ingest.commit_age_s is not None:
+        ingest = replace(ingest, commit_age_s=ingest.commit_age_s + late)
+    return replace(snap, now=now, ingest=ingest)
 
 
 def _completeness(pool: ConnectionPool, scope: Sequence[str] | None) -> dict[str, Any]:
@@ -192,7 +206,8 @@ def availability_tile(snap: WallSnapshot, lang: str) -> Tile:
 
 
 def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> dict[str, Tile]:
-    made = [wall_alarms.tile(snap.alarms, snap.now, snap.tz, lang), devices_tile(snap, lang, theme),
+    made = [wall_alarms.tile(snap.alarms, snap.now, snap.tz, lang),
+            wall_incidents.tile(snap.incidents, snap.now, snap.tz, lang), devices_tile(snap, lang, theme),
             aqi_tile(snap, lang), wifi_tile(snap, lang), events_tile(snap, lang),
             reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang),
             wall_lighting.tile(snap.lighting, snap.now, lang)]
@@ -232,7 +247,9 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     pool, settings = ioc.pool, ioc.settings
     shown_scene = resolve(scene, opts, wards.areas(pool))
     scope = shown_scene.get("codes")
-    snap = snapshot(pool, now, scope, settings.tz)
+    got = cache.cached(ioc.cache, "wall-snapshot", (tuple(scope) if scope else None, str(settings.tz)), now,
+                       SNAPSHOT_TTL_S, lambda: snapshot(pool, now, scope, settings.tz))
+    snap = seen_at(got.value, now)
     made = tiles(snap, lang, th, settings.stale_ingest_s)
     text, shown = banner(snap.ingest, settings.stale_ingest_s, lang)
     feed = feed_items(events.newest(pool, 8, scope, now=now), devices.state_changes(pool, 8, scope, now=now), now,

@@ -8,11 +8,11 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from dashboards import maps
+from dashboards import cache, maps
 from dashboards.queries import alarms as alarm_q
 from dashboards.queries import maplayers, wards
 from dashboards.theme import Theme
-from dashboards.views import figure_diff, wall_alarms
+from dashboards.views import figure_diff, wall_alarms, wall_incidents
 
 # The wall's map panel at 1920×1080: the width left of the 660 px tile column, the height above the feed.
 WALL_MAP_PX = (1230, 700)
@@ -33,12 +33,21 @@ def figure(pool: ConnectionPool, now: datetime, scene: dict[str, Any], theme: Th
     so the legend counts what the tiles count, over the outlines of its province's wards for context."""
     area = scene.get("area_codes")
     src = maplayers.load(pool, now, ward_codes=area or wards.with_devices(pool) or None, scope=scene.get("codes"))
-    src = replace(src, alarms=wall_alarms.map_points(alarm_q.located(pool, scene.get("codes")), lang))
+    src = replace(src, alarms=wall_alarms.map_points(alarm_q.located(pool, scene.get("codes")), lang),
+                  incidents=wall_incidents.map_traces(wall_incidents.live(pool, now, scene.get("codes")), lang))
     return maps.figure(src, theme, lang, tiles_url, view(pool, scene))
 
 
+MAP_TTL_S = 5.0   # one wall tick
+
+
 def update(pool: ConnectionPool, now: datetime, scene: dict[str, Any], known: figure_diff.Known | None,
-           theme: Theme, lang: str, tiles_url: str | None) -> tuple[Any, Any]:
+           theme: Theme, lang: str, tiles_url: str | None, store: cache.Store | None = None) -> tuple[Any, Any]:
     """(figure, Patch or no_update; the browser's new known record). ``uirevision`` is the scene: an operator's
-    zoom survives ticks but not a scene change (the Patch then carries the new centre, zoom and revision)."""
-    return figure_diff.update(figure(pool, now, scene, theme, lang, tiles_url), known)
+    zoom survives ticks but not a scene change (the Patch then carries the new centre, zoom and revision). The
+    figure of a scene is shared through ``store`` for one tick; the Patch is each browser's own."""
+    scope = (scene_key(scene), tuple(scene.get("codes") or ()), tuple(scene.get("area_codes") or ()), theme.name,
+             lang, tiles_url)
+    got = cache.cached(store, "wall-map", scope, now, MAP_TTL_S,
+                       lambda: figure(pool, now, scene, theme, lang, tiles_url))
+    return figure_diff.update(got.value, known)

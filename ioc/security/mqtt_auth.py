@@ -39,6 +39,19 @@ SERVICE_ACL: Final[dict[str, tuple[str, ...]]] = {
     "ioc": ("topic readwrite ioc/#", "topic read $SYS/broker/#"),
 }
 RESERVED: Final = frozenset(SERVICE_ACL)
+# A district broker's bridge to the central one (docs/scaling.md): it forwards its devices' messages, so it may write
+# every device topic, like a gateway, and read nothing. One account per district, so one can be revoked alone.
+BRIDGE_PREFIX: Final = "bridge-"
+BRIDGE_ACL: Final = ("topic write ioc/v1/+/+/#",)
+
+
+def service_acl(name: str) -> tuple[str, ...]:
+    """The ACL lines of a service account (the fixed ones and each district's ``bridge-<name>``); () otherwise."""
+    if name in SERVICE_ACL:
+        return SERVICE_ACL[name]
+    if name.startswith(BRIDGE_PREFIX) and DEVICE_ID.fullmatch(name):
+        return BRIDGE_ACL
+    return ()
 
 
 class DeviceAccount(NamedTuple):
@@ -71,8 +84,9 @@ def check_device_id(device_id: str) -> str:
         raise ValueError(f"device id {device_id[:80]!r} is not 1-64 of A-Z a-z 0-9 _ -")
     if device_id in RESERVED:
         raise ValueError(f"device id {device_id!r} is the name of a service account; rename the device")
-    if device_id.lower().startswith(SERVICE_PREFIX):
-        raise ValueError(f"device id {device_id!r} starts with {SERVICE_PREFIX!r}, kept for the services' client ids; "
+    if device_id.lower().startswith((SERVICE_PREFIX, BRIDGE_PREFIX)):
+        raise ValueError(f"device id {device_id!r} starts with {SERVICE_PREFIX!r} or {BRIDGE_PREFIX!r}, "
+                         "kept for the services' client ids and the district bridges' accounts; "
                          "rename the device")
     return device_id
 
@@ -96,14 +110,14 @@ def problem(dev: DeviceAccount) -> str:
 
 def passwd_file(services: Mapping[str, str], devices: Iterable[DeviceAccount]) -> str:
     """``services``: account -> plain password (hashed here); ``devices``: their stored hashes."""
-    lines = [f"{name}:{hash_password(secret)}" for name, secret in sorted(services.items()) if name in SERVICE_ACL]
+    lines = [f"{name}:{hash_password(secret)}" for name, secret in sorted(services.items()) if service_acl(name)]
     lines += [f"{check_device_id(dev.device_id)}:{_one_line(dev.password_hash)}" for dev in devices]
     return "\n".join(lines) + "\n"
 
 
 def acl_file(services: Iterable[str], devices: Iterable[DeviceAccount]) -> str:
     blocks = ["# written by `ioc devices credentials` / `ioc stack up`: edits are overwritten"]
-    blocks += [f"user {name}\n" + "\n".join(SERVICE_ACL[name]) for name in sorted(services) if name in SERVICE_ACL]
+    blocks += [f"user {name}\n" + "\n".join(service_acl(name)) for name in sorted(services) if service_acl(name)]
     blocks += [f"user {check_device_id(d.device_id)}\ntopic write ioc/v1/{check_kind(d.kind)}/{d.device_id}/+"
                for d in devices]
     return "\n\n".join(blocks) + "\n"

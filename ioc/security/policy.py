@@ -53,6 +53,7 @@ RULES: Final = (
     Rule("/open311/v2", PUBLIC, GET),
     Rule("/open311/v2", roles.REPORTS_SUBMIT, POST),
     Rule("/public", PUBLIC, GET),                 # the residents' page: plain HTML, what Open311 publishes
+    Rule("/public/comments", PUBLIC, POST),       # its anonymous comment form (signed token, honeypot, limits)
     # the Dash machinery: its content is decided per callback
     Rule("/_dash-layout", SIGNED_IN, GET),
     Rule("/_dash-dependencies", SIGNED_IN, GET),
@@ -71,12 +72,14 @@ RULES: Final = (
     Rule("/api/v1/reports", roles.REPORTS_READ, GET),  # field reports as published, never a contact
     Rule("/reports", roles.REPORTS_HANDLE),
     Rule("/alarms", roles.READ),                 # viewers see alarms; handling them checks the role (actions)
+    Rule("/incidents", roles.READ),               # as alarms: viewers see, handling checks the role (actions)
     Rule("/footage", roles.READ),                # viewers see counts; the register itself checks footage:register
     Rule("/kpi", roles.KPI),
     Rule("/kpis", roles.KPI),
     Rule("/adoption", roles.KPI),
     Rule("/briefings", roles.KPI),               # the weekly leader briefings and their files (docs/briefing.md)
     Rule("/exports", roles.EXPORT),
+    Rule("/staff", roles.PUBLISH),               # disclosures, their comments, support points (plain HTML forms)
     Rule("/admin", roles.ADMIN),
 )
 

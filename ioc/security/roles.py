@@ -19,15 +19,17 @@ REPORTS_SUBMIT: Final = "reports:submit"  # Open311 POST
 KPI: Final = "kpi"                        # KPI pages
 EXPORT: Final = "export"                  # downloads of KPI and report data
 FOOTAGE: Final = "footage:register"       # the camera footage register: register, approve, read it whole
+PUBLISH: Final = "public:publish"         # the residents' page: disclosure documents, comments, support points
 ADMIN: Final = "admin"                    # users, devices, settings
 
 PERMISSIONS: Final = (WALL, READ, REPORTS_HANDLE, REPORTS_READ, REPORTS_CONTACT, SNAPSHOTS, REPORTS_SUBMIT, KPI,
-                      EXPORT, FOOTAGE, ADMIN)
+                      EXPORT, FOOTAGE, PUBLISH, ADMIN)
 
 ROLES: Final = ("admin", "operator", "leader", "viewer", "footage_officer")
 ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "viewer": frozenset({WALL, READ}),
-    "operator": frozenset({WALL, READ, REPORTS_HANDLE, REPORTS_READ, REPORTS_CONTACT, SNAPSHOTS}),
+    # ward staff who answer residents also publish to them (disclosures, support points): docs/public.md
+    "operator": frozenset({WALL, READ, REPORTS_HANDLE, REPORTS_READ, REPORTS_CONTACT, SNAPSHOTS, PUBLISH}),
     "leader": frozenset({WALL, READ, REPORTS_READ, KPI, EXPORT}),
     # the footage officer (cán bộ trích xuất hình ảnh) keeps the register; nobody else holds its right, not even
     # an admin: an extraction is approved by a second officer, not by whoever manages the accounts

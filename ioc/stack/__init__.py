@@ -16,9 +16,11 @@ from pathlib import Path
 from ioc.config import Settings, mask_url
 from ioc.stack._mosquitto import PrivateMosquitto
 from ioc.stack._postgres import PrivatePostgres
-from ioc.stack._state import MqttState, PgState, StackState
+from ioc.stack._redis import PrivateRedis
+from ioc.stack._state import MqttState, PgState, RedisState, StackState
 
-__all__ = ["Endpoints", "ServiceStatus", "account_url", "down", "endpoints", "reload_broker", "status", "up"]
+__all__ = ["Endpoints", "ServiceStatus", "account_url", "bridge_password", "down", "endpoints", "redis_url",
+           "reload_broker", "status", "up"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,9 @@ def _state_dir(settings: Settings) -> Path:
     return path
 
 
-def up(settings: Settings, mqtt_auth_conf: str = "") -> Endpoints:
-    """Start what is not configured by URL; idempotent. Returns the URLs every process should use."""
+def up(settings: Settings, mqtt_auth_conf: str = "", *, redis: bool = False) -> Endpoints:
+    """Start what is not configured by URL; idempotent. Returns the URLs every process should use. ``redis``: also
+    a private Redis for the dashboards' shared cache (unless ``IOC_REDIS_URL`` names one)."""
     root = _state_dir(settings)
     state = StackState.load(root)
     if settings.database_url is None:
@@ -54,7 +57,22 @@ def up(settings: Settings, mqtt_auth_conf: str = "") -> Endpoints:
     if settings.mqtt_url is None:
         state.mosquitto = PrivateMosquitto(root).ensure(state.mosquitto, mqtt_auth_conf)
         state.save(root)
+    if (redis or state.redis is not None) and settings.redis_url is None:
+        state.redis = PrivateRedis(root).ensure(state.redis)
+        state.save(root)
     return endpoints(settings, state)
+
+
+def redis_url(settings: Settings) -> str | None:
+    """The configured ``IOC_REDIS_URL``, else the private Redis's when one runs, else None (each dashboard server
+    then keeps its own cache)."""
+    if settings.redis_url is not None:
+        return settings.redis_url
+    root = settings.state_dir.resolve()
+    state = StackState.load(root) if (root / "stack.json").exists() else None
+    if state is None or state.redis is None or not PrivateRedis(root).running():
+        return None
+    return state.redis.url()
 
 
 def endpoints(settings: Settings, state: StackState | None = None) -> Endpoints:
@@ -100,10 +118,40 @@ def reload_broker(settings: Settings) -> bool:
     return mq.reload()
 
 
+def bridge_password(settings: Settings, district: str) -> str:
+    """The password of district ``district``'s bridge account on the private (central) broker: made and added to its
+    password file and ACL on first use (kept in stack.json), the same afterwards. The broker reloads if it runs."""
+    import secrets
+
+    from ioc.errors import StackError
+    from ioc.stack.bridge import Bridge
+
+    if settings.mqtt_url is not None:
+        raise StackError("the broker is configured by IOC_MQTT_URL, not ours: add the bridge's account to it by hand "
+                         "(docs/scaling.md, \"Bridged brokers\")")
+    root = _state_dir(settings)
+    state = StackState.load(root)
+    if state.mosquitto is None:
+        raise StackError("no private broker yet: run `ioc stack up` first")
+    try:
+        name = Bridge(district, "127.0.0.1", 1883, "x").username   # validates the district name
+    except ValueError as exc:
+        raise StackError(str(exc)) from exc
+    accounts = dict(state.mosquitto.accounts)
+    if name not in accounts:
+        accounts[name] = secrets.token_urlsafe(24)
+        state.mosquitto = MqttState(state.mosquitto.port, accounts)
+        state.save(root)
+        reload_broker(settings)
+    return accounts[name]
+
+
 def down(settings: Settings) -> list[str]:
     """Stop the private services; returns what was stopped."""
     root = settings.state_dir.resolve()
     stopped = []
+    if settings.redis_url is None and PrivateRedis(root).stop():
+        stopped.append("redis")
     if settings.mqtt_url is None and PrivateMosquitto(root).stop():
         stopped.append("mosquitto")
     if settings.database_url is None and PrivatePostgres(root).stop():
@@ -114,7 +162,28 @@ def down(settings: Settings) -> list[str]:
 def status(settings: Settings) -> list[ServiceStatus]:
     root = settings.state_dir.resolve()
     state = StackState.load(root)
-    return [_pg_status(settings, root, state.postgres), _mqtt_status(settings, root, state.mosquitto)]
+    found = [_pg_status(settings, root, state.postgres), _mqtt_status(settings, root, state.mosquitto)]
+    if settings.redis_url is not None or state.redis is not None:
+        found.append(_redis_status(settings, root, state.redis))
+    return found
+
+
+def _redis_status(settings: Settings, root: Path, st: RedisState | None) -> ServiceStatus:
+    """Optional: the dashboards serve without it (each server then caches for itself), so it is shown, not needed."""
+    if settings.redis_url is not None:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2).ping()
+            problem = ""
+        except redis.RedisError as exc:
+            problem = str(exc) or type(exc).__name__
+        return ServiceStatus("redis", False, not problem, not problem, mask_url(settings.redis_url) or "", problem)
+    rd = PrivateRedis(root)
+    if st is None or not rd.running():
+        return ServiceStatus("redis", True, False, False, "", "not running: `ioc stack up --redis`")
+    problem = rd.health(st)
+    return ServiceStatus("redis", True, True, not problem, mask_url(st.url()) or "", problem or f"pid {rd.pid()}")
 
 
 def _pg_status(settings: Settings, root: Path, st: PgState | None) -> ServiceStatus:

@@ -31,9 +31,19 @@ class MqttState:
 
 
 @dataclass
+class RedisState:
+    port: int
+    password: str
+
+    def url(self) -> str:
+        return f"redis://:{self.password}@127.0.0.1:{self.port}/0"
+
+
+@dataclass
 class StackState:
     postgres: PgState | None = None
     mosquitto: MqttState | None = None
+    redis: RedisState | None = None    # only when asked for (``ioc stack up --redis``)
 
     @classmethod
     def load(cls, state_dir: Path) -> StackState:
@@ -41,8 +51,8 @@ class StackState:
         if not path.exists():
             return cls()
         raw = json.loads(path.read_text())
-        pg, mq = raw.get("postgres"), raw.get("mosquitto")
-        return cls(PgState(**pg) if pg else None, MqttState(**mq) if mq else None)
+        pg, mq, rd = raw.get("postgres"), raw.get("mosquitto"), raw.get("redis")
+        return cls(PgState(**pg) if pg else None, MqttState(**mq) if mq else None, RedisState(**rd) if rd else None)
 
     def save(self, state_dir: Path) -> None:
         """Replace the file atomically; it holds passwords, so it is 0600 from its creation (never umask's mode)."""

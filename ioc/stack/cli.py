@@ -18,11 +18,12 @@ def stack() -> None:
 
 
 @stack.command()
+@click.option("--redis", is_flag=True, help="also a private Redis: the cache several dashboard servers share")
 @click.pass_obj
-def up(settings: Settings) -> None:
+def up(settings: Settings, redis: bool) -> None:
     """Start the private services that are not configured by URL (idempotent)."""
     log_settings(settings)
-    local_stack.up(settings)
+    local_stack.up(settings, redis=redis)
     _print_status(settings)
 
 
@@ -51,6 +52,24 @@ def _print_status(settings: Settings) -> bool:
         all_ok &= s.healthy
     Console().print(table)
     return all_ok
+
+
+@stack.command("bridge-config")
+@click.argument("district")
+@click.option("--central-host", required=True, help="the central broker's address as the district broker reaches it")
+@click.option("--central-port", type=int, default=None, help="default: the private broker's port")
+@click.option("--cafile", default=None, help="CA file for TLS to the central broker (always, off a private network)")
+@click.pass_obj
+def bridge_config(settings: Settings, district: str, central_host: str, central_port: int | None,
+                  cafile: str | None) -> None:
+    """Run on the central machine: give district DISTRICT a bridge account on the private broker and print the
+    lines to append to that district broker's mosquitto.conf (they hold the password: keep that file 0600)."""
+    from ioc.stack._state import StackState
+    from ioc.stack.bridge import Bridge, district_conf
+
+    password = local_stack.bridge_password(settings, district)
+    port = central_port or StackState.load(settings.state_dir.resolve()).mosquitto.port  # type: ignore[union-attr]
+    click.echo(district_conf(Bridge(district, central_host, port, password, cafile)), nl=False)
 
 
 @click.command()

@@ -48,7 +48,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class Section:
-    key: str                 # kpis, reports, alarms, availability, air, footage (incidents once merged)
+    key: str                 # kpis, reports, alarms, incidents, availability, air, footage
     title: str
     href: str                # the page the whole section summarises
     figures: list[Figure] = field(default_factory=list)

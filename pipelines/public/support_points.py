@@ -51,7 +51,7 @@ class Problem:
         return f"line {self.line}, {self.field}: {self.reason}"
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     return unmarked(text).strip()
 
 
@@ -77,7 +77,7 @@ def _point(get: dict[str, str], line: int) -> SupportPoint | Problem:
     for name in ("ward_code", "name"):
         if not get.get(name):
             return Problem(line, name, "empty")
-    kind = KINDS.get(_plain(get.get("kind", "")).replace("-", " "))
+    kind = KINDS.get(plain(get.get("kind", "")).replace("-", " "))
     if kind is None:
         return Problem(line, "kind", f"{get.get('kind')!r} is not one of cafe, digital_team, one_stop")
     try:
@@ -135,7 +135,8 @@ def _lines(text: str, n: int, problems: list[Problem]) -> dict[int, int]:
 
 
 def for_ward(pool: ConnectionPool, ward: str) -> list[dict[str, Any]]:
-    """A ward's support points, by kind and name: kind, name, address, lon, lat, hours, helps_with, phone."""
+    """A ward's open support points, by kind and name: kind, name, address, lon, lat, hours, helps_with, phone,
+    synthetic (made up by the demo)."""
     return rows(pool, """
-        SELECT kind, name, address, ST_X(geom) AS lon, ST_Y(geom) AS lat, hours, helps_with, phone
-        FROM support_points WHERE ward_code = %s ORDER BY kind, name""", [ward])
+        SELECT kind, name, address, ST_X(geom) AS lon, ST_Y(geom) AS lat, hours, helps_with, phone, synthetic
+        FROM support_points WHERE ward_code = %s AND closed_at IS NULL ORDER BY kind, name""", [ward])

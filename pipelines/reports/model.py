@@ -60,6 +60,7 @@ class ReportIn:
     extra: dict[str, str] = field(default_factory=dict, compare=False)
     description_public: bool | None = None   # the reporter's answer; None: not asked, the channel's default
     consent_keep: bool = False               # keep contact and personal details beyond the retention period
+    hamlet: str | None = None                # ấp / khu phố / tổ dân phố as given; None: the database assigns it
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,12 @@ def parse_post(form: Mapping[str, str], matcher: Matcher, now: datetime, tz: Zon
     contact = Contact(name or None, get("phone", rows.phone), get("email", rows.email))
     public = get("description_public", rows.yes_no)
     keep = get("consent_keep", rows.yes_no)
+    place = get("attribute[hamlet]", rows.hamlet)   # GeoReport v2 service attributes arrive as attribute[code]
     if problems:
         return problems
     return ReportIn("open311", token, code, now, description, lon, lat, address, photos or (), None,
-                    None if contact.empty() else contact, description_public=public, consent_keep=bool(keep))
+                    None if contact.empty() else contact, description_public=public, consent_keep=bool(keep),
+                    hamlet=place)
 
 
 def parse_remote(item: Any, matcher: Matcher, prefix: str, tz: ZoneInfo) -> tuple[ReportIn | None, str]:

@@ -59,6 +59,7 @@ class RequestFilter:
     statuses: Sequence[str] = ()              # Open311's: open, closed
     wards: Sequence[str] = ()                 # ward codes (the residents' page, /public/<ward>)
     report_statuses: Sequence[str] = ()       # our own: received, assigned, in_progress, resolved, …
+    hamlets: Sequence[str] = ()               # hamlet names (reports.hamlet), with ``wards``
 
 
 def public_requests(pool: ConnectionPool, where: RequestFilter, limit: int = MAX_REQUESTS) -> list[dict[str, Any]]:
@@ -74,10 +75,12 @@ def public_requests(pool: ConnectionPool, where: RequestFilter, limit: int = MAX
             AND (%(open)s OR r.status NOT IN ('received', 'assigned', 'in_progress'))
             AND (%(closed)s OR r.status IN ('received', 'assigned', 'in_progress'))
             AND (%(wards)s::text[] IS NULL OR r.ward_code = ANY(%(wards)s))
-            AND (%(ours)s::text[] IS NULL OR r.status = ANY(%(ours)s))""")
+            AND (%(ours)s::text[] IS NULL OR r.status = ANY(%(ours)s))
+            AND (%(hamlets)s::text[] IS NULL OR r.hamlet = ANY(%(hamlets)s))""")
         params = {"codes": list(where.service_codes) or None, "start": where.start, "end": where.end,
                   "open": not want or "open" in want, "closed": not want or "closed" in want,
-                  "wards": list(where.wards) or None, "ours": list(where.report_statuses) or None}
+                  "wards": list(where.wards) or None, "ours": list(where.report_statuses) or None,
+                  "hamlets": list(where.hamlets) or None}
     query = sql.SQL("SELECT {cols} {src} WHERE {cond} ORDER BY r.submitted_at DESC, r.id DESC LIMIT {n}").format(
         cols=PUBLIC_COLUMNS, src=_FROM, cond=cond, n=sql.Literal(limit))
     return public_rows(pool, query, params)

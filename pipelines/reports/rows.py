@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from pipelines.reports.model import CHANNELS, Contact, Problem, ReportIn
 
 FIELDS = ("source", "external_id", "category", "submitted_at", "description", "lat", "lon", "address",
           "photo_urls", "department", "contact_name", "contact_phone", "contact_email", "description_public",
-          "consent_keep")
+          "consent_keep", "hamlet")
 REQUIRED = ("external_id", "category", "submitted_at")
 # Vietnam with its islands, generously: a point outside is a swapped lat/lon or a typo.
 LAT_RANGE, LON_RANGE = (6.0, 23.5), (102.0, 117.5)
@@ -192,11 +193,21 @@ def parse_row(values: Mapping[str, Any], line: int, ctx: RowContext) -> ReportIn
                       row.take("contact_email", line, email))
     public = row.take("description_public", line, yes_no)
     keep = row.take("consent_keep", line, yes_no)
+    place = row.take("hamlet", line, hamlet)
     _where(row, line, lat, lon, address)
     if row.problems:
         return row.problems
     return ReportIn(source, ext, cat, when, description or "", lon, lat, address, photos or (), dept,
-                    None if contact.empty() else contact, description_public=public, consent_keep=bool(keep))
+                    None if contact.empty() else contact, description_public=public, consent_keep=bool(keep),
+                    hamlet=place)
+
+
+def hamlet(value: Any) -> str | None:
+    """The hamlet or residential group a reporter named (ấp, khu phố, tổ dân phố), NFC, at most 100 characters."""
+    found = unicodedata.normalize("NFC", " ".join(text(value).split()))
+    if len(found) > 100:
+        raise _Bad(f"{len(found)} characters; at most 100")
+    return found or None
 
 
 def _description(value: Any) -> str:

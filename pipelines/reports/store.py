@@ -61,10 +61,11 @@ def calendar(conn: psycopg.Connection, years: range) -> workdays.Calendar:
 _INSERT = """
     INSERT INTO reports (source, external_id, category, description, address, geom, ward_code, photo_urls,
                          department, submitted_at, sla_days, due_at, updated_at, description_public, consent_keep,
-                         last_activity_at)
+                         last_activity_at, hamlet)
     SELECT %(source)s, %(external_id)s, %(category)s, %(description)s, %(address)s, p.geom,
            ioc_ward_at(p.geom, (%(submitted_at)s::timestamptz AT TIME ZONE %(tz)s)::date), %(photos)s,
-           %(department)s, %(submitted_at)s, %(sla_days)s, %(due_at)s, %(now)s, %(public)s, %(keep)s, %(now)s
+           %(department)s, %(submitted_at)s, %(sla_days)s, %(due_at)s, %(now)s, %(public)s, %(keep)s, %(now)s,
+           %(hamlet)s
     FROM (SELECT CASE WHEN %(lon)s::float8 IS NULL THEN NULL
                       ELSE ST_SetSRID(ST_MakePoint(%(lon)s::float8, %(lat)s::float8), 4326) END AS geom) p
     ON CONFLICT (source, external_id) DO NOTHING
@@ -87,7 +88,8 @@ def insert_reports(conn: psycopg.Connection, items: Sequence[ReportIn], ref: Ref
                 "tz": tz.key, "photos": list(item.photo_urls), "now": now, "sla_days": budget,
                 "department": item.department or _default_department(ref, item.category),
                 "submitted_at": item.submitted_at, "due_at": sla.due_at(item.submitted_at, budget, cal, tz),
-                "public": ref.description_public(item), "keep": item.consent_keep})
+                "public": ref.description_public(item), "keep": item.consent_keep,
+                "hamlet": item.hamlet})
             row = cur.fetchone()
             if row is None:
                 continue

@@ -45,6 +45,7 @@ def city(demo_url: str, now: datetime) -> str:
         store.save_rules(conn, rules.load(data_path("alarms/default_rules.yaml")), "test")
         _alarms(conn, made[0].device_id, codes[0], now)
         footage_demo.seed(conn, now)
+        _incidents(conn, codes, now)
         conn.commit()
     return demo_url
 
@@ -73,6 +74,24 @@ def _alarms(conn: psycopg.Connection, device: str, ward: str, now: datetime) -> 
                         VALUES (%s, %s, %s, %s, 'critical', 'ops', %s, %s, %s, %s, %s)""",
                      [rule[0], f"{device}#{i}", device, ward, "open" if resolved is None else "resolved", raised,
                       raised, raised, resolved])
+
+
+def _incidents(conn: psycopg.Connection, wards: list[str], now: datetime) -> None:
+    """The week before last: a flood resolved in 3 h 15 m and an accident still open in the first ward; a suggestion
+    nobody judged, a dismissed one and a flood in another ward, which a briefing of the first ward does not count."""
+    start = last_complete(now, ZONE).previous().bounds(ZONE)[0]
+    other = wards[1] if len(wards) > 1 else wards[0]
+    for kind, status, ward, day, hours in (("flooding", "resolved", wards[0], 1, 3.25),
+                                           ("traffic_accident", "confirmed", wards[0], 3, None),
+                                           ("flooding", "suggested", wards[0], 4, None),
+                                           ("crowd", "dismissed", wards[0], 5, None),
+                                           ("flooding", "resolved", other, 2, 1.0)):
+        opened = start + timedelta(days=day, hours=8)
+        conn.execute("""INSERT INTO incidents (type, status, severity, owner, ward_codes, opened_at, last_evidence_at,
+                                               confirmed_at, resolved_at)
+                        VALUES (%s, %s, 'major', 'drainage', %s, %s, %s, %s, %s)""",
+                     [kind, status, [ward], opened, opened, opened if status in ("confirmed", "resolved") else None,
+                      None if hours is None else opened + timedelta(hours=hours)])
 
 
 ZONE = config.load().tz

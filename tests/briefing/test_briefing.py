@@ -21,6 +21,7 @@ from dashboards.views import footage as footage_view
 from dashboards.views import kpi_page
 from dashboards.views.kpi_page import ViewState
 from pipelines.briefing import archive
+from pipelines.incidents import queries as incident_q
 from pipelines.briefing.week import Week
 from pipelines.kpis.indicators import HEADLINE
 from tests.dashboards import seed
@@ -89,6 +90,24 @@ def test_critical_alarms_with_their_time_to_resolve(ioc: context.IocContext, wee
     assert all(r[0].href.startswith("/alarms?alarm=") for r in section.tables[0].rows)
     before = build(ioc, week.previous(), "22333", "en", now).section("alarms")
     assert next(f for f in before.figures if f.key == "alarms.critical").value == 0
+
+
+def test_incidents_of_the_week_with_their_time_to_resolve_and_their_pages(
+        ioc: context.IocContext, week: Week, now: datetime) -> None:
+    ward = build(ioc, week, "22333", "en", now)
+    section = ward.section("incidents")
+    figures = {f.key: f.value for f in section.figures}
+    assert figures == {"incidents.total": 2, "incidents.open": 1}     # no suggestion, no dismissal, no other ward
+    rows = section.tables[0].rows
+    assert [(r[1].text, r[4].text) for r in rows] == [("Flooding", "3 h 15 m"), ("Traffic accident", "still open")]
+    with ioc.pool.connection() as conn:
+        for row in rows:                          # each row is the incident its link opens, as /incidents/<id> shows it
+            shown = incident_q.one(conn, int(row[0].text.lstrip("#")), now)
+            assert shown is not None and row[0].href.startswith(f"/incidents/{shown['id']}")
+            assert shown["status"] in ("confirmed", "resolved") and shown["name_en"] == row[1].text
+    city = build(ioc, week, None, "vi", now).section("incidents")
+    assert next(f.value for f in city.figures if f.key == "incidents.total") == 3
+    assert [s.key for s in ward.sections].index("incidents") == [s.key for s in ward.sections].index("alarms") + 1
 
 
 def test_availability_per_network_equals_the_completeness_api(ioc: context.IocContext, week: Week,

@@ -22,19 +22,23 @@ from tests.security.helpers import api_key, callback_body, csrf_header, kiosk_to
 ROLES = ("viewer", "operator", "leader", "admin")
 SAMPLE = {"filename": "ioc.css", "package_name": "dash", "fingerprinted_path": "dcc/dash_core_components.js",
           "path": "no-such-page", "device_id": "env-1", "rest": "nothing", "fmt": "json", "code": "noise",
-          "rid": "1", "alarm_id": "1", "key": "online_submission", "briefing_id": 1, "kind": "pdf"}
+           "rid": "1", "alarm_id": "1", "incident_id": "1", "key": "online_submission", "briefing_id": 1,
+           "kind": "pdf", "document": "1", "comment": "1", "point_id": "1"}
 PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout", "GET"), ("/logout", "POST"),
           ("/assets/<path:filename>", "GET"), ("/_favicon.ico", "GET"),
           ("/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>", "GET"),
           # the residents' page (issue 19): plain HTML, only what Open311 publishes
           ("/public", "GET"), ("/public/<code>", "GET"), ("/public/static/<path:filename>", "GET"),
-          ("/public/", "GET"), ("/public/<path:rest>", "GET")}
+          ("/public/", "GET"), ("/public/<path:rest>", "GET"),
+          # its disclosure documents: the download, and the one anonymous POST (signed token, honeypot, limits)
+          ("/public/documents/<int:document>", "GET"), ("/public/comments/<int:document>", "POST")}
 # who may open each page (path prefix) besides admin: written from the issue, not read from the policy
 PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"viewer", "operator", "leader"},
               "/devices": {"viewer", "operator", "leader"}, "/reports": {"operator"}, "/kpis": {"leader"},
-              "/alarms": {"viewer", "operator", "leader"}, "/footage": {"viewer", "operator", "leader"},
-              "/adoption": {"leader"}, "/briefings": {"leader"}, "/lighting": {"viewer", "operator", "leader"},
-              "/404": {"viewer", "operator", "leader", "kiosk"},
+               "/alarms": {"viewer", "operator", "leader"}, "/incidents": {"viewer", "operator", "leader"},
+               "/footage": {"viewer", "operator", "leader"}, "/lighting": {"viewer", "operator", "leader"},
+               "/adoption": {"leader"}, "/briefings": {"leader"}, "/404": {"viewer", "operator", "leader", "kiosk"},
+               "/staff": {"operator"},
               "/": {"viewer", "operator", "leader"}}
 
 
@@ -114,8 +118,9 @@ def _page_allowed(path: str, who: str) -> bool:
 
 
 def test_each_caller_reaches_exactly_its_pages(server: Flask, callers: dict[str, Any]) -> None:
-    paths = ["/", "/wall", "/ward/22333", "/devices", "/reports", "/alarms", "/kpis", "/kpis/ward/22333", "/adoption",
-             "/admin/users", "/settings", "/account/password"]
+    paths = ["/", "/wall", "/ward/22333", "/devices", "/reports", "/alarms", "/incidents", "/incidents/1", "/kpis",
+             "/kpis/ward/22333", "/adoption", "/admin/users", "/settings", "/account/password", "/staff/disclosures",
+             "/staff/support-points"]
     for who, (client, headers) in callers.items():
         for path in paths:
             resp = client.get(path, headers=headers)
