@@ -60,8 +60,8 @@ def nav(lang: str, theme: Theme, active: str) -> dbc.Navbar:
     api = "/api/v1/openapi.json"
     items = [("/wall", "nav.wall"), ("/", "nav.wards"), ("/devices", "nav.devices"), ("/reports", "nav.reports"),
              ("/alarms", "nav.alarms"), ("/incidents", "nav.incidents"), ("/footage", "nav.footage"),
-             ("/social", "nav.social"), ("/kpis", "kpis.title_short"), ("/adoption", "adoption.title_short"),
-             ("/briefings", "nav.briefings"), (api, "nav.api"),
+             ("/social", "nav.social"), ("/lighting", "nav.lighting"), ("/kpis", "kpis.title_short"),
+             ("/adoption", "adoption.title_short"), ("/briefings", "nav.briefings"), (api, "nav.api"),
              ("/logout", "nav.logout")]
     links = [dbc.NavLink(t(key, lang), href=href + (query_string(lang=lang) if href != api else ""),
                          active=href == active, external_link=href in (api, "/logout")) for href, key in items]

@@ -43,6 +43,7 @@ class MapSources:
     reports: gpd.GeoDataFrame | None     # queries.reports.open_reports; None: field reports are not available
     alarms: list[dict[str, Any]] | None = None   # views.wall_alarms.map_points: live alarms at their devices
     incidents: list[dict[str, Any]] | None = None   # views.wall_incidents.map_traces: drawn above everything
+    lights: gpd.GeoDataFrame | None = None       # layers.sources.load_lights: lamps with their newest state
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ def figure(src: MapSources, theme: Theme, lang: str, tiles_url: str | None, view
     wifi = src.wifi[src.wifi["clients"].notna()]
     fig = plotly_map.map_figure(
         wards=build.ward_layer(src.wards, metric_name="") if len(src.wards) else None,
-        devices=build.device_layer(src.devices),
+        # lamps are drawn by what they do (the light layer), not as 200 more connectivity dots per street
+        devices=build.device_layer(src.devices[src.devices["kind"] != "light"]),
+        lights=build.light_layer(src.lights, lang) if src.lights is not None and len(src.lights) else None,
         aqi=build.aqi_layer(stations, lang) if len(stations) else None,
         wifi=build.wifi_layer(wifi, lang) if len(wifi) else None,
         reports=build.report_layer(src.reports, lang) if src.reports is not None and len(src.reports) else None,

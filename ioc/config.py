@@ -77,6 +77,10 @@ class Settings(BaseSettings):
                                    "mention offers a one-click field report")
     access_log_retention_days: int = Field(730, ge=1, description="days of the personal-data access log and the "
                                            "security audit log kept")
+    # street lighting (docs/lighting.md): what a kWh of public lighting costs, for cost per night
+    lighting_tariff_vnd_kwh: float = Field(2333.0, gt=0, description="VND per kWh of public lighting, before VAT "
+                                           "(EVN retail tariff for public lighting below 6 kV, Decision "
+                                           "1279/QĐ-BCT of 2025); set your contract's price")
     # alarm notifications (docs/alarms.md): secrets and endpoints here, never in data/alarms/routes.yaml
     alarm_routes: Path | None = Field(None, description="alarm routing file; unset: data/alarms/routes.yaml")
     alarm_smtp_host: str | None = Field(None, description="SMTP server for alarm e-mail; unset: e-mail off")

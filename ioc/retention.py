@@ -14,7 +14,9 @@ from typing import Literal
 from ioc.config import Settings
 
 # Hypertables the ingester writes, one per record type of the contract (sensors/contract).
-TELEMETRY = ("env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "device_status")
+TELEMETRY = (
+    "env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "light_telemetry", "device_status",
+)
 # Dead letters (migration 0080): the message once, its reasons, and what went over a device's budget; they age together.
 DEAD_LETTERS = ("dead_letter_messages", "dead_letter_reasons", "dead_letter_overflow")
 

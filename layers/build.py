@@ -16,7 +16,7 @@ import pandas as pd
 from ioc.errors import IocError
 from layers import vn_aqi
 from layers.crs import to_wgs84
-from layers.style import NO_DATA_HEX, REPORT_COLORS, STATES, word
+from layers.style import LIGHT_COLORS, LIGHT_STATES, NO_DATA_HEX, REPORT_COLORS, STATES, word
 
 DECIMALS = 5  # about 1 m: enough for a map, and it keeps figures small
 
@@ -122,3 +122,24 @@ def _points(gdf: gpd.GeoDataFrame, what: str, required: tuple[str, ...]) -> gpd.
     out["lon"] = geom.x.round(DECIMALS).to_numpy()
     out["lat"] = geom.y.round(DECIMALS).to_numpy()
     return out.reset_index(drop=True)
+
+
+def light_layer(lamps: gpd.GeoDataFrame, lang: str = "vi") -> gpd.GeoDataFrame:
+    """Street lamps by ``category`` (failed, dark when due on, burning by day, on, off, no_data), in that order."""
+    out = _points(lamps, "lights", ("device_id", "power_state", "commanded_power_state"))
+
+    def flag(column: str) -> np.ndarray:
+        return out[column].astype("boolean").fillna(False).to_numpy(bool) if column in out else np.zeros(len(out), bool)
+
+    state, told = out["power_state"].astype("string"), out["commanded_power_state"].astype("string")
+    burning = (state == "on").fillna(False).to_numpy(bool)
+    category = np.select(
+        [state.isna().to_numpy(bool), flag("lamp_failure") | flag("supply_loss"),
+         (told == "on").fillna(False).to_numpy(bool) & ~burning, flag("lamp_unexpected_on") & burning, burning],
+        ["no_data", "failed", "dark", "day_burner", "on"], "off")
+    out["category"] = pd.Categorical(category, categories=list(LIGHT_STATES), ordered=True)
+    out["color"] = out["category"].astype(str).map(LIGHT_COLORS)
+    names = out["name"] if "name" in out.columns else out["device_id"]
+    out["hover"] = [f"{escape(str(n))} · {escape(word(lang, str(c)))}"
+                    for n, c in zip(names, out["category"], strict=True)]
+    return out

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import shapely
 
 from layers.build import extent
-from layers.style import REPORT_COLORS, STATES, MapTheme, word
+from layers.style import LIGHT_COLORS, LIGHT_PROBLEMS, LIGHT_STATES, REPORT_COLORS, STATES, MapTheme, word
 from layers.style import theme as get_theme
 
 # Ward outlines are simplified for display (≈ 5 m; tolerance in degrees of EPSG:4326, ~111 km per degree).
@@ -113,6 +113,21 @@ def wifi_traces(layer: gpd.GeoDataFrame, theme: MapTheme, lang: str = "vi") -> l
         marker={"size": layer["size"].to_numpy(), "color": theme.accent, "opacity": 0.45, "sizemode": "diameter"})]
 
 
+def light_traces(layer: gpd.GeoDataFrame, theme: MapTheme, lang: str = "vi") -> list[go.Scattermap]:
+    """One trace per lamp category present; failed, dark and day-burning lamps large, the rest small."""
+    traces = []
+    for category in LIGHT_STATES:
+        g = layer[layer["category"] == category]
+        if len(g):
+            big = category in LIGHT_PROBLEMS
+            traces.append(go.Scattermap(
+                lon=g["lon"].to_numpy(np.float32), lat=g["lat"].to_numpy(np.float32), mode="markers",
+                hovertext=g["hover"].to_numpy(), hoverinfo="text", uid=f"lights-{category}",
+                name=f"{word(lang, category)} ({len(g)})", legendgroup=f"light-{category}",
+                marker={"size": 13 if big else 5, "color": LIGHT_COLORS[category], "opacity": 1.0 if big else 0.8}))
+    return traces
+
+
 def report_traces(layer: gpd.GeoDataFrame, theme: MapTheme, lang: str = "vi") -> list[go.Scattermap]:
     traces = []
     for category in [*REPORT_COLORS, *sorted(set(layer["category"]) - set(REPORT_COLORS))]:
@@ -127,7 +142,8 @@ def report_traces(layer: gpd.GeoDataFrame, theme: MapTheme, lang: str = "vi") ->
 
 def map_figure(*, wards: gpd.GeoDataFrame | None = None, devices: gpd.GeoDataFrame | None = None,
                aqi: gpd.GeoDataFrame | None = None, wifi: gpd.GeoDataFrame | None = None,
-               reports: gpd.GeoDataFrame | None = None, theme: str = "dark", tiles_url: str | None = None,
+               reports: gpd.GeoDataFrame | None = None, lights: gpd.GeoDataFrame | None = None,
+               theme: str = "dark", tiles_url: str | None = None,
                lang: str = "vi", labels: bool = True, title: str | None = None) -> go.Figure:
     """A map of the built layers given (see :mod:`layers.build`), fitted to them."""
     t = get_theme(theme)
@@ -136,13 +152,15 @@ def map_figure(*, wards: gpd.GeoDataFrame | None = None, devices: gpd.GeoDataFra
         traces += ward_traces(wards, t, lang, labels)
     if wifi is not None:
         traces += wifi_traces(wifi, t, lang)
+    if lights is not None:
+        traces += light_traces(lights, t, lang)
     if devices is not None:
         traces += device_traces(devices, t, lang)
     if reports is not None:
         traces += report_traces(reports, t, lang)
     if aqi is not None:
         traces += aqi_traces(aqi, t, lang)
-    center, zoom = fit(extent([wards, devices, aqi, wifi, reports]))
+    center, zoom = fit(extent([wards, devices, aqi, wifi, reports, lights]))
     fig = go.Figure(data=traces)
     fig.update_layout(
         map={"style": map_style(t, tiles_url), "center": center, "zoom": zoom},

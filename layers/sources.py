@@ -40,6 +40,19 @@ _STATIONS = sql.SQL("""
 SELECT d.device_id, d.name, d.state, ST_X(d.location), ST_Y(d.location)
 FROM device_state d WHERE d.kind = %(kind)s AND d.location IS NOT NULL AND {in_ward} ORDER BY d.device_id
 """)
+# Lamps (not cabinets) with their newest reading of the last 30 minutes (none: no_data on the map).
+_LIGHTS = sql.SQL("""
+SELECT d.device_id, d.name, d.ward_code, l.power_state, l.commanded_power_state, l.lamp_failure, l.supply_loss,
+       l.lamp_unexpected_on, ST_X(d.location), ST_Y(d.location)
+FROM devices d
+LEFT JOIN LATERAL (SELECT * FROM light_telemetry l WHERE l.device_id = d.device_id
+                   AND l.ts > %(since)s AND l.ts <= %(at)s ORDER BY l.ts DESC LIMIT 1) l ON true
+WHERE d.kind = 'light' AND coalesce(d.attrs->>'device_type', 'lamp') = 'lamp' AND d.location IS NOT NULL
+  AND {in_ward}
+ORDER BY d.device_id
+""")
+_LIGHT_COLUMNS = ["device_id", "name", "ward_code", "power_state", "commanded_power_state", "lamp_failure",
+                  "supply_loss", "lamp_unexpected_on"]
 _AQ_HOURS = """
 SELECT device_id, bucket, metric, sum / nullif(n, 0)
 FROM rollup_1h
@@ -111,6 +124,14 @@ def load_wifi_load(conn: psycopg.Connection, *, at: datetime | None = None, ward
     aps["clients"] = pd.array([latest.get(i, (None, None))[1] for i in aps["device_id"]], dtype="Float64")
     aps["resolution"] = aps["device_id"].map(lambda i: latest.get(i, (None, None, None))[2])
     return aps
+
+
+def load_lights(conn: psycopg.Connection, *, at: datetime | None = None, ward_code: str | None = None,
+                on_date: date | None = None, window: timedelta = timedelta(minutes=30)) -> gpd.GeoDataFrame:
+    """Street lamps with their newest state within ``window`` (three 10-minute reports); <NA> states when silent."""
+    moment = at or _now(conn)
+    params = {"since": moment - window, "at": moment, "ward": ward_code, "on_date": on_date or today()}
+    return _points(conn.execute(_LIGHTS.format(in_ward=_IN_WARD), params).fetchall(), _LIGHT_COLUMNS)
 
 
 def _stations(conn: psycopg.Connection, kind: str, ward_code: str | None, on_date: date | None) -> gpd.GeoDataFrame:

@@ -60,6 +60,14 @@ REPORT_COLORS: dict[str, str] = {
     "overdue": "#e879f9", "open": "#2dd4bf", "in_progress": "#cbd5e1", "closed": "#64748b",
 }
 
+# Street lamps: what is wrong is loud and large (failed red, dark when due on orange, burning by day yellow); a lamp
+# doing as told is a small warm dot when on and a small slate dot when off, so 200 lamps of a street do not drown
+# the devices and reports on the same map.
+LIGHT_STATES: tuple[str, ...] = ("failed", "dark", "day_burner", "on", "off", "no_data")
+LIGHT_COLORS: dict[str, str] = {"failed": "#ef4444", "dark": "#fb923c", "day_burner": "#facc15", "on": "#fef3c7",
+                                "off": "#64748b", "no_data": NO_DATA_HEX}
+LIGHT_PROBLEMS = ("failed", "dark", "day_burner")
+
 WORDS: dict[str, dict[str, str]] = {
     "vi": {
         "wards": "Ranh giới phường/xã", "labels": "Tên phường/xã", "devices": "Thiết bị", "aqi": "Chất lượng không khí",
@@ -69,6 +77,8 @@ WORDS: dict[str, dict[str, str]] = {
         "overdue": "Quá hạn", "open": "Đang mở", "in_progress": "Đang xử lý", "closed": "Đã đóng",
         "legend": "Chú giải", "offline_note": "Bản đồ ngoại tuyến: không tải nền bản đồ",
         "camera": "Camera", "wifi_kind": "Wifi", "env": "Trạm môi trường", "covers": "phủ thêm",
+        "lights": "Đèn chiếu sáng", "failed": "Đèn hỏng", "dark": "Tắt khi phải sáng", "day_burner": "Sáng ban ngày",
+        "on": "Đèn sáng", "off": "Đèn tắt",
     },
     "en": {
         "wards": "Ward boundaries", "labels": "Ward names", "devices": "Devices", "aqi": "Air quality",
@@ -78,6 +88,8 @@ WORDS: dict[str, dict[str, str]] = {
         "overdue": "Overdue", "open": "Open", "in_progress": "In progress", "closed": "Closed",
         "legend": "Legend", "offline_note": "Offline map: no basemap tiles",
         "camera": "Camera", "wifi_kind": "Wifi", "env": "Environment station", "covers": "covers",
+        "lights": "Street lights", "failed": "Lamp failed", "dark": "Dark when due on", "day_burner": "Burning by day",
+        "on": "Lamp on", "off": "Lamp off",
     },
 }
 

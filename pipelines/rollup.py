@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 import psycopg
 from psycopg import sql
 
+from sensors.contract import FIELDS
+
 log = logging.getLogger(__name__)
 
 # source table -> (metric, column) pairs; 'messages' counts rows, and camera events count per type.
@@ -28,9 +30,25 @@ METRICS: dict[str, tuple[tuple[str, str | None], ...]] = {
                          ("messages", None)),
     "wifi_telemetry": (("clients", "clients"), ("new_sessions", "new_sessions"), ("bytes_up", "bytes_up"),
                        ("bytes_down", "bytes_down"), ("messages", None)),
+    # lamps' mean power gives kWh per hour (mean W x 1 h); cabinets' energy since midnight peaks at the day's kWh
+    # and a flag's mean is the share of readings that raised it (threshold rules read flags as 0/1, fresh.py)
+    "light_telemetry": (("active_power", "active_power"), ("illuminance_level", "illuminance_level"),
+                        ("energy_consumed", "energy_consumed"), ("lamp_failure", "lamp_failure"),
+                        ("supply_loss", "supply_loss"), ("lamp_unexpected_on", "lamp_unexpected_on"),
+                        ("cabinet_door_open", "cabinet_door_open"), ("messages", None)),
     "device_status": (("battery", "battery"), ("rssi", "rssi")),
     "camera_events": (),
 }
+
+
+# Boolean columns of the contract: PostgreSQL has no boolean -> float8 cast, so they go through integer (1 = true).
+FLAG_COLUMNS = frozenset(spec.column for specs in FIELDS.values() for spec in specs if spec.type == "bool")
+
+
+def as_float(column: str, alias: str = "s") -> sql.Composable:
+    """``alias.column`` as float8, a flag as 0/1."""
+    cast = "{}.{}::int::float8" if column in FLAG_COLUMNS else "{}.{}::float8"
+    return sql.SQL(cast).format(sql.Identifier(alias), sql.Identifier(column))
 
 
 @dataclass
@@ -50,7 +68,7 @@ def _values(source: str) -> sql.Composable:
     if source == "camera_events":
         return sql.SQL("(VALUES ('event:' || s.type, 1.0::float8)) AS m(metric, v)")
     rows = [sql.SQL("({}, {})").format(sql.Literal(metric),
-                                       sql.SQL("s.{}::float8").format(sql.Identifier(col)) if col else sql.SQL("1.0"))
+                                       as_float(col) if col else sql.SQL("1.0"))
             for metric, col in METRICS[source]]
     return sql.SQL("(VALUES {}) AS m(metric, v)").format(sql.SQL(", ").join(rows))
 

@@ -67,6 +67,8 @@ def test_demo_runs_with_data_flowing_and_stops_everything(db_url: str, mqtt_url:
                    timeout=90, what="gases, water level and noise")
         assert count(db_url, "SELECT count(*) FROM devices WHERE attrs #> '{station,water_levels_cm}' IS NOT NULL") \
             == 4     # two gauges a city, their warning levels in the registry
+        # street lamps report at once, then every 10 minutes (sensors/sim/devices.py)
+        wait_until(lambda: count(db_url, "SELECT count(*) FROM light_telemetry") > 0, timeout=90, what="lamps")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as page:
             assert page.status == 200
         # the field reports are a living city's: recent, mostly handled in time, a few overdue, nothing in the future

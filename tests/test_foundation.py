@@ -24,11 +24,15 @@ DOCUMENTED = {
     "camera_events": {"ts", "device_id", "seq", "received_at", "type", "confidence", "snapshot_url", "note"},
     "wifi_telemetry": {"ts", "device_id", "seq", "received_at", "clients", "new_sessions", "bytes_up", "bytes_down",
                        "interval_s"},
+    "light_telemetry": {"ts", "device_id", "seq", "received_at", "device_type", "power_state", "commanded_power_state",
+                        "illuminance_level", "active_power", "lamp_failure", "supply_loss", "lamp_unexpected_on",
+                        "cabinet_door_open", "interval_s"},
     "device_status": {"ts", "device_id", "received_at", "online", "battery", "rssi", "firmware", "lat", "lon"},
     "dead_letters": {"received_at", "topic", "payload", "reason"},
     "wards": {"code", "name", "province", "geom", "valid_from", "valid_to"},
 }
-HYPERTABLES = {"env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "device_status"}
+HYPERTABLES = {"env_telemetry", "camera_telemetry", "camera_events", "wifi_telemetry", "light_telemetry",
+               "device_status"}
 
 
 def test_settings_precedence_flag_over_env_over_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,7 +41,7 @@ def endpoints() -> tuple[Endpoint, ...]:
                  summary, obj({"span": STR, "by": STR, "flag_below": NUM, "items": {"type": "array", "items": ITEM}}),
                  (SPAN, Param("by", "enum", "grouping", enum=("device", "kind", "ward", "network"),
                               default="network"),
-                  Param("kind", "enum", "device kind", enum=("camera", "env", "wifi")),
+                  Param("kind", "enum", "device kind", enum=("camera", "env", "wifi", "light")),
                   Param("ward", "string", "ward code"))),
         Endpoint("/devices/<device_id>/completeness", "device_completeness",
                  "A device's readings stored and expected per UTC hour: its gap timeline.", device_hours,

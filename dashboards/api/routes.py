@@ -25,7 +25,7 @@ MAX_POINTS = 5000          # a series longer than this must use a wider bucket o
 MAX_EVENTS_RANGE = timedelta(days=31)
 DEVICE_ID = r"[A-Za-z0-9_-]{1,64}"
 STATES = devices.STATES
-KINDS = ("camera", "env", "wifi")
+KINDS = ("camera", "env", "wifi", "light")
 PURPOSE = r"[^\x00-\x1f\x7f]{3,500}"     # a sentence, no control characters
 
 DEVICE = obj({

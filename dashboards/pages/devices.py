@@ -22,7 +22,7 @@ dash.register_page(__name__, path="/devices", title="IOC — devices", name="dev
 
 def layout(lang: str | None = None, theme: str | None = None, q: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
-    kinds = [{"label": t(f"kind.{k}", lang), "value": k} for k in ("camera", "env", "wifi")]
+    kinds = [{"label": t(f"kind.{k}", lang), "value": k} for k in ("camera", "env", "wifi", "light")]
     states = [{"label": t(f"state.{s}", lang), "value": s} for s in devices.STATES]
     controls = dbc.Row([
         dbc.Col(dbc.Input(id="devices-search", type="search", value=q or "", debounce=0.4,

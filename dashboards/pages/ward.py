@@ -14,6 +14,7 @@ from dashboards import context
 from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
+from dashboards.views import lighting_page
 from dashboards.views import social as social_view
 from dashboards.views import ward as view
 from dashboards.views import ward_environment as env_view
@@ -46,6 +47,7 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
             dbc.Row([dbc.Col([html.H4(t("ward.social", lang)), html.Div(id="ward-social")], lg=5)], className="mt-3"),
             dbc.Row(graphs, className="g-3 mt-1"),
             html.Div(id="ward-env"),
+            html.Div(id="ward-lighting"),
         ], fluid=True),
     ], "ward-page")
 
@@ -79,3 +81,8 @@ def refresh_social(_n: int | None, opts: dict[str, Any]) -> Any:
     opts = opts or {}
     return social_view.ward_section(context.current(), str(opts.get("code")), norm_lang(opts.get("lang")),
                                     datetime.now(UTC))
+
+
+@callback(Output("ward-lighting", "children"), Input("ward-tick", "n_intervals"), State("ward-opts", "data"))
+def refresh_lighting(_n: int | None, opts: dict[str, Any]) -> Any:
+    return lighting_page.ward_section(context.current(), opts, datetime.now(UTC))

@@ -133,6 +133,9 @@ READINGS: dict[str, tuple[str, tuple[str, ...]]] = {
                               "precipitation", "water_level")),
     "camera": ("camera_telemetry", ("vehicles", "people", "avg_speed_kmh")),
     "wifi": ("wifi_telemetry", ("clients", "new_sessions", "bytes_up", "bytes_down")),
+    "light": ("light_telemetry", ("power_state", "commanded_power_state", "illuminance_level",
+                                  "commanded_illuminance_level", "active_power", "energy_consumed", "lamp_failure",
+                                  "supply_loss", "lamp_unexpected_on", "cabinet_door_open")),
 }
 
 

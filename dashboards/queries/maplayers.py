@@ -31,13 +31,15 @@ def load(pool: ConnectionPool, now: datetime, *, ward: str | None = None, ward_c
          scope: Sequence[str] | None = None) -> MapSources:
     """Devices, stations, access points and open reports (of ``ward``, else everywhere; then only those in the wards
     of ``scope``, when given) and the outlines of ``ward_codes`` (None: every current ward)."""
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="ioc-map") as reads:
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="ioc-map") as reads:
         devices = reads.submit(_on_connection, pool, sources.load_devices, ward_code=ward)
         wifi = reads.submit(_on_connection, pool, sources.load_wifi_load, at=now, ward_code=ward)
         stations = reads.submit(aqi.station_aqi, pool, now, [ward] if ward else None)
+        lights = reads.submit(_on_connection, pool, sources.load_lights, at=now, ward_code=ward)
         wards = _on_connection(pool, sources.load_wards, codes=ward_codes)
         open_reports = reports.open_reports(pool, ward_code=ward, now=now)
-        found = MapSources(wards, devices.result(), points(stations.result()), wifi.result(), open_reports)
+        found = MapSources(wards, devices.result(), points(stations.result()), wifi.result(), open_reports,
+                           lights=lights.result())
     return found if scope is None else within(found, scope)
 
 
@@ -46,5 +48,6 @@ def within(src: MapSources, scope: Sequence[str]) -> MapSources:
     codes = set(scope)
     devices = src.devices[src.devices["ward_code"].isin(codes)]
     reports = None if src.reports is None else src.reports[src.reports["ward_code"].isin(codes)]
+    lights = None if src.lights is None else src.lights[src.lights["ward_code"].isin(codes)]
     return MapSources(src.wards, devices, src.stations[src.stations["ward_code"].isin(codes)],
-                      src.wifi[src.wifi["device_id"].isin(set(devices["device_id"]))], reports)
+                      src.wifi[src.wifi["device_id"].isin(set(devices["device_id"]))], reports, lights=lights)

@@ -100,4 +100,8 @@ def _when(value: Any, tz: ZoneInfo, lang: str) -> str:
 def _value(value: Any, lang: str) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return fmt.BLANK
+    if isinstance(value, str):      # a state word (a lamp's power state)
+        return value
+    if isinstance(value, bool):     # a flag (a lamp's failure): raised or not
+        return "✔" if value else "–"
     return fmt.number(float(value), lang, 0 if float(value).is_integer() else 1)

@@ -33,14 +33,16 @@ from dashboards.queries import (
 )
 from dashboards.theme import Theme, theme_for
 from dashboards.views import camwifi as camwifi_view
-from dashboards.views import replica_banner, wall_alarms, wall_environment, wall_incidents, wall_social
+from dashboards.views import lighting as lighting_view
+from dashboards.views import replica_banner, wall_alarms, wall_environment, wall_incidents, wall_lighting, wall_social
 from layers.environment import load_noise_limits
 from layers.vn_aqi import BANDS
 from pipelines.social import queries as social_q
 from pipelines.social.model import HIGH_REACH
 
 # the side column, in its order
-TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "environment", "events", "reports", "system", "social")
+TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "environment", "lighting", "events", "reports", "system",
+             "social")
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
@@ -72,6 +74,7 @@ class WallSnapshot:
     incidents: list[dict[str, Any]] = field(default_factory=list)   # live incidents touching the scene
     environment: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=environment.STATION_COLUMNS))
     social: social_q.Summary = social_q.Summary()   # social listening mentions of the scene, 24 h
+    lighting: lighting_view.LightingNow = lighting_view.LightingNow()
 
 
 def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, tz: ZoneInfo,
@@ -89,7 +92,7 @@ def snapshot(pool: ConnectionPool, now: datetime, scope: Sequence[str] | None, t
         wifi_points=camwifi.wifi_points(pool, now, tz, scope, year_to_date=False),
         wifi_hours=camwifi.sessions_by_hour(pool, now - timedelta(days=7), now, tz, scope),
         incidents=wall_incidents.live(pool, now, scope), environment=environment.stations(pool, now, scope),
-        social=social,
+        social=social, lighting=lighting_view.load_last_night(pool, now, tz, scope),
         **_completeness(pool, scope))
 
 
@@ -230,7 +233,7 @@ def tiles(snap: WallSnapshot, lang: str, theme: Theme, stale_after_s: int) -> di
             aqi_tile(snap, lang), wall_environment.tile(snap.environment, snap.now, load_noise_limits(), lang),
             wifi_tile(snap, lang), events_tile(snap, lang),
             reports_tile(snap, lang), system_tile(snap, lang, stale_after_s), availability_tile(snap, lang),
-            wall_social.tile(snap.social, snap.now, lang)]
+            wall_social.tile(snap.social, snap.now, lang), wall_lighting.tile(snap.lighting, snap.now, lang)]
     return {tile.key: tile for tile in made}
 
 

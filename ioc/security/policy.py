@@ -65,6 +65,7 @@ RULES: Final = (
     Rule("/wall", roles.WALL, GET),
     Rule("/ward", roles.READ, GET),
     Rule("/devices", roles.READ, GET),
+    Rule("/lighting", roles.READ, GET),          # street lighting: read-only (commands to lamps are out of scope)
     Rule("/404", SIGNED_IN, GET),
     Rule("/api/v1", roles.READ, GET),
     Rule("/api/v1/kpis", roles.KPI, GET),             # as the /kpis page (leaders)

@@ -18,9 +18,11 @@ from datetime import datetime, timedelta
 import psycopg
 from psycopg import sql
 
+from pipelines.rollup import as_float
+
 MAX_READING_AGE = timedelta(hours=1)   # a replayed spool of last week's readings does not raise alarms today
 FIRST_LOOK = timedelta(minutes=2)      # a device this process never judged: its readings of this long before its newest
-RAW_KIND = {"env_telemetry": "env", "camera_telemetry": "camera", "wifi_telemetry": "wifi"}
+RAW_KIND = {"env_telemetry": "env", "camera_telemetry": "camera", "wifi_telemetry": "wifi", "light_telemetry": "light"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +85,8 @@ class Fresh:
 
 def _query(table: str, cols: list[str]) -> sql.Composed:
     newest = sql.SQL(", ").join(
-        sql.SQL("(array_agg(s.{c}::float8 ORDER BY s.ts DESC) FILTER (WHERE s.{c} IS NOT NULL))[1] AS {v}").format(
-            c=sql.Identifier(c), v=sql.Identifier(f"v{i}")) for i, c in enumerate(cols))
+        sql.SQL("(array_agg({f} ORDER BY s.ts DESC) FILTER (WHERE s.{c} IS NOT NULL))[1] AS {v}").format(
+            f=as_float(c), c=sql.Identifier(c), v=sql.Identifier(f"v{i}")) for i, c in enumerate(cols))
     values = sql.SQL(", ").join(sql.SQL("r.{}").format(sql.Identifier(f"v{i}")) for i in range(len(cols)))
     return sql.SQL("""
         SELECT d.device_id, d.ward_code, r.ts, {values}

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ioc.errors import IocError
-from pipelines.rollup import METRICS
+from pipelines.rollup import FLAG_COLUMNS, METRICS
 
 KINDS = ("threshold", "rate_of_change", "vn_aqi", "missing_data", "device_offline", "camera_event",
          "report_overdue", "report_escalated", "ingest_health", "noise_limit", "water_level")
@@ -77,7 +77,7 @@ class Condition(_Strict):
 
 
 class Scope(_Strict):
-    kinds: tuple[Literal["camera", "env", "wifi"], ...] = ()
+    kinds: tuple[Literal["camera", "env", "wifi", "light"], ...] = ()
     wards: tuple[str, ...] = ()
     devices: tuple[str, ...] = ()
 
@@ -139,6 +139,8 @@ class Rule(_Strict):
 def _check_kind(rule: Rule) -> None:
     if rule.kind in ("threshold", "rate_of_change") and rule.metric not in MEASUREMENTS:
         raise ValueError(f"metric: a {rule.kind} rule names a stored measurement: {', '.join(MEASUREMENTS)}")
+    if rule.kind == "rate_of_change" and rule.metric in FLAG_COLUMNS:
+        raise ValueError(f"metric: {rule.metric} is a true/false flag; use a threshold rule (raise >= 1)")
     if rule.kind == "ingest_health" and rule.metric not in HEALTH_METRICS:
         raise ValueError(f"metric: an ingest_health rule measures one of {', '.join(HEALTH_METRICS)}")
     if rule.kind in ("threshold", "rate_of_change", "vn_aqi", "ingest_health", "noise_limit", "water_level") \

@@ -22,7 +22,8 @@ from pipelines.ingest.message import Message
 from pipelines.ingest.refusals import NO_DEVICE
 
 LATE_AFTER = timedelta(minutes=5)   # a reading stored more than this after its ts is late (its rollups are redone)
-PERIODIC = frozenset({"env_telemetry", "camera_telemetry", "wifi_telemetry"})   # the channels with an interval
+# the channels with an interval
+PERIODIC = frozenset({"env_telemetry", "camera_telemetry", "wifi_telemetry", "light_telemetry"})
 Key = tuple[str, datetime]
 
 

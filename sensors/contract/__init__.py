@@ -14,11 +14,23 @@ from ._ranges import (
     FIELDS,
     KIND_CHANNELS,
     KINDS,
+    LIGHT_DEVICE_TYPES,
+    LIGHT_POWER_STATES,
+    LIGHT_STATUSES,
+    LIGHT_WORKING_MODES,
     MAX_ARRAY,
     MAX_PAYLOAD_BYTES,
     FieldSpec,
 )
-from ._records import CameraEvent, CameraTelemetry, DeviceStatus, EnvTelemetry, Record, WifiTelemetry
+from ._records import (
+    CameraEvent,
+    CameraTelemetry,
+    DeviceStatus,
+    EnvTelemetry,
+    LightTelemetry,
+    Record,
+    WifiTelemetry,
+)
 from ._rejection import CODES, Rejection
 from ._topic import Topic, subscription
 
@@ -30,6 +42,10 @@ __all__ = [
     "FIELDS",
     "KINDS",
     "KIND_CHANNELS",
+    "LIGHT_DEVICE_TYPES",
+    "LIGHT_POWER_STATES",
+    "LIGHT_STATUSES",
+    "LIGHT_WORKING_MODES",
     "MAX_ARRAY",
     "MAX_PAYLOAD_BYTES",
     "CameraEvent",
@@ -37,6 +53,7 @@ __all__ = [
     "DeviceStatus",
     "EnvTelemetry",
     "FieldSpec",
+    "LightTelemetry",
     "ParseResult",
     "Record",
     "Rejection",

@@ -11,7 +11,15 @@ import orjson
 
 from ._build import Builder
 from ._ranges import FIELDS, MAX_ARRAY, MAX_PAYLOAD_BYTES
-from ._records import CameraEvent, CameraTelemetry, DeviceStatus, EnvTelemetry, Record, WifiTelemetry
+from ._records import (
+    CameraEvent,
+    CameraTelemetry,
+    DeviceStatus,
+    EnvTelemetry,
+    LightTelemetry,
+    Record,
+    WifiTelemetry,
+)
 from ._rejection import Invalid
 from ._topic import Topic
 
@@ -23,6 +31,7 @@ _KIND_CHANNEL: Mapping[type, tuple[str, str]] = MappingProxyType(
         CameraEvent: ("camera", "event"),
         WifiTelemetry: ("wifi", "telemetry"),
         EnvTelemetry: ("env", "telemetry"),
+        LightTelemetry: ("light", "telemetry"),
     }
 )
 

@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-KINDS = ("camera", "wifi", "env")
+KINDS = ("camera", "wifi", "env", "light")
 CHANNELS = ("telemetry", "event", "status")
 # The channels each kind may publish on: only cameras report discrete events.
 KIND_CHANNELS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"camera": ("telemetry", "event", "status"), "wifi": ("telemetry", "status"), "env": ("telemetry", "status")}
+    {
+        "camera": ("telemetry", "event", "status"),
+        "wifi": ("telemetry", "status"),
+        "env": ("telemetry", "status"),
+        "light": ("telemetry", "status"),
+    }
 )
 CAMERA_EVENT_TYPES = (
     "traffic_violation",
@@ -32,6 +37,11 @@ CAMERA_EVENT_TYPES = (
     "flooding",
     "other",
 )
+# FIWARE Streetlight / StreetlightControlCabinet vocabularies; one kind, two sub-shapes told apart by deviceType.
+LIGHT_DEVICE_TYPES = ("lamp", "cabinet")
+LIGHT_POWER_STATES = ("on", "off", "low", "bootingUp")
+LIGHT_STATUSES = ("ok", "defectiveLamp", "columnIssue", "brokenLantern")
+LIGHT_WORKING_MODES = ("automatic", "manual", "semiautomatic")
 MAX_PAYLOAD_BYTES = 256 * 1024
 MAX_ARRAY = 1000
 BIGINT_MAX = 2**63 - 1
@@ -108,6 +118,52 @@ ENV_TELEMETRY = (
     _num("precipitation", 0, 2000, "mm", "above the world 24-hour rainfall record (1825 mm, Réunion 1966)"),
     _num("waterLevel", -1000, 10_000, "cm", _WATER_WHY, column="water_level"),
 )
+_LEVEL_HINT = "a fraction: send 0.7 for 70 %"
+_LEVEL_WHY = "FIWARE Streetlight's illuminanceLevel: a fraction of full output, not a percentage"
+_V_WHY = "230/400 V mains; 500 V is beyond any fault a meter on a 400 V supply reports"
+_A_WHY = "a street-lighting cabinet's main breaker is at most a few hundred amperes per phase"
+
+
+def _flag(key: str, column: str, why: str) -> FieldSpec:
+    return FieldSpec(key, column, "bool", why=why)
+
+
+def _choice(key: str, column: str, choices: tuple[str, ...], why: str, *, required: bool = False) -> FieldSpec:
+    return FieldSpec(key, column, "choice", required, choices=choices, why=why)
+
+
+LIGHT_TELEMETRY = (
+    _choice("deviceType", "device_type", LIGHT_DEVICE_TYPES, "a lamp or its control cabinet", required=True),
+    _choice("powerState", "power_state", LIGHT_POWER_STATES, "FIWARE Streetlight; a cabinet's output contactor",
+            required=True),
+    _choice("commandedPowerState", "commanded_power_state", LIGHT_POWER_STATES,
+            "what the control system last commanded: compared with powerState, never sent from here"),
+    _num("illuminanceLevel", 0, 1, "", _LEVEL_WHY, column="illuminance_level", hint=_LEVEL_HINT),
+    _num("commandedIlluminanceLevel", 0, 1, "", _LEVEL_WHY, column="commanded_illuminance_level", hint=_LEVEL_HINT),
+    _num("activePower", 0, 500_000, "W", "a lamp draws 20..400 W; a cabinet feeding 1000 lamps stays under 500 kW",
+         column="active_power"),
+    _num("activeEnergy", 0, 1e9, "kWh", "a cumulative meter; 1e9 kWh is more than a city uses in a century",
+         column="active_energy"),
+    _num("energyConsumed", 0, 12_000, "kWh", "energy since local midnight: 500 kW for 24 h at most",
+         column="energy_consumed"),
+    _num("operatingHours", 0, 1_000_000, "h", "burning hours since installation; over a century of nights",
+         column="operating_hours"),
+    _choice("status", "status", LIGHT_STATUSES, "FIWARE Streetlight's status"),
+    _flag("lampFailure", "lamp_failure", "TALQ LampFailure"),
+    _flag("supplyLoss", "supply_loss", "TALQ SupplyLoss: no mains at the lamp or cabinet"),
+    _flag("lampUnexpectedOn", "lamp_unexpected_on", "TALQ: burning when it should be off (a day burner)"),
+    _flag("controlGearCommFailure", "control_gear_comm_failure", "TALQ: the controller cannot talk to the driver"),
+    _choice("workingMode", "working_mode", LIGHT_WORKING_MODES, "FIWARE StreetlightControlCabinet"),
+    _num("voltageL1", 0, 500, "V", _V_WHY, column="voltage_l1"),
+    _num("voltageL2", 0, 500, "V", _V_WHY, column="voltage_l2"),
+    _num("voltageL3", 0, 500, "V", _V_WHY, column="voltage_l3"),
+    _num("currentL1", 0, 1000, "A", _A_WHY, column="current_l1"),
+    _num("currentL2", 0, 1000, "A", _A_WHY, column="current_l2"),
+    _num("currentL3", 0, 1000, "A", _A_WHY, column="current_l3"),
+    _num("powerFactor", 0, 1, "", "the magnitude of cos φ", column="power_factor"),
+    _flag("cabinetDoorOpen", "cabinet_door_open", "a door contact: an open cabinet is a theft and safety risk"),
+    _INTERVAL,
+)
 STATUS = (
     FieldSpec("online", "online", "bool", True, why="the last-will value is false"),
     _num("battery", 0, 100, "%", "a percentage"),
@@ -124,6 +180,7 @@ FIELDS: Mapping[tuple[str, str], tuple[FieldSpec, ...]] = MappingProxyType(
         ("camera", "event"): CAMERA_EVENT,
         ("wifi", "telemetry"): WIFI_TELEMETRY,
         ("env", "telemetry"): ENV_TELEMETRY,
+        ("light", "telemetry"): LIGHT_TELEMETRY,
         **{(kind, "status"): STATUS for kind in KINDS},
     }
 )

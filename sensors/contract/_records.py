@@ -97,6 +97,39 @@ class EnvTelemetry(_Row):
     ts_assumed: bool = False
 
 
+@_table("light_telemetry")
+@dataclass(frozen=True, slots=True)
+class LightTelemetry(_Row):
+    ts: datetime
+    device_id: str
+    seq: int | None
+    device_type: str
+    power_state: str
+    commanded_power_state: str | None = None
+    illuminance_level: float | None = None
+    commanded_illuminance_level: float | None = None
+    active_power: float | None = None
+    active_energy: float | None = None
+    energy_consumed: float | None = None
+    operating_hours: float | None = None
+    status: str | None = None
+    lamp_failure: bool | None = None
+    supply_loss: bool | None = None
+    lamp_unexpected_on: bool | None = None
+    control_gear_comm_failure: bool | None = None
+    working_mode: str | None = None
+    voltage_l1: float | None = None
+    voltage_l2: float | None = None
+    voltage_l3: float | None = None
+    current_l1: float | None = None
+    current_l2: float | None = None
+    current_l3: float | None = None
+    power_factor: float | None = None
+    cabinet_door_open: bool | None = None
+    interval_s: int = 60
+    ts_assumed: bool = False
+
+
 @_table("device_status")
 @dataclass(frozen=True, slots=True)
 class DeviceStatus(_Row):
@@ -113,7 +146,7 @@ class DeviceStatus(_Row):
     ts_assumed: bool = False
 
 
-Record = CameraTelemetry | CameraEvent | WifiTelemetry | EnvTelemetry | DeviceStatus
+Record = CameraTelemetry | CameraEvent | WifiTelemetry | EnvTelemetry | LightTelemetry | DeviceStatus
 
 # (kind, channel) -> record type; status is shared by every kind.
 RECORD_TYPES: Mapping[tuple[str, str], type[Record]] = MappingProxyType(
@@ -122,8 +155,10 @@ RECORD_TYPES: Mapping[tuple[str, str], type[Record]] = MappingProxyType(
         ("camera", "event"): CameraEvent,
         ("wifi", "telemetry"): WifiTelemetry,
         ("env", "telemetry"): EnvTelemetry,
+        ("light", "telemetry"): LightTelemetry,
         ("camera", "status"): DeviceStatus,
         ("wifi", "status"): DeviceStatus,
         ("env", "status"): DeviceStatus,
+        ("light", "status"): DeviceStatus,
     }
 )

@@ -19,6 +19,7 @@ from ._model import (
     Device,
     Fleet,
     Hotspot,
+    LightPoint,
     Station,
     registry_attrs,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Device",
     "Fleet",
     "Hotspot",
+    "LightPoint",
     "Station",
     "build",
     "document",

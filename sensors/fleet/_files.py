@@ -10,7 +10,7 @@ import yaml
 
 from ioc.errors import ImportDataError
 
-from ._model import Device, Fleet, Hotspot, station_dict
+from ._model import Device, Fleet, Hotspot, light_dict, station_dict
 from ._validate import fleet_from
 
 _YAML = (".yaml", ".yml")
@@ -72,6 +72,8 @@ def _device_entry(device: Device) -> dict[str, Any]:
     entry.update({key: value for key, value in optional.items() if value is not None})
     if device.station is not None:
         entry["station"] = station_dict(device.station)
+    if device.light is not None:
+        entry["light"] = light_dict(device.light)
     return entry
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ioc.data import data_path
 
+from ._lighting import lighting
 from ._model import Device, Fleet
 from ._places import POI_FILE, WARDS_FILE, Poi, Ward, read_pois, read_wards
 from ._placing import Placer
@@ -26,6 +27,7 @@ KNOWN_POIS = {"Nha Trang": POI_FILE}  # the only city the shipped data has place
 SOURCE = ("ward polygons: Bản đồ hành chính tham khảo, NXB Tài nguyên – Môi trường và Bản đồ Việt Nam, via "
           "thanglequoc/vietnamese-provinces-database (MIT)")
 OSM_SOURCE = "; places: © OpenStreetMap contributors, ODbL 1.0"
+LIGHT_SOURCE = "; street-lighting lines: synthetic, laid by the generator (no street network ships)"
 
 # Which real places a camera of each class stands at. The shipped POI file has no road network, so junction
 # cameras stand at the street-front places (hotels, restaurants, shops) that line the main streets.
@@ -96,12 +98,13 @@ def build(city: str, wards: list[Ward], pois: list[Poi], *, seed: int, mix: Came
     cams = _cameras_at_places(prefix, mix, placer, places) if places else _cameras_drawn(prefix, mix, placer)
     spots, aps = hotspots_and_aps(prefix, city, placer, places)
     envs = stations(prefix, city, placer, places, stations_count)
+    lights = lighting(prefix, seed, placer, spots, places)
     return Fleet(
         name=name or _slug(city),
         city=city,
-        devices=(*cams, *aps, *envs),
+        devices=(*cams, *aps, *envs, *lights),
         hotspots=spots,
-        source=SOURCE + (OSM_SOURCE if places else ""),
+        source=SOURCE + (OSM_SOURCE if places else "") + LIGHT_SOURCE,
     )
 
 

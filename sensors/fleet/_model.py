@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-KINDS = ("camera", "wifi", "env")
+KINDS = ("camera", "wifi", "env", "light")
+LIGHT_TYPES = ("lamp", "cabinet")
 OWNERSHIPS = ("budget", "socialized", "citizen_shared")
 CAMERA_TYPES = ("fixed", "ptz")
 PLACES = ("square", "market", "hospital", "seasonal")
@@ -68,6 +69,16 @@ class Hotspot:
 
 
 @dataclass(frozen=True, slots=True)
+class LightPoint:
+    """A street-lighting device: a lamp (fed by ``cabinet``, ``rated_w`` at full output) or a control cabinet."""
+
+    device_type: str
+    street: str
+    cabinet: str | None = None
+    rated_w: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Device:
     """One field device. ``ward`` is the 2025 ward the generator drew it in (the registry's ward_code is joined
     spatially elsewhere); ``poi`` names the real place a device stands at."""
@@ -83,6 +94,7 @@ class Device:
     hotspot: str | None = None  # wifi access points
     station: Station | None = None  # environment stations
     poi: str | None = None
+    light: LightPoint | None = None  # street lighting
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +131,8 @@ def registry_attrs(fleet: Fleet, device: Device) -> dict[str, object]:
             attrs["season_months"] = list(spot.season_months)
     elif device.kind == "env" and device.station is not None:
         attrs["station"] = station_dict(device.station)
+    elif device.kind == "light" and device.light is not None:
+        attrs.update(light_dict(device.light))
     return attrs
 
 
@@ -136,3 +150,13 @@ def station_dict(station: Station) -> dict[str, object]:
 
 _OPTIONAL = {"measures": BASIC_MEASURES, "noise_site": "road", "noise_area": "normal", "water_body": None,
              "water_base_cm": 0.0, "water_levels_cm": ()}
+
+
+def light_dict(light: LightPoint) -> dict[str, object]:
+    """A lighting device's fields as written in the fleet file and kept in ``devices.attrs``."""
+    out: dict[str, object] = {"device_type": light.device_type, "street": light.street}
+    if light.cabinet is not None:
+        out["cabinet"] = light.cabinet
+    if light.rated_w is not None:
+        out["rated_w"] = light.rated_w
+    return out

@@ -16,6 +16,7 @@ from ._model import (
     CAMERA_TYPES,
     DEVICE_ID_PATTERN,
     KINDS,
+    LIGHT_TYPES,
     MEASURES,
     NOISE_AREAS,
     NOISE_SITES,
@@ -25,6 +26,7 @@ from ._model import (
     Device,
     Fleet,
     Hotspot,
+    LightPoint,
     Station,
 )
 
@@ -186,6 +188,7 @@ def _device(path: Path, index: int, raw: object) -> Device:
         camera_type=e.get("camera_type", _choice(CAMERA_TYPES)) if kind == "camera" else None,
         hotspot=e.get("hotspot", _ident) if kind == "wifi" else None,
         station=_station(path, e.where, e.get("station", _mapping)) if kind == "env" else None,
+        light=_light(path, e.where, e.get("light", _mapping)) if kind == "light" else None,
     )
     e.done()
     return device
@@ -237,6 +240,19 @@ def _levels(value: object) -> tuple[float, ...]:
         raise ValueError(f"expected three rising levels [I, II, III] in cm, got {value!r}")
     return tuple(numbers)
 
+def _light(path: Path, where: str, raw: Mapping[str, object]) -> LightPoint:
+    e = _Entry(path, f"{where} light", raw)
+    device_type = e.get("device_type", _choice(LIGHT_TYPES))
+    light = LightPoint(
+        device_type=device_type,
+        street=e.get("street", _text),
+        cabinet=e.get("cabinet", _ident) if device_type == "lamp" else None,
+        # an LED street lantern is 20..400 W
+        rated_w=e.get("rated_w", _number(10, 1000)) if device_type == "lamp" else None,
+    )
+    e.done()
+    return light
+
 
 def _check_references(path: Path, fleet: Fleet) -> None:
     seen: dict[str, int] = {}
@@ -246,6 +262,9 @@ def _check_references(path: Path, fleet: Fleet) -> None:
         if device.device_id in seen:
             raise ImportDataError(f"{where} 'id': duplicates devices[{seen[device.device_id]}] (ids are unique)")
         seen[device.device_id] = index
+        cabinet = device.light.cabinet if device.light is not None else None
+        if cabinet is not None and cabinet not in seen:
+            raise ImportDataError(f"{where} 'light.cabinet': {cabinet!r} is not a cabinet listed before this lamp")
         if device.hotspot is not None and device.hotspot not in spots:
             raise ImportDataError(f"{where} 'hotspot': {device.hotspot!r} is not a hotspot of this fleet")
     if len(spots) != len(fleet.hotspots):

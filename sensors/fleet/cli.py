@@ -81,7 +81,7 @@ def _summary(result: Fleet, title: str) -> None:
     table.add_column("devices", justify="right")
     classes = Counter(
         (d.kind, f"{d.ownership}/{d.camera_type}" if d.kind == "camera" else
-         result.hotspot(d.hotspot).place if d.hotspot else "station")
+         result.hotspot(d.hotspot).place if d.hotspot else d.light.device_type if d.light else "station")
         for d in result.devices
     )
     for (kind, label), count in sorted(classes.items()):

@@ -16,13 +16,15 @@ from sensors.fleet import Device, Fleet
 
 from .environment import env_values
 from .faults import FaultState
+from .lighting import LightProfile, light_profile, light_reading
 from .pm25 import Pm25Series
 from .traffic import CameraProfile, camera_counts, camera_events, camera_profile
 from .water import water_level
 from .weather import Climate, rain_mm_h
 from .wifi import ApProfile, ap_profile, wifi_sample
 
-FIRMWARE = {"camera": "cam-sim 2.4.1", "wifi": "ap-sim 1.9.0", "env": "env-sim 0.7.3"}
+FIRMWARE = {"camera": "cam-sim 2.4.1", "wifi": "ap-sim 1.9.0", "env": "env-sim 0.7.3", "light": "talq-sim 1.2.0"}
+LIGHT_PERIOD_S = 600  # a lamp reports every 10 minutes (device_kinds.light): its state changes twice a night
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def phase_of(device_id: str, interval_s: int) -> int:
 
 
 class DeviceSim:
-    __slots__ = ("device", "phase", "faults", "buffer", "dropped", "codes", "code_index", "_seq", "_model")
+    __slots__ = ("device", "phase", "faults", "buffer", "dropped", "codes", "code_index", "_seq", "_model", "_light_at")
 
     def __init__(self, fleet: Fleet, device: Device, interval_s: int, faults: FaultState, buffer_max: int,
                  codes: tuple[str, ...], code_index: int) -> None:
@@ -58,9 +60,11 @@ class DeviceSim:
         self.dropped = 0
         self.codes, self.code_index = codes, code_index  # malformed cases, taken in turn
         self._seq = {"telemetry": -1, "event": -1, "status": -1}
-        self._model: CameraProfile | ApProfile | None = (
+        self._light_at: datetime | None = None   # a lamp's last report: it reports at once, then every 10 minutes
+        self._model: CameraProfile | ApProfile | LightProfile | None = (
             camera_profile(device) if device.kind == "camera"
             else ap_profile(device, fleet.hotspot(device.hotspot)) if device.kind == "wifi" and device.hotspot
+            else light_profile(fleet, device) if device.kind == "light"
             else None
         )
 
@@ -99,6 +103,14 @@ class DeviceSim:
             clients, sessions, up, down = wifi_sample(model, local, interval_s, rng)
             return [WifiTelemetry(self.clock(t), dev.device_id, self.seq("telemetry", t), clients, sessions, up, down,
                                   interval_s)]
+        if isinstance(model, LightProfile):
+            period = max(interval_s, LIGHT_PERIOD_S // interval_s * interval_s)
+            gap = None if self._light_at is None else (t - self._light_at).total_seconds()
+            if gap is not None and 0 <= gap < period:
+                return []
+            self._light_at = t       # a gap < 0 is a backfill going back in time: it starts afresh
+            span = period if gap is None or gap < 0 else min(86_400, round(gap))
+            return [light_reading(model, self.clock(t), local, self.seq("telemetry", t), span)]
         if dev.station is not None:
             st = dev.station
             v = env_values(st, world.pm25, local, interval_s, world.rain(local), rng,

@@ -14,6 +14,7 @@ from sensors.contract import (
     CameraTelemetry,
     DeviceStatus,
     EnvTelemetry,
+    LightTelemetry,
     ParseResult,
     Record,
     WifiTelemetry,
@@ -37,6 +38,16 @@ VALID: Mapping[tuple[str, str], dict[str, object]] = {
     },
     ("wifi", "telemetry"): {"clients": 42, "new_sessions": 7, "bytes_up": 1_048_576, "bytes_down": 8_388_608},
     ("env", "telemetry"): {"pm25": 35.5, "relativeHumidity": 0.8, "LAeq": 61.2, "waterLevel": -12},
+    # a lamp burning dimmed as commanded; small enough that 1000 of them fit in 256 KiB (a full one does not)
+    ("light", "telemetry"): {
+        "deviceType": "lamp",
+        "powerState": "on",
+        "commandedPowerState": "on",
+        "illuminanceLevel": 0.7,
+        "activePower": 84.5,
+        "lampFailure": False,
+        "interval_s": 600,
+    },
     **{
         (kind, "status"): {
             "online": True,
@@ -46,7 +57,7 @@ VALID: Mapping[tuple[str, str], dict[str, object]] = {
             "lat": 21.0285,
             "lon": 105.85,
         }
-        for kind in ("camera", "wifi", "env")
+        for kind in ("camera", "wifi", "env", "light")
     },
 }
 
@@ -63,6 +74,9 @@ def expected_record(kind: str, channel: str, ts: datetime = TS, seq: int | None 
         ),
         ("wifi", "telemetry"): WifiTelemetry(*head, 42, 7, 1_048_576, 8_388_608, 60),
         ("env", "telemetry"): EnvTelemetry(*head, 35.5, None, None, None, None, None, None, 0.8, 61.2, None, -12.0),
+        ("light", "telemetry"): LightTelemetry(
+            *head, "lamp", "on", "on", 0.7, active_power=84.5, lamp_failure=False, interval_s=600
+        ),
     }
     return made[(kind, channel)]
 

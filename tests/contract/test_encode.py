@@ -47,6 +47,14 @@ STORAGE = {
         "precipitation",
         "water_level",
     ),  # fmt: skip
+    # docs/mqtt-contract.md, light section: lamps and cabinets share one table
+    "light_telemetry": (
+        "ts", "device_id", "seq", "device_type", "power_state", "commanded_power_state", "illuminance_level",
+        "commanded_illuminance_level", "active_power", "active_energy", "energy_consumed", "operating_hours", "status",
+        "lamp_failure", "supply_loss", "lamp_unexpected_on", "control_gear_comm_failure", "working_mode",
+        "voltage_l1", "voltage_l2", "voltage_l3", "current_l1", "current_l2", "current_l3", "power_factor",
+        "cabinet_door_open", "interval_s",
+    ),  # fmt: skip
     "device_status": ("ts", "device_id", "seq", "kind", "online", "battery", "rssi", "firmware", "lat", "lon"),
 }
 

@@ -32,6 +32,19 @@ PINNED: dict[str, tuple[str, float, float, str]] = {
     "LAeq": ("number", 0, 194, "dB(A)"),
     "precipitation": ("number", 0, 2000, "mm"),
     "waterLevel": ("number", -1000, 10_000, "cm"),
+    "illuminanceLevel": ("number", 0, 1, ""),
+    "commandedIlluminanceLevel": ("number", 0, 1, ""),
+    "activePower": ("number", 0, 500_000, "W"),
+    "activeEnergy": ("number", 0, 1e9, "kWh"),
+    "energyConsumed": ("number", 0, 12_000, "kWh"),
+    "operatingHours": ("number", 0, 1_000_000, "h"),
+    "voltageL1": ("number", 0, 500, "V"),
+    "voltageL2": ("number", 0, 500, "V"),
+    "voltageL3": ("number", 0, 500, "V"),
+    "currentL1": ("number", 0, 1000, "A"),
+    "currentL2": ("number", 0, 1000, "A"),
+    "currentL3": ("number", 0, 1000, "A"),
+    "powerFactor": ("number", 0, 1, ""),
     "battery": ("number", 0, 100, "%"),
     "rssi": ("number", -150, 0, "dBm"),
     "lat": ("number", -90, 90, "°"),
@@ -169,3 +182,16 @@ def test_good_text_values() -> None:
     assert isinstance(event, CameraEvent) and (event.note, event.snapshot_url) == (note, url)
     status = accepted(check("camera", "status", body("camera", "status", firmware="v2.4.1-rc1 (build 77)")))
     assert isinstance(status, DeviceStatus) and status.firmware == "v2.4.1-rc1 (build 77)"
+
+
+def test_a_cabinet_reports_its_phases_and_door() -> None:
+    cabinet = {"deviceType": "cabinet", "powerState": "on", "workingMode": "automatic", "energyConsumed": 41.5,
+               "voltageL1": 229.5, "voltageL2": 231.0, "voltageL3": 0, "currentL1": 12.4, "currentL2": 11.9,
+               "currentL3": 0, "powerFactor": 0.96, "cabinetDoorOpen": True, "supplyLoss": True}
+    record = accepted(check("light", "telemetry", cabinet))
+    assert (record.device_type, record.voltage_l3, record.cabinet_door_open, record.supply_loss) == (  # type: ignore[union-attr]
+        "cabinet", 0.0, True, True)
+    reason = rejected(check("light", "telemetry", {**cabinet, "deviceType": "pole"}), "bad_value", "deviceType")
+    assert "lamp, cabinet" in reason
+    dim = rejected(check("light", "telemetry", {**cabinet, "illuminanceLevel": 70}), "out_of_range", "illuminanceLevel")
+    assert "send 0.7 for 70 %" in dim

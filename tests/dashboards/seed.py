@@ -319,8 +319,60 @@ def add_environment(conn: psycopg.Connection, devices: Sequence[Device], hours: 
     minutes["sum"] = np.where(minutes["metric"] == "precipitation", minutes["min"] / 60, minutes["min"])
     copy_rollup(conn, "rollup_1m", minutes)
 
+
 def social_mentions(conn: psycopg.Connection, days: float = 3, now: datetime | None = None) -> int:
     """``days`` of the demo's SYNTHETIC social listening feed over the loaded wards (idempotent: more days later
     adds only the missing ones); through the import, so authors are stripped and wards matched as in production."""
     end = now or datetime.now(UTC)
     return social_demo.load(conn, end - timedelta(days=days), end, ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def add_lighting(conn: psycopg.Connection, wards: Iterable[str] = NHA_TRANG, lamps_per_ward: int = 10,
+                 days: int = 3, now: datetime | None = None, seed: int = 21) -> list[Device]:
+    """A cabinet and ``lamps_per_ward`` lamps in each ward, and ``days`` of their raw 10-minute readings drawn by the
+    simulator's own lighting model (sensors.sim.lighting): real sunsets, dimming, failures and day burners."""
+    from zoneinfo import ZoneInfo
+
+    from sensors.sim.lighting import LightProfile, light_reading
+
+    now = now or datetime.now(UTC)
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    made: list[Device] = []
+    profiles: list[LightProfile] = []
+    for w_i, ward in enumerate(wards):
+        cabinet = f"lcab-{ward}"
+        points = conn.execute(
+            "SELECT ST_X(d.geom), ST_Y(d.geom) FROM wards w, LATERAL ST_Dump(ST_GeneratePoints(w.geom, %s, %s)) d "
+            "WHERE w.code = %s AND w.valid_to IS NULL", [lamps_per_ward + 1, seed + w_i, ward]).fetchall()
+        for i, (lon, lat) in enumerate(points):
+            ident = cabinet if i == 0 else f"lamp-{ward}-{i:03d}"
+            attrs = ({"device_type": "cabinet", "street": f"Tuyến {ward}"} if i == 0 else
+                     {"device_type": "lamp", "street": f"Tuyến {ward}", "cabinet": cabinet, "rated_w": 120.0})
+            conn.execute("""
+                INSERT INTO devices (device_id, kind, name, location, ward_code, registered, registered_at,
+                                     last_seen_at, last_data_at, online, online_changed_at, attrs)
+                VALUES (%s, 'light', %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, true, now() - interval '60 days',
+                        now(), now(), true, now() - interval '1 day', %s)""",
+                         [ident, f"Đèn {ident}", lon, lat, ward, json.dumps(attrs)])
+            made.append(Device(ident, "light", ward))
+            profiles.append(LightProfile(ident, "lamp" if i else "cabinet", lat, lon, 120.0 if i else 0.0,
+                                         cabinet if i else None, 120.0 * lamps_per_ward if i == 0 else 0.0,
+                                         lamps_per_ward if i == 0 else 0))
+    step = timedelta(minutes=10)
+    first = now.replace(second=0, microsecond=0) - timedelta(days=days)
+    first -= timedelta(minutes=first.minute % 10)
+    columns = ("ts", "device_id", "seq", "received_at", *LIGHT_COLUMNS)
+    query = sql.SQL("COPY light_telemetry ({}) FROM STDIN").format(sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        at = first
+        while at <= now:
+            for p in profiles:
+                r = light_reading(p, at, at.astimezone(tz), None, 600)
+                copy.write_row((r.ts, r.device_id, None, r.ts, *(getattr(r, c) for c in LIGHT_COLUMNS)))
+            at += step
+    return made
+
+
+LIGHT_COLUMNS = ("device_type", "power_state", "commanded_power_state", "illuminance_level",
+                 "commanded_illuminance_level", "active_power", "energy_consumed", "lamp_failure", "supply_loss",
+                 "lamp_unexpected_on", "control_gear_comm_failure", "working_mode", "cabinet_door_open", "interval_s")

@@ -36,7 +36,7 @@ PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout"
 PAGE_ROLES = {"/wall": {"viewer", "operator", "leader", "kiosk"}, "/ward": {"viewer", "operator", "leader"},
               "/devices": {"viewer", "operator", "leader"}, "/reports": {"operator"}, "/kpis": {"leader"},
                "/alarms": {"viewer", "operator", "leader"}, "/incidents": {"viewer", "operator", "leader"},
-               "/footage": {"viewer", "operator", "leader"},
+               "/footage": {"viewer", "operator", "leader"}, "/lighting": {"viewer", "operator", "leader"},
                "/adoption": {"leader"}, "/briefings": {"leader"}, "/404": {"viewer", "operator", "leader", "kiosk"},
                "/staff": {"operator"}, "/social": {"viewer", "operator", "leader"},
               "/": {"viewer", "operator", "leader"}}

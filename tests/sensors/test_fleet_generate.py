@@ -3,6 +3,7 @@ inside their real ward polygons, and (Nha Trang) beside real places."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 
@@ -138,4 +139,18 @@ def test_ids_are_readable_unique_and_valid(dong_xoai: Fleet, nha_trang: Fleet) -
     ids = [d.device_id for d in (*dong_xoai.devices, *nha_trang.devices)]
     assert len(ids) == len(set(ids))
     assert {i.split("-")[0] for i in ids} == {"dx", "nt"}
-    assert {i.split("-")[1] for i in ids} == {"cam", "ap", "env"}
+    assert {i.split("-")[1] for i in ids} == {"cam", "ap", "env", "lamp", "lcab"}
+
+
+@pytest.mark.parametrize("city", ["dong_xoai", "nha_trang"])
+def test_lamps_line_streets_fed_by_a_cabinet_each(city: str, request: pytest.FixtureRequest) -> None:
+    fleet: Fleet = request.getfixturevalue(city)
+    lights = fleet.of_kind("light")
+    cabinets = {d.device_id: d for d in lights if d.light is not None and d.light.device_type == "cabinet"}
+    lamps = [d for d in lights if d.light is not None and d.light.device_type == "lamp"]
+    assert len(cabinets) >= 6 and len(lamps) >= 150
+    assert all(lamp.light is not None and lamp.light.cabinet in cabinets for lamp in lamps)
+    # poles every ~35 m: neighbours on one street are 30..45 m apart (alternating sides adds a little)
+    street = [d for d in lamps if d.light is not None and d.light.cabinet == next(iter(cabinets))]
+    gaps = [_metres((a.lon, a.lat), (b.lon, b.lat)) for a, b in itertools.pairwise(street)]
+    assert gaps and all(25 < g < 50 for g in gaps), gaps
