@@ -56,6 +56,7 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
                      className="ioc-tiles")
     feed = html.Div([html.H2(t("wall.feed.title", lang)), html.Ul(id="wall-feed")], className="ioc-feed")
     availability = html.Div(id="wall-availability", className="ioc-tile ioc-tile-availability")
+    under_map = [html.Div(id={"type": "wall-bottom-tile", "key": k}, className="ioc-tile") for k in view.BOTTOM_KEYS]
     graph = dcc.Graph(id="wall-map", style={"height": "100%"}, config={"displayModeBar": False, "scrollZoom": True},
                       figure={"layout": {"paper_bgcolor": th.panel, "plot_bgcolor": th.panel,
                                          "xaxis": {"visible": False}, "yaxis": {"visible": False}}})
@@ -68,7 +69,7 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
         dcc.Interval(id="wall-rotate", interval=max(rotate_s, 10) * 1000, disabled=not rotate_s),
         header, html.Div(id="wall-banner", className="ioc-banner"),
         html.Div([html.Div([html.Div(graph, className="ioc-wall-map"),
-                            html.Div([feed, availability], className="ioc-wall-bottom")], className="ioc-wall-left"),
+                            html.Div([feed, availability, *under_map], className="ioc-wall-bottom")], className="ioc-wall-left"),
                   html.Div(tiles, className="ioc-wall-side")], className="ioc-wall-main"),
     ], "wall-page", kind="wall")
 
@@ -79,6 +80,8 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
     Output("wall-banner", "children"), Output("wall-banner", "className"),
     Output("wall-feed", "children"), Output("wall-scene-name", "children"), Output("wall-ok", "data"),
     Output("wall-availability", "children"), Output("wall-availability", "className"),
+    Output({"type": "wall-bottom-tile", "key": ALL}, "children"),
+    Output({"type": "wall-bottom-tile", "key": ALL}, "className"),
     Input("wall-tick", "n_intervals"), Input("wall-scene", "data"), State("wall-opts", "data"),
 )
 def refresh_wall(_n: int | None, scene: dict[str, Any] | None, opts: dict[str, Any]) -> tuple[Any, ...]:

@@ -41,8 +41,8 @@ from pipelines.social import queries as social_q
 from pipelines.social.model import HIGH_REACH
 
 # the side column, in its order
-TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "environment", "lighting", "events", "reports", "system",
-             "social")
+TILE_KEYS = ("alarms", "incidents", "devices", "aqi", "wifi", "environment", "events", "reports", "system", "social")
+BOTTOM_KEYS = ("lighting",)     # under the map, beside the availability tile: the side column has no height left
 AVAILABILITY = "availability"   # the data-availability tile, beside the event feed under the map
 # Beyond these ages a value is not "now" any more: the tile greys out and says how old it is.
 AQI_FRESH_S = 2 * 3600
@@ -267,8 +267,8 @@ def feed_items(camera: pd.DataFrame, changes: pd.DataFrame, now: datetime, tz: A
 
 def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: dict[str, Any],
                  now: datetime) -> tuple[Any, ...]:
-    """Tiles (in TILE_KEYS order), banner, feed, scene name, a liveness stamp for the reconnect check, and the
-    data-availability tile (its body and class)."""
+    """Tiles (in TILE_KEYS order), banner, feed, scene name, a liveness stamp for the reconnect check, the
+    data-availability tile (its body and class), and the tiles under the map (BOTTOM_KEYS order: bodies, classes)."""
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "dark")
     pool, settings = ioc.read_pool, ioc.settings   # the wall only reads: a standby serves it when there is one
     shown_scene = resolve(scene, opts, wards.areas(pool))
@@ -285,7 +285,8 @@ def wall_refresh(ioc: context.IocContext, scene: dict[str, Any] | None, opts: di
     classes[TILE_KEYS.index(wall_alarms.KEY)] = wall_alarms.css_class(made[wall_alarms.KEY], snap.alarms)
     return ([tile_body(made[k]) for k in TILE_KEYS], classes,
             text, "ioc-banner ioc-banner-on" if shown else "ioc-banner", feed, name, now.timestamp(),
-            tile_body(made[AVAILABILITY]), tile_class(made[AVAILABILITY]))
+            tile_body(made[AVAILABILITY]), tile_class(made[AVAILABILITY]),
+            [tile_body(made[k]) for k in BOTTOM_KEYS], [tile_class(made[k]) for k in BOTTOM_KEYS])
 
 
 # A scene is what the wall shows: {"ward": code} one ward, {"area": province} the wards holding devices in a province
