@@ -145,6 +145,20 @@ def _readings(rule: Rule, batches: dict[str, Batch], before: dict[str, State]) -
     return items
 
 
+def _placed(conn: psycopg.Connection, items: dict[str, Obs]) -> dict[str, Obs]:
+    """Observations carried over from the rule's state (no news this cycle) know only their entity: a device's
+    gets its device, ward and kind back from the registry, so an alarm raised when its `for` runs out in a quiet
+    cycle is still placed on the map (and can join an incident)."""
+    bare = [e for e, o in items.items() if o.device is None and e != SYSTEM]
+    if not bare:
+        return items
+    found = conn.execute("SELECT device_id, ward_code, kind FROM devices WHERE device_id = ANY(%s)", [bare]).fetchall()
+    for device, ward, kind in found:
+        obs = items[device]
+        items[device] = Obs(obs.entity, obs.value, device, ward, kind)
+    return items
+
+
 def _plan(conn: psycopg.Connection, rule: Rule, batches: dict[str, Batch], now: datetime,
           before: dict[str, State], tz: ZoneInfo) -> tuple[dict[str, State], list[tuple[Decision, Obs]]]:
     """The rule's new states and decisions (reads only)."""
@@ -163,6 +177,7 @@ def _plan(conn: psycopg.Connection, rule: Rule, batches: dict[str, Batch], now: 
             items[entity] = Obs(entity, 0.0)           # absent from a snapshot: the condition no longer holds
         elif entity not in items and state.phase in ("pending", "clearing"):
             items[entity] = Obs(entity, state.value)   # no news: the last value stands while `for` runs out
+    items = _placed(conn, items)
     changed: dict[str, State] = {}
     decisions: list[tuple[Decision, Obs]] = []
     for entity, obs in items.items():
