@@ -69,7 +69,8 @@ def layout(lang: str | None = None, rotate: str | None = None, ward: str | None 
         dcc.Interval(id="wall-rotate", interval=max(rotate_s, 10) * 1000, disabled=not rotate_s),
         header, html.Div(id="wall-banner", className="ioc-banner"),
         html.Div([html.Div([html.Div(graph, className="ioc-wall-map"),
-                            html.Div([feed, availability, *under_map], className="ioc-wall-bottom")], className="ioc-wall-left"),
+                            html.Div([feed, availability, *under_map], className="ioc-wall-bottom")],
+                           className="ioc-wall-left"),
                   html.Div(tiles, className="ioc-wall-side")], className="ioc-wall-main"),
     ], "wall-page", kind="wall")
 
