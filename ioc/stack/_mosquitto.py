@@ -103,24 +103,14 @@ class PrivateMosquitto:
         return text != before
 
     def pid(self) -> int | None:
-        try:
-            return int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
+        return _proc.read_pid(self.pid_file)
 
     def running(self) -> bool:
         pid = self.pid()
         return pid is not None and _proc.pid_alive(pid)
 
     def stop(self) -> bool:
-        pid = self.pid()
-        if pid is None or not _proc.pid_alive(pid):
-            return False
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        while _proc.pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return True
+        return _proc.stop_pid(self.pid_file)
 
     def health(self, state: MqttState) -> bool:
         """True when the broker accepts the ingester's MQTT connection within 3 s."""

@@ -25,12 +25,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
-
 from ioc.errors import StackError
 from ioc.stack import _proc
-from ioc.stack._postgres import EXTENSIONS, _bindir, _check_timescaledb
+from ioc.stack._postgres import _bindir, _check_timescaledb, create_database
 from ioc.stack._state import HaNode, HaState
 
 log = logging.getLogger(__name__)
@@ -236,20 +233,7 @@ class PrivatePatroni:
         return any(m.get("role") == "sync_standby" and m.get("state") in ("running", "streaming") for m in members)
 
     def _create_database(self, state: HaState) -> None:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with psycopg.connect(state.url("postgres"), autocommit=True, connect_timeout=3) as conn:
-                    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [state.database]).fetchone():
-                        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(state.database)))
-                break
-            except psycopg.OperationalError as exc:
-                if time.monotonic() > deadline:
-                    raise StackError(f"the Patroni primary does not accept connections: {exc}") from exc
-                time.sleep(0.5)
-        with psycopg.connect(state.url(), autocommit=True) as conn:
-            for ext in EXTENSIONS:
-                conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(ext)))
+        create_database(state.url("postgres"), state.url(), state.database, 60, "the Patroni primary")
 
     def _http(self, port: int, path: str, body: dict[str, Any] | None = None,
               state: HaState | None = None, timeout: float = 5, method: str = "") -> dict[str, Any]:

@@ -168,17 +168,22 @@ class PrivatePostgres:
         return state
 
     def _create_database(self, state: PgState) -> None:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with psycopg.connect(state.url("postgres"), autocommit=True, connect_timeout=3) as conn:
-                    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [state.database]).fetchone():
-                        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(state.database)))
-                break
-            except psycopg.OperationalError as exc:
-                if time.monotonic() > deadline:
-                    raise StackError(f"the private PostgreSQL does not accept connections: {exc}") from exc
-                time.sleep(0.5)
-        with psycopg.connect(state.url(), autocommit=True) as conn:
-            for ext in EXTENSIONS:
-                conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(ext)))
+        create_database(state.url("postgres"), state.url(), state.database, 30, "the private PostgreSQL")
+
+
+def create_database(admin_url: str, url: str, database: str, wait_s: float, what: str) -> None:
+    """Create ``database`` (once the server accepts connections, waiting up to ``wait_s``) and its extensions."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+                if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+            break
+        except psycopg.OperationalError as exc:
+            if time.monotonic() > deadline:
+                raise StackError(f"{what} does not accept connections: {exc}") from exc
+            time.sleep(0.5)
+    with psycopg.connect(url, autocommit=True) as conn:
+        for ext in EXTENSIONS:
+            conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(ext)))

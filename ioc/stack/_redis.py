@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import signal
 import time
 from pathlib import Path
 
@@ -59,24 +58,14 @@ class PrivateRedis:
             fh.write(text)
 
     def pid(self) -> int | None:
-        try:
-            return int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
+        return _proc.read_pid(self.pid_file)
 
     def running(self) -> bool:
         pid = self.pid()
         return pid is not None and _proc.pid_alive(pid)
 
     def stop(self) -> bool:
-        pid = self.pid()
-        if pid is None or not _proc.pid_alive(pid):
-            return False
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        while _proc.pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return True
+        return _proc.stop_pid(self.pid_file)
 
     def health(self, state: RedisState) -> str:
         """'' when Redis answers PING within a second, else why not."""
