@@ -119,3 +119,22 @@ def test_the_export_has_the_hamlet_as_its_last_column(pool: ConnectionPool, plac
     js = tmp_path / "reports.json"
     export.write_export(pool, js, None, None, TZ)
     assert '"hamlet": "Khu phố 10"' in js.read_text(encoding="utf-8")
+
+
+def test_the_read_api_filters_and_carries_the_hamlet(app: Dash, db: psycopg.Connection,
+                                                     placed: dict[str, list[int]]) -> None:
+    from urllib.parse import quote
+
+    from dashboards.api.openapi import PREFIX
+    from ioc.security import roles
+    from tests.dashboards import access
+
+    client = app.server.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = access.api_headers(db, (roles.REPORTS_READ,))["Authorization"]
+    body = client.get(f"{PREFIX}/reports?ward={WARD}&hamlet={quote('Khu phố 2')}").get_json()
+    assert {r["id"] for r in body["items"]} == set(placed["Khu phố 2"]) and body["total"] == 2
+    assert {r["hamlet"] for r in body["items"]} == {"Khu phố 2"}
+    both = client.get(f"{PREFIX}/reports?hamlet={quote('Khu phố 2')}").get_json()   # the name in every ward
+    assert {r["id"] for r in both["items"]} == set(placed["Khu phố 2"]) | set(placed["other"])
+    every = client.get(f"{PREFIX}/reports").get_json()["items"]
+    assert {r["id"]: r["hamlet"] for r in every}[placed["none"][0]] is None
