@@ -17,7 +17,7 @@ from dashboards.queries import reports as q
 from ioc.config import Settings
 from pipelines.public import demo, hamlets
 from tests.reports import seed
-from tests.reports.test_browser import ROWS, SCREENSHOTS, _row_ids, _sign_in, _severe
+from tests.reports.test_browser import ROWS, SCREENSHOTS, _row_ids, _severe, _sign_in
 from tests.support import wait_until
 
 pytestmark = pytest.mark.browser
