@@ -71,6 +71,8 @@ class Settings(BaseSettings):
                                                "targets are staff e-mail addresses and phone numbers")
     footage_contact_retention_days: int = Field(365, ge=1, description="days a footage recipient's contact (phone, "
                                                 "e-mail) is kept after the delivery; the register itself is kept")
+    briefing_recipient_retention_days: int = Field(365, ge=1, description="days the briefing archive keeps the "
+                                                   "e-mail addresses a briefing was mailed to; then only their count")
     social_mention_retention_days: int = Field(365, ge=1, description="days a social listening mention (post URL, "
                                                "topic, sentiment, reach, summary) is kept after it was published")
     social_high_reach: int = Field(5000, ge=1, description="people reached from which a negative, local social "

@@ -56,6 +56,8 @@ DATA_CLASSES = (
     DataClass("footage_contacts", ("footage_contacts",), "footage_contact_retention_days", "delete", personal=True),
     # a social mention holds a post's URL (which leads to its author) and a summary stripped of identifiers
     DataClass("social_mentions", ("social_mentions",), "social_mention_retention_days", "delete", personal=True),
+    # the briefing archive is kept; the leaders' addresses it was mailed to become a count (docs/briefing.md)
+    DataClass("briefing_recipients", ("briefings",), "briefing_recipient_retention_days", "delete", personal=True),
     DataClass("alarm_deliveries", ("alarm_deliveries",), "alarm_delivery_retention_days", "delete", personal=True),
 )
 

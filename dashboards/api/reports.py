@@ -25,7 +25,7 @@ REPORT = obj({
     "lon": nullable(NUM), "lat": nullable(NUM), "ward_code": nullable(STR),
     "photo_urls": {"type": "array", "items": STR}, "department": nullable(STR), "department_vi": nullable(STR),
     "department_en": nullable(STR), "submitted_at": TS, "updated_at": TS, "due_at": nullable(TS),
-    "resolved_at": nullable(TS), "public_response": nullable(STR), "overdue": BOOL})
+    "resolved_at": nullable(TS), "public_response": nullable(STR), "hamlet": nullable(STR), "overdue": BOOL})
 
 
 def list_reports(pool: ConnectionPool, settings: Settings, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -38,7 +38,8 @@ def list_reports(pool: ConnectionPool, settings: Settings, args: Mapping[str, An
         raise ApiError(400, f"range too large: {(end - start).days} days > {MAX_SPAN.days}")
     status = args["status"]
     statuses = OPEN_STATUSES if status == "open" else () if status is None else (status,)
-    where = listing.ReportFilter(start, end, statuses, args["category"], args["ward"])
+    where = listing.ReportFilter(start, end, statuses, args["category"], args["ward"],
+                                  args["hamlet"])
     total, items = listing.page(pool, where, now, args["limit"], args["offset"])
     return {"total": total, "limit": args["limit"], "offset": args["offset"], "items": items}
 
@@ -54,6 +55,8 @@ def endpoints() -> tuple[Endpoint, ...]:
                         enum=("open", *STATUSES)),
                   Param("category", "string", "category code or its group", pattern=r"[a-z0-9_]{1,40}"),
                   Param("ward", "string", "ward code", pattern=r"[0-9]{5}"),
+                  Param("hamlet", "string", "hamlet (ấp / khu phố / tổ dân phố) name, exact; with ward for one "
+                        "ward's", pattern=r"[^\x00-\x1f]{1,100}"),
                   Param("limit", "integer", "page size", minimum=1, maximum=1000, default=100),
                   Param("offset", "integer", "rows to skip", minimum=0, maximum=1_000_000, default=0)),
                  errors=(400, 403), tags=("reports",), permission=REPORTS_READ),

@@ -53,12 +53,24 @@ def install(app: Dash) -> None:
     server: Flask = app.server
     settings: Settings = server.extensions[context.EXTENSION].settings
     server.extensions[EXTENSION] = {"app": app, "callbacks": None}
-    server.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY)
+    if server.config.get("MAX_CONTENT_LENGTH") is None:   # Flask's defaults hold the key (None): setdefault kept it
+        server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     if settings.proxy_hops:
         n = settings.proxy_hops
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     server.before_request(_guard)
     server.after_request(_finish)
+
+
+def body_limit() -> str:
+    """The limit a refused body went over, for the 413 answers: the request cap (``MAX_CONTENT_LENGTH``,
+    :data:`MAX_BODY` unless configured) when the body is larger, else Werkzeug's cap on the form fields that are not
+    files (``MAX_FORM_MEMORY_SIZE``, 500 kB by default)."""
+    cap = int(current_app.config.get("MAX_CONTENT_LENGTH") or MAX_BODY)
+    fields = current_app.config.get("MAX_FORM_MEMORY_SIZE")
+    if (request.content_length or 0) > cap or not fields:
+        return f"{cap / (1024 * 1024):g} MB"
+    return f"{int(fields) // 1000} kB"
 
 
 def current_principal() -> Principal | None:

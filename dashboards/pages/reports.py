@@ -24,7 +24,9 @@ dash.register_page(__name__, path="/reports", title="IOC — phản ánh hiện 
 
 PAGE_SIZE = 12
 REFRESH_MS = 60_000
-FILTERS = ("reports-ward", "reports-category", "reports-status", "reports-overdue", "reports-search")
+FILTERS = ("reports-ward", "reports-category", "reports-status", "reports-overdue", "reports-search",
+           "reports-hamlet")
+HIDDEN = {"display": "none"}
 
 
 def _controls(lang: str) -> dbc.Row:
@@ -38,8 +40,11 @@ def _controls(lang: str) -> dbc.Row:
         drop("reports-status", "reports.filter.status", "open", statuses),
         dbc.Col(dbc.Switch(id="reports-overdue", label=t("reports.filter.overdue", lang), value=False), lg=3,
                 className="pt-1"),
+        # hamlets (ấp / khu phố) of the chosen ward, or of all when few: hidden while there are none to offer
+        dbc.Col(dcc.Dropdown(id="reports-hamlet", placeholder=t("reports.filter.hamlet", lang)), lg=3,
+                id="reports-hamlet-col", style=HIDDEN),
         dbc.Col(dbc.Input(id="reports-search", type="search", debounce=0.4, placeholder=t("reports.filter.search",
-                                                                                            lang)), lg=9),
+                                                                                            lang))),
         dbc.Col(html.Div(id="reports-total", className="fs-5 pt-1 text-end"), lg=3)], className="g-2 mb-2")
 
 
@@ -89,6 +94,14 @@ def load_options(opts: dict[str, Any]) -> tuple[Any, Any, Any]:
     return found["wards"], found["categories"], found["departments"]
 
 
+@callback(Output("reports-hamlet", "options"), Output("reports-hamlet", "value"), Output("reports-hamlet-col", "style"),
+          Input("reports-ward", "value"), State("reports-hamlet", "value"))
+def load_hamlets(ward: str | None, chosen: str | None) -> tuple[Any, Any, Any]:
+    options = view.hamlet_options(q.hamlet_choices(context.current().read_pool, ward), ward)
+    keep = chosen if any(o["value"] == chosen for o in options) else None   # another ward: its hamlet goes
+    return options, keep, {} if options else HIDDEN
+
+
 @callback(Output("reports-tiles", "children"), Output("reports-map", "figure"),
           Output("reports-replica", "children"), Output("reports-replica", "className"),
           Input("reports-tick", "n_intervals"), Input("reports-version", "data"), Input("reports-ward", "value"),
@@ -107,11 +120,12 @@ def refresh_overview(_n: int | None, _v: int, ward: str | None, opts: dict[str, 
           Input("reports-tick", "n_intervals"), Input("reports-version", "data"), State("reports-selected", "data"),
           State("reports-opts", "data"))
 def refresh_table(ward: str | None, category: str | None, status: str | None, overdue: bool, search: str | None,
-                  page_no: int | None, _n: int | None, _v: int, selected: int | None,
+                  hamlet: str | None, page_no: int | None, _n: int | None, _v: int, selected: int | None,
                   opts: dict[str, Any]) -> tuple[Any, int, int, str]:
     if ctx.triggered_id in FILTERS:
         page_no = 1   # a new filter starts on its first page
-    lang, where = norm_lang(opts.get("lang")), q.QueueFilter(ward, category, status, bool(overdue), search or "")
+    lang, where = norm_lang(opts.get("lang")), q.QueueFilter(ward, category, status, bool(overdue), search or "",
+                                                           view.hamlet_value(hamlet))
     rows, pages, page, total = act.queue_page(context.current(), where, (page_no or 1) - 1, PAGE_SIZE, lang)
     return view.table(rows, selected, lang), pages, page + 1, total
 

@@ -30,10 +30,12 @@ from typing import Any
 import psycopg
 from flask import Blueprint, Response, request
 from psycopg_pool import PoolTimeout
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboards import context
 from dashboards.api import open311_limit
 from dashboards.auth.forms import request_lang
+from dashboards.auth.guard import body_limit
 from dashboards.i18n import t
 from dashboards.public import documents, render
 from dashboards.views import public as view
@@ -141,6 +143,14 @@ def public_blueprint() -> Blueprint:
 
     bp.add_url_rule("/public/documents/<int:document>", "document", documents.download, methods=["GET"])
     bp.add_url_rule("/public/comments/<int:document>", "comment", documents.comment, methods=["POST"])
+
+    @bp.errorhandler(RequestEntityTooLarge)
+    def too_large(_exc: RequestEntityTooLarge) -> Response:
+        """A comment POST over the app's cap: plain text naming the limit, not Werkzeug's English HTML page."""
+        resp = Response(t("public.too_large", request_lang(), limit=body_limit()), status=413,
+                        mimetype="text/plain")
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
 
     @bp.get("/public/")
     @bp.get("/public/<path:rest>")

@@ -17,6 +17,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from dashboards.queries._run import frame, like_pattern, one, rows, ward_codes
+from pipelines.public.hamlets import natural_order
 
 OPEN = ("received", "assigned", "in_progress")
 # Open while due before now (or before the pause began: a paused clock is stopped).
@@ -26,7 +27,7 @@ LAYER_STATUS = {"received": "open", "assigned": "open", "in_progress": "in_progr
 MAP_COLUMNS = ("report_id", "status", "workflow_status", "overdue", "paused", "category", "ward_code",
                "submitted_at", "due_at", "verdict")
 QUEUE_COLUMNS = ("id", "submitted_at", "category", "name_vi", "name_en", "ward_code", "ward_name", "status",
-                 "paused", "department", "due_at", "overdue", "verdict", "source", "address", "summary")
+                 "paused", "department", "due_at", "overdue", "verdict", "source", "address", "summary", "hamlet")
 
 
 def open_reports(pool: ConnectionPool, ward_code: str | None = None,
@@ -123,6 +124,7 @@ class QueueFilter:
     status: str | None = None         # a status, or "open" for any open one
     overdue_only: bool = False
     search: str = ""
+    hamlet: tuple[str, str] | None = None   # (ward code, hamlet name): names repeat across wards
 
     def params(self, now: datetime) -> dict[str, Any]:
         text = self.search.strip()
@@ -130,13 +132,16 @@ class QueueFilter:
         status = None if self.status in (None, "", "open") else self.status
         return {"ward": self.ward or None, "cat": self.category or None, "status": status,
                 "open": self.status == "open", "overdue_only": self.overdue_only, "q": text or None,
-                "pat": like_pattern(text), "now": now, "id": int(number) if number.isdigit() else None}
+                "pat": like_pattern(text), "now": now, "id": int(number) if number.isdigit() else None,
+                "hamlet_ward": self.hamlet[0] if self.hamlet else None,
+                "hamlet": self.hamlet[1] if self.hamlet else None}
 
 
 _QUEUE_WHERE = sql.SQL("""
     (%(ward)s::text IS NULL OR r.ward_code = %(ward)s)
     AND (%(cat)s::text IS NULL OR r.category = %(cat)s OR c.parent = %(cat)s)
     AND (%(status)s::text IS NULL OR r.status = %(status)s)
+    AND (%(hamlet)s::text IS NULL OR (r.ward_code = %(hamlet_ward)s AND r.hamlet = %(hamlet)s))
     AND (NOT %(open)s OR r.status IN ('received', 'assigned', 'in_progress'))
     AND (NOT %(overdue_only)s OR {overdue})
     AND (%(q)s::text IS NULL
@@ -156,7 +161,7 @@ def queue(pool: ConnectionPool, where: QueueFilter, now: datetime, offset: int =
         SELECT r.id, r.submitted_at, r.category, c.name_vi, c.name_en, r.ward_code,
                (SELECT w.name FROM wards w WHERE w.code = r.ward_code ORDER BY w.valid_from DESC LIMIT 1) AS ward_name,
                r.status, r.paused_since IS NOT NULL AS paused, r.department, r.due_at, {overdue} AS overdue,
-               e.verdict, r.source, r.address, left(r.description, 90) AS summary
+               e.verdict, r.source, r.address, left(r.description, 90) AS summary, r.hamlet
         {base}
         ORDER BY CASE e.verdict WHEN 'corroborated' THEN 0 WHEN 'not_corroborated' THEN 2 ELSE 1 END,
                  {overdue} DESC, r.status IN ('received', 'assigned', 'in_progress') DESC, r.due_at, r.id
@@ -172,7 +177,7 @@ def detail(pool: ConnectionPool, report_id: int, now: datetime) -> dict[str, Any
                (SELECT w.name FROM wards w WHERE w.code = r.ward_code ORDER BY w.valid_from DESC LIMIT 1) AS ward_name,
                r.photo_urls, r.status, r.paused_since, r.escalated_at, r.department, d.name_vi AS department_vi,
                d.name_en AS department_en, r.submitted_at, r.sla_days, r.extension_days, r.due_at, r.resolved_at,
-               r.outcome, r.closed_at, r.public_response, r.updated_at, {overdue} AS overdue,
+               r.outcome, r.closed_at, r.public_response, r.updated_at, {overdue} AS overdue, r.hamlet,
                e.verdict, e.summary AS evidence, e.computed_at AS evidence_at
         FROM reports r JOIN report_categories c ON c.code = r.category
         LEFT JOIN report_departments d ON d.code = r.department
@@ -193,6 +198,22 @@ def choices(pool: ConnectionPool) -> dict[str, list[dict[str, Any]]]:
         "departments": rows(pool, "SELECT code, name_vi, name_en FROM report_departments ORDER BY name_vi"),
         "wards": rows(pool, "SELECT code, name FROM wards WHERE valid_to IS NULL ORDER BY name"),
     }
+
+
+HAMLETS_FEW = 30   # without a chosen ward, the hamlet filter lists every hamlet only up to this many
+
+
+def hamlet_choices(pool: ConnectionPool, ward: str | None) -> list[dict[str, Any]]:
+    """(ward_code, ward_name, name) of the hamlets of ``ward``, or of every ward when they are few (a long list of
+    "Khu phố 1" of twenty wards helps nobody: choose the ward first). Natural order within a ward."""
+    found = rows(pool, """
+        SELECT h.ward_code, coalesce(w.name, h.ward_code) AS ward_name, h.name FROM hamlets h
+        LEFT JOIN wards w ON w.code = h.ward_code AND w.valid_to IS NULL
+        WHERE %(ward)s::text IS NULL OR h.ward_code = %(ward)s LIMIT %(cap)s""",
+                 {"ward": ward or None, "cap": HAMLETS_FEW + 1})
+    if not ward and len(found) > HAMLETS_FEW:
+        return []
+    return sorted(found, key=lambda h: (h["ward_name"], natural_order(h["name"])))
 
 
 def nearby_devices(pool: ConnectionPool, report_id: int, radius_m: float) -> gpd.GeoDataFrame:

@@ -13,6 +13,15 @@ from dashboards.i18n import t
 from pipelines.briefing import archive
 
 
+def mailed_cell(r: dict[str, Any], lang: str) -> str:
+    """Who a briefing went to; after the retention only how many (the addresses are personal data)."""
+    if not r["mailed_at"]:
+        return t("briefings.not_mailed", lang)
+    if r.get("purged_count") is not None and not r["mailed_to"]:
+        return t("briefings.recipients_purged", lang, n=r["purged_count"])
+    return ", ".join(r["mailed_to"])
+
+
 def listing(ioc: context.IocContext, lang: str, chosen: int | None) -> dbc.Table | html.P:
     with ioc.pool.connection() as conn:
         found = archive.listing(conn)
@@ -26,7 +35,7 @@ def listing(ioc: context.IocContext, lang: str, chosen: int | None) -> dbc.Table
         html.Td(t("briefing.scope.all", lang) if r["scope"] == "*" else r["scope"]),
         html.Td(r["lang"].upper()),
         html.Td(r["generated_at"].astimezone(tz).strftime("%H:%M %d/%m/%Y")),
-        html.Td(", ".join(r["mailed_to"]) if r["mailed_at"] else t("briefings.not_mailed", lang)),
+        html.Td(mailed_cell(r, lang)),
         html.Td([html.A("PDF", href=f"/briefings/file/{r['id']}.pdf", className="me-2"),
                  html.A("HTML", href=f"/briefings/file/{r['id']}.html", target="_blank")],
                 title=r["pdf_sha256"]),

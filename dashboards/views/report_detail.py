@@ -35,6 +35,7 @@ def _facts(d: dict[str, Any], clock: Clock, tz: ZoneInfo, lang: str) -> html.Dl:
     facts = [(t("reports.col.submitted", lang), _time(d["submitted_at"], tz, lang)),
              (t("reports.detail.source", lang), f"{d['source']} · {d['external_id'] or '—'}"),
              (t("reports.col.ward", lang), d["ward_name"] or d["ward_code"] or fmt.BLANK),
+             (t("reports.detail.hamlet", lang), d.get("hamlet") or fmt.BLANK),
              (t("reports.detail.address", lang), d["address"] or fmt.BLANK),
              (t("reports.col.department", lang), d[f"department_{lang}"] or fmt.BLANK),
              (t("reports.col.due", lang), html.Span(sla, style={"color": OVERDUE_RED} if clock.overdue else {}))]

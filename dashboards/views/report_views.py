@@ -69,13 +69,35 @@ def verdict_label(verdict: str | None, lang: str) -> str:
     return VERDICT_MARK.get(key, "") + t(f"reports.verdict.{key}", lang)
 
 
+def place(r: dict[str, Any]) -> str:
+    """The ward, and the hamlet (ấp / khu phố) after it when the report has one: "Phường X · Khu phố 3"."""
+    ward = text(r.get("ward_name")) or text(r.get("ward_code")) or fmt.BLANK
+    hamlet = text(r.get("hamlet"))
+    return f"{ward} · {hamlet}" if hamlet else ward
+
+
+def hamlet_options(found: list[dict[str, Any]], ward: str | None) -> list[dict[str, str]]:
+    """The hamlet filter's options; the value is ``ward/name`` (a name repeats across wards, a code has no "/").
+    The ward is named in the label only when no ward is chosen."""
+    return [{"label": h["name"] if ward else f"{h['name']} · {h['ward_name']}",
+             "value": f"{h['ward_code']}/{h['name']}"} for h in found]
+
+
+def hamlet_value(value: str | None) -> tuple[str, str] | None:
+    """(ward code, hamlet name) of a hamlet filter value, None for none."""
+    if not value or "/" not in value:
+        return None
+    ward, name = value.split("/", 1)
+    return ward, name
+
+
 def rows(page: pd.DataFrame, tz: ZoneInfo, lang: str) -> list[dict[str, Any]]:
     """The table's rows as texts; ``id`` is the report (its row's id) and the :data:`FLAGS` give the row's classes."""
     out = []
     for r in page.to_dict("records"):
         out.append({
             "id": int(r["id"]), "submitted": fmt.local_time(r["submitted_at"], tz, lang, "HH:mm dd/MM"),
-            "category": r[f"name_{lang}"], "ward": text(r["ward_name"]) or text(r["ward_code"]) or fmt.BLANK,
+            "category": r[f"name_{lang}"], "ward": place(r),
             "status": status_label(r["status"], bool(r["paused"]), lang),
             "due": (("⚠ " if r["overdue"] else "") + fmt.local_time(r["due_at"], tz, lang, "HH:mm dd/MM"))
             if r["due_at"] is not None and not pd.isna(r["due_at"]) else fmt.BLANK,

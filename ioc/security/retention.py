@@ -2,6 +2,7 @@
 
 How long each data class is kept is :mod:`ioc.retention`'s table; ``pipelines/retention.py`` drops hypertable
 chunks by age, and :func:`purge` here deletes what lives in plain tables: the access logs, ended sessions, and the
+e-mail addresses a briefing was mailed to (``briefings.mailed_to``, then only their count), and the
 personal data of field reports closed, or last active (``reports.last_activity_at``, closed or not), longer ago
 than the contact retention: the reporter's contact is deleted and the description's phone numbers, e-mails and ID
 numbers are redacted, unless the reporter consented to keep them (``reports.consent_keep``). A report left open
@@ -46,6 +47,17 @@ def purge(conn: psycopg.Connection, settings: Settings) -> dict[str, int]:
         done["footage_contacts"] = conn.execute(
             "DELETE FROM footage_contacts WHERE created_at < now() - %s",
             [timedelta(days=rules["footage_contacts"].days(settings))]).rowcount
+    if conn.execute("SELECT to_regclass('briefings') IS NOT NULL").fetchone() == (True,):
+        # the addresses become their count (migration 0203); mailed_at stays: it is the schedule's memory
+        done["briefing_recipients"] = conn.execute(
+            """WITH due AS (SELECT id, cardinality(mailed_to) AS n FROM briefings
+                            WHERE cardinality(mailed_to) > 0 AND mailed_at < now() - %s FOR UPDATE),
+                    counted AS (INSERT INTO briefing_recipient_counts (briefing_id, mailed_count)
+                                SELECT id, n FROM due ON CONFLICT (briefing_id) DO UPDATE
+                                SET mailed_count = briefing_recipient_counts.mailed_count + excluded.mailed_count,
+                                    purged_at = now())
+               UPDATE briefings b SET mailed_to = '{}' FROM due WHERE b.id = due.id""",
+            [timedelta(days=rules["briefing_recipients"].days(settings))]).rowcount
     if conn.execute("SELECT to_regclass('social_mentions') IS NOT NULL").fetchone() == (True,):
         done["social_mentions"] = conn.execute(
             "DELETE FROM social_mentions WHERE published_at < now() - %s",

@@ -52,11 +52,14 @@ def mailed(conn: psycopg.Connection, week: str, scope: str, lang: str) -> bool:
 
 
 def listing(conn: psycopg.Connection, limit: int = 200) -> list[dict[str, Any]]:
-    """Newest week first: id, week, scope, lang, pdf_sha256, generated_at, mailed_at, mailed_to, html_bytes."""
+    """Newest week first: id, week, scope, lang, pdf_sha256, generated_at, mailed_at, mailed_to, html_bytes; once the
+    retention has replaced the addresses, mailed_to is empty and ``purged_count`` says how many there were."""
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute("""SELECT id, week, scope, lang, pdf_sha256, generated_at, mailed_at, mailed_to,
-                                     octet_length(html) AS html_bytes, octet_length(pdf) AS pdf_bytes
-                              FROM briefings ORDER BY week DESC, scope, lang LIMIT %s""", [limit]).fetchall()
+                                     octet_length(html) AS html_bytes, octet_length(pdf) AS pdf_bytes,
+                                     n.mailed_count AS purged_count
+                              FROM briefings b LEFT JOIN briefing_recipient_counts n ON n.briefing_id = b.id
+                              ORDER BY week DESC, scope, lang LIMIT %s""", [limit]).fetchall()
 
 
 def one(conn: psycopg.Connection, briefing_id: int) -> dict[str, Any] | None:

@@ -139,8 +139,8 @@ def import_file(conn: psycopg.Connection, path: Path) -> tuple[int, list[Problem
 def names(pool: ConnectionPool, ward: str) -> list[str]:
     """A ward's hamlets, in natural order ("Khu phố 2" before "Khu phố 10")."""
     found = [r[0] for r in tuples(pool, "SELECT name FROM hamlets WHERE ward_code = %s", [ward])]
-    return sorted(found, key=_natural)
+    return sorted(found, key=natural_order)
 
 
-def _natural(name: str) -> tuple[Any, ...]:
+def natural_order(name: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", name))

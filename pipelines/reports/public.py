@@ -32,7 +32,8 @@ PUBLIC_COLUMNS = sql.SQL("""
     d.name_en AS department_en, r.submitted_at, r.updated_at, r.due_at, r.resolved_at, r.public_response""")
 EXPORT_COLUMNS = ("id", "category", "name_vi", "name_en", "status", "description", "lon", "lat",
                   "ward_code", "photo_urls", "department", "department_vi", "department_en", "submitted_at",
-                  "updated_at", "due_at", "resolved_at", "public_response")
+                  "updated_at", "due_at", "resolved_at", "public_response",
+                  "hamlet")   # added last: consumers of the CSV read by position too; Open311 has no such field
 _FROM = sql.SQL("""FROM reports r JOIN report_categories c ON c.code = r.category
                    LEFT JOIN report_departments d ON d.code = r.department""")
 
@@ -88,7 +89,7 @@ def public_requests(pool: ConnectionPool, where: RequestFilter, limit: int = MAX
 
 def export_rows(pool: ConnectionPool, start: datetime | None = None, end: datetime | None = None) -> pd.DataFrame:
     """The public fields of reports submitted in [start, end), oldest first, for CSV/JSON exports."""
-    query = sql.SQL("""SELECT {cols} {src}
+    query = sql.SQL("""SELECT {cols}, r.hamlet {src}
         WHERE (%(start)s::timestamptz IS NULL OR r.submitted_at >= %(start)s)
           AND (%(end)s::timestamptz IS NULL OR r.submitted_at < %(end)s)
         ORDER BY r.submitted_at, r.id""").format(cols=PUBLIC_COLUMNS, src=_FROM)

@@ -65,7 +65,7 @@ def test_retention_comes_from_the_settings(settings: Settings) -> None:
     rules = data_classes.by_name()
     assert set(rules) == {"raw_telemetry", "rollups", "dead_letters", "camera_events", "report_contacts",
                           "access_logs", "alarms", "alarm_deliveries", "footage_register", "footage_contacts",
-                          "social_mentions"}
+                          "social_mentions", "briefing_recipients"}
     assert rules["social_mentions"].personal and rules["social_mentions"].days(changed) == 365
     assert rules["alarm_deliveries"].personal and rules["alarm_deliveries"].how == "delete"
     assert rules["footage_register"].how == "keep" and rules["footage_contacts"].days(changed) == 365
