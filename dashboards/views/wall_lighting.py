@@ -33,7 +33,7 @@ def tile(data: LightingNow, now: datetime, lang: str) -> Tile:
     if night is not None:
         saving = night.saving
         lines.append(html.Div(t("wall.lighting.night", lang, kwh=fmt.number(night.kwh, lang),
-                                saving="—" if saving is None else f"{fmt.number(100 * saving, lang)} %")))
+                                delta=fmt.BLANK if saving is None else _delta(saving, lang))))
     age = (now - data.as_of).total_seconds() if data.as_of else None
     stale = age is None or age > FRESH_S
     share = data.working_share
@@ -42,3 +42,9 @@ def tile(data: LightingNow, now: datetime, lang: str) -> Tile:
         "wall.lighting.caption", lang)
     color = OUTAGE_HEX if data.dark else BURNER_HEX if data.day_burners else None
     return Tile(KEY, title, value, lines, caption, stale=stale, color=color, text_color="#ffffff")
+
+
+def _delta(saving: float, lang: str) -> str:
+    """Last night's energy against the undimmed baseline, signed: "−14 %" saved, "+1 %" over it."""
+    sign = "−" if saving > 0 else "+" if saving < 0 else "±"
+    return f"{sign}{fmt.number(abs(100 * saving), lang)} %"

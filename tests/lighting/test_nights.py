@@ -12,6 +12,7 @@ from psycopg_pool import ConnectionPool
 from dashboards.queries import lighting as q
 from dashboards.theme import DARK
 from dashboards.views import lighting as lv
+from dashboards.views.wall_lighting import _delta
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 EVENING = datetime(2026, 12, 3, 18, 0, tzinfo=VN)
@@ -66,3 +67,9 @@ def test_nights_count_outages_burners_and_mismatches(db: psycopg.Connection, poo
     assert measured["customdata"][0] == "3,000 ₫"         # 1.2 kWh × 2,333 ₫ = 2,800 ₫, shown to the thousand
     problems = lv.problems_chart(data, DARK, "vi")
     assert [trace["y"] for trace in problems["data"]] == [[1, 0], [1, 0], [3, 0]]
+
+
+def test_the_wall_signs_last_nights_energy_against_the_baseline() -> None:
+    assert _delta(0.14, "vi") == "−14 %"          # saved 14 % on the undimmed night
+    assert _delta(-0.01, "en") == "+1 %"          # used more than the baseline: never "−-1 %"
+    assert _delta(0.0, "en") == "±0 %"
