@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Callbacks outside any page that every signed-in caller's pages share, and what they need: the replica banner says
 # only how far the standby trails (docs/ha.md), no data, and is on every page that reads from the standby.
-SHARED: dict[str, str] = {"dashboards.pages.replica_lag": policy.SIGNED_IN}
+SHARED: dict[str, str] = {"dashboards.views.replica_banner": policy.SIGNED_IN}
 
 
 def callback_requirements(app: Dash) -> dict[str, policy.CallbackNeed]:

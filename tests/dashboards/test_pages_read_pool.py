@@ -22,10 +22,11 @@ from dash._utils import AttributeDict
 from flask import g
 from psycopg_pool import ConnectionPool
 
+from dashboards import auth
 from dashboards.app import create_app
 from dashboards.views import replica_banner
 from ioc.config import Settings
-from ioc.security import roles
+from ioc.security import policy, roles
 from ioc.security.principal import Principal
 from tests.alarms import support as alarms
 from tests.dashboards import seed
@@ -119,8 +120,10 @@ def test_every_moved_page_serves_its_view_from_a_read_only_standby(app: Dash, se
                              ("ward", {"code": WARD}), ("kpi_ward", {"code": WARD, "period": year})):
             layout = _page(page).layout(lang="en", **kwargs)
             assert "replica-banner" in _text(layout), page        # every moved page carries the banner
-        shown, css = _call("replica_lag", "show_lag", None, {"page": "ward", "lang": "en", "light": True})
+        shown, css = replica_banner.show_lag(None, {"page": "ward", "lang": "en", "light": True})
         assert (shown, css) == ("", replica_banner.OFF)   # the read database here is no standby: 0 s behind
+    needs = {k: v for k, v in auth.callback_requirements(app).items() if "replica-banner" in k}
+    assert list(needs.values()) == [policy.SIGNED_IN]   # bound to the app; any signed-in caller's page runs it
 
 
 def test_the_residents_pages_read_a_read_only_standby(app: Dash) -> None:

@@ -214,9 +214,9 @@ def test_ward_kpis_and_public_pages_show_the_standby_and_its_lag_alarm_actions_t
             assert NEW_WARD not in {o["value"] for o in scopes}
             assert NEW_WARD in {o["value"] for o in kpi_page.scope_options(kq.wards(primary), "en")}
             # every moved staff page's banner says the standby trails
-            text, css = _call("replica_lag", "show_lag", None, {"page": "ward", "lang": "en", "light": True})
+            text, css = replica_banner.show_lag(None, {"page": "ward", "lang": "en", "light": True})
             assert "behind the primary" in text and css == replica_banner.LIGHT_ON
-            text, css = _call("replica_lag", "show_lag", None, {"page": "kpis", "lang": "vi", "light": False})
+            text, css = replica_banner.show_lag(None, {"page": "kpis", "lang": "vi", "light": False})
             assert "chậm" in text and css == replica_banner.ON
             # /alarms: the list reads the standby, the action lands on the primary
             ok, message = alarm_actions.handle(ioc, alarm_id, "acknowledge", alarm_actions.Form("đã xem", "", 0),
@@ -243,7 +243,7 @@ def test_ward_kpis_and_public_pages_show_the_standby_and_its_lag_alarm_actions_t
         assert 'class="pub-lag"' not in _public(app, f"/public/{WARD}?v=2")
         assert _received(_public(app, f"/public/{WARD}.json?v=2")) == received + 4
         with app.server.test_request_context("/"):
-            assert _call("replica_lag", "show_lag", None, {"page": "ward", "lang": "en", "light": True}) == (
+            assert replica_banner.show_lag(None, {"page": "ward", "lang": "en", "light": True}) == (
                 "", replica_banner.OFF)
     finally:
         primary.close()
