@@ -22,6 +22,7 @@ from dashboards.briefing.files import files_blueprint
 from dashboards.health import health_blueprint
 from dashboards.public import public_blueprint
 from dashboards.staff import staff_blueprint
+from dashboards.views import replica_banner
 from ioc import stack
 from ioc.config import Settings
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings, pool: ConnectionPool | None = None, *, pool_s
     app.server.register_blueprint(public_blueprint())   # the residents' page: no sign-in (docs/public.md)
     app.server.register_blueprint(files_blueprint())    # the archived weekly briefings (docs/briefing.md)
     app.server.register_blueprint(staff_blueprint())    # what ward staff publish there (docs/public.md)
+    replica_banner.bind(app)   # the "data N s behind" banner of the pages reading from a standby (docs/ha.md)
     auth.install(app)   # default deny for every route, page and callback; the sign-in views (docs/security.md)
     csp.install(app)
     _bind_callbacks(app)

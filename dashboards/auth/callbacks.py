@@ -16,10 +16,15 @@ from ioc.security import policy
 
 log = logging.getLogger(__name__)
 
+# Callbacks outside any page that every signed-in caller's pages share, and what they need: the replica banner says
+# only how far the standby trails (docs/ha.md), no data, and is on every page that reads from the standby.
+SHARED: dict[str, str] = {"dashboards.views.replica_banner": policy.SIGNED_IN}
+
 
 def callback_requirements(app: Dash) -> dict[str, policy.CallbackNeed]:
     """Each server callback's output key -> what running it needs: the requirement of the page whose module
-    defines it; the Pages router decides per pathname; a callback outside any page needs the default (admin)."""
+    defines it; the Pages router decides per pathname; a callback outside any page needs the default (admin), but
+    for the few :data:`SHARED` ones."""
     pages_by_module = {m: (p.get("path_template") or p["path"]) for m, p in dash.page_registry.items()}
     out: dict[str, policy.CallbackNeed] = {}
     for key, spec in app.callback_map.items():
@@ -31,6 +36,8 @@ def callback_requirements(app: Dash) -> dict[str, policy.CallbackNeed]:
             out[key] = router_shape(spec) or policy.DEFAULT
         elif isinstance(scope, str):
             out[key] = scope
+        elif module in SHARED:
+            out[key] = SHARED[module]
         elif module in pages_by_module:
             path = pages_by_module[module].split("<")[0]
             out[key] = policy.page_requirement(path)

@@ -16,7 +16,7 @@ from dashboards.components import frame, lang_switch, nav, query_string
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import kpis as q
 from dashboards.theme import theme_for
-from dashboards.views import kpi_adoption, kpi_page, kpi_socio
+from dashboards.views import kpi_adoption, kpi_page, kpi_socio, replica_banner
 from pipelines.kpis.indicators import ADOPTION
 
 dash.register_page(__name__, path="/adoption", title="IOC — adoption", name="adoption")
@@ -28,7 +28,7 @@ def layout(lang: str | None = None, period: str | None = None, scope: str | None
     state = kpi_page.ViewState.of(period, scope, None, lang, kpi_page.default_period(now, ioc.settings.tz))
     rates = [{"label": kpi_adoption.name_of(k, lang), "value": k} for k in ADOPTION]
     return frame(th, [
-        nav(lang, th, "/adoption"),
+        nav(lang, th, "/adoption"), replica_banner.slot("adoption", lang, th.name != "dark"),
         dcc.Store(id="adoption-opts", data={"lang": lang}),
         dbc.Container([
             html.Div([html.H1(t("socio.page_title", lang), className="me-auto", style={"fontSize": "2rem"}),
@@ -63,7 +63,7 @@ def fill_choices(opts: dict[str, Any]) -> tuple[Any, Any]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
     choices = [o for o in kpi_page.period_options(ioc, datetime.now(UTC))   # years and quarters: no months
                if "-" not in o["value"] or "Q" in o["value"]]
-    provinces = [o for o in kpi_page.scope_options(q.wards(ioc.pool), lang) if not o["value"].isdigit()]
+    provinces = [o for o in kpi_page.scope_options(q.wards(ioc.read_pool), lang) if not o["value"].isdigit()]
     return choices, provinces
 
 

@@ -17,7 +17,7 @@ from dashboards.i18n import norm_lang, t
 from dashboards.queries import alarms as q
 from dashboards.theme import theme_for
 from dashboards.views import alarm_actions as act
-from dashboards.views import alarm_rules
+from dashboards.views import alarm_rules, replica_banner
 from dashboards.views import alarms as view
 from ioc.security import roles
 from pipelines.alarms.actions import AlarmFilter
@@ -53,7 +53,7 @@ def _handling(lang: str) -> html.Div:
 def layout(lang: str | None = None, theme: str | None = None, alarm: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
     return frame(th, [
-        nav(lang, th, "/alarms"),
+        nav(lang, th, "/alarms"), replica_banner.slot("alarms", lang, th.name != "dark"),
         dcc.Store(id="alarms-opts", data={"lang": lang, "theme": th.name, "handle": act.can_handle()}),
         dcc.Store(id="alarms-selected", data=int(alarm) if alarm and alarm.isdigit() else None),
         dcc.Store(id="alarms-version", data=0), dcc.Interval(id="alarms-tick", interval=REFRESH_MS),
@@ -73,10 +73,11 @@ def layout(lang: str | None = None, theme: str | None = None, alarm: str | None 
 def load_options(opts: dict[str, Any]) -> tuple[Any, Any]:
     """The ward filter's choices, and for admins the rules in force (changed with ``ioc alarms rules load``)."""
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
-    found = [{"label": w["name"], "value": w["code"]} for w in q.wards(ioc.pool)]
+    found = [{"label": w["name"], "value": w["code"]} for w in q.wards(ioc.read_pool)]
     who = auth.current_principal()
     if who is not None and not who.may(roles.ADMIN):
         return found, []
+    # the rules stay on the primary: an admin edits them on this page and must see the edit at once
     return found, [*view.rules_section(q.rules(ioc.pool), ioc.settings.tz, lang),
                    *alarm_rules.editor(alarm_rules.current(ioc), lang)]
 
@@ -91,7 +92,8 @@ def refresh_table(state: str | None, severity: str | None, ward: str | None, pag
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
     states = q.LIVE if state in (None, "live") else (str(state),)
     asked = 0 if ctx.triggered_id in FILTERS else max(0, (page_no or 1) - 1)
-    page, total, found = q.page_of(ioc.pool, AlarmFilter(states, severity, None, ward), asked, PAGE_SIZE)
+    # the list only reads: a standby serves it (an action's result shows in the detail, read on the primary)
+    page, total, found = q.page_of(ioc.read_pool, AlarmFilter(states, severity, None, ward), asked, PAGE_SIZE)
     return (view.table(found, selected, ioc.settings.tz, lang), max(1, -(-total // PAGE_SIZE)), page + 1,
             t("alarms.total", lang, n=total))
 
@@ -116,6 +118,7 @@ def mark_selected(selected: int | None, ids: list[dict[str, Any]], classes: list
           State("alarms-opts", "data"))
 def show_detail(alarm_id: int | None, _v: int, _n: int | None, opts: dict[str, Any]) -> tuple[Any, Any]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
+    # the primary: drawn again after an action (alarms-version), it must show that action's result
     found, history = q.detail(ioc.pool, alarm_id) if alarm_id is not None else (None, [])
     told = q.deliveries(ioc.pool, alarm_id) if found and alarm_id is not None else []
     return (view.detail(found, history, ioc.settings.tz, lang, told, mask=not opts.get("handle")),

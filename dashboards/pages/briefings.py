@@ -14,6 +14,7 @@ from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
 from dashboards.views import briefings as view
+from dashboards.views import replica_banner
 
 dash.register_page(__name__, path="/briefings", title="IOC — bản tin tuần", name="briefings")
 
@@ -22,7 +23,7 @@ def layout(lang: str | None = None, id: str | None = None, **_: Any) -> html.Div
     lang, th = norm_lang(lang), theme_for("light", "light")
     ioc, chosen = context.current(), view.chosen_id(id)
     return frame(th, [
-        nav(lang, th, "/briefings"),
+        nav(lang, th, "/briefings"), replica_banner.slot("briefings", lang, th.name != "dark"),
         dbc.Container([
             html.Div([html.H1(t("briefings.title", lang), className="me-auto"),
                       lang_switch("/briefings", lang, "briefings", id=id)], className="d-flex align-items-center"),

@@ -15,6 +15,7 @@ from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
 from dashboards.views import device_page as view
+from dashboards.views import replica_banner
 
 dash.register_page(__name__, path_template="/devices/<device_id>", title="IOC — device", name="device")
 
@@ -26,7 +27,7 @@ def layout(device_id: str | None = None, lang: str | None = None, theme: str | N
     device_id = device_id or ""
     back = "/devices" + ("?lang=en" if lang == "en" else "")
     return frame(th, [
-        nav(lang, th, "/devices"),
+        nav(lang, th, "/devices"), replica_banner.slot("device", lang, th.name != "dark"),
         dcc.Store(id="device-opts", data={"device_id": device_id, "lang": lang}),
         dcc.Interval(id="device-tick", interval=REFRESH_MS),
         dbc.Container([

@@ -16,6 +16,7 @@ from dashboards.i18n import norm_lang, t
 from dashboards.queries import completeness, devices, health
 from dashboards.theme import theme_for
 from dashboards.views import devices as view
+from dashboards.views import replica_banner
 
 dash.register_page(__name__, path="/devices", title="IOC — devices", name="devices")
 
@@ -32,7 +33,7 @@ def layout(lang: str | None = None, theme: str | None = None, q: str | None = No
         dbc.Col(html.Div(id="devices-total", className="fs-5 pt-1"), lg=2),
     ], className="g-2 mb-2")
     return frame(th, [
-        nav(lang, th, "/devices"),
+        nav(lang, th, "/devices"), replica_banner.slot("devices", lang, th.name != "dark"),
         dcc.Store(id="devices-opts", data={"lang": lang, "theme": th.name}),
         dcc.Store(id="devices-sort-state", data={"col": "device_id", "desc": False}),
         dcc.Store(id="devices-selected"), dcc.Interval(id="devices-tick", interval=30_000),
@@ -79,9 +80,10 @@ def select_device(clicks: list[int | None]) -> Any:
           State("devices-opts", "data"))
 def show_detail(device_id: str | None, _n: int | None, opts: dict[str, Any]) -> list[Any]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
-    dev = devices.device(ioc.pool, device_id) if device_id else None
-    letters = devices.dead_letters(ioc.pool, dev["device_id"]) if dev else pd.DataFrame()
-    hours = completeness.hourly_many(ioc.pool, [dev["device_id"]], view.week_start(datetime.now(UTC), ioc.settings.tz)
+    pool = ioc.read_pool   # the detail only reads: a standby serves it
+    dev = devices.device(pool, device_id) if device_id else None
+    letters = devices.dead_letters(pool, dev["device_id"]) if dev else pd.DataFrame()
+    hours = completeness.hourly_many(pool, [dev["device_id"]], view.week_start(datetime.now(UTC), ioc.settings.tz)
                                      ).get(dev["device_id"], []) if dev else []
     return view.detail(dev, letters, hours, ioc.settings.tz, lang)
 
@@ -90,5 +92,5 @@ def show_detail(device_id: str | None, _n: int | None, opts: dict[str, Any]) -> 
           Input("devices-tick", "n_intervals"), State("devices-opts", "data"))
 def refresh_system(_n: int | None, opts: dict[str, Any]) -> tuple[Any, str]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
-    tile = view.system_tile(health.ingest_status(ioc.pool), ioc.settings.stale_ingest_s, lang, datetime.now(UTC))
+    tile = view.system_tile(health.ingest_status(ioc.read_pool), ioc.settings.stale_ingest_s, lang, datetime.now(UTC))
     return tile_body(tile), tile_class(tile)

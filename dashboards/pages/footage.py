@@ -17,6 +17,7 @@ from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
 from dashboards.views import footage as view
 from dashboards.views import footage_actions as act
+from dashboards.views import replica_banner
 from ioc.security import roles
 
 dash.register_page(__name__, path="/footage", title="IOC — trích xuất hình ảnh", name="footage")
@@ -28,7 +29,7 @@ GRAPH: Any = {"displayModeBar": False}
 def layout(lang: str | None = None, theme: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
     return frame(th, [
-        nav(lang, th, "/footage"),
+        nav(lang, th, "/footage"), replica_banner.slot("footage", lang, th.name != "dark"),
         dcc.Store(id="footage-opts", data={"lang": lang, "theme": th.name}),
         dcc.Interval(id="footage-tick", interval=REFRESH_MS), dcc.Store(id="footage-version", data=0),
         dbc.Container([

@@ -13,6 +13,7 @@ from dashboards.components import frame, lang_switch, nav, query_string
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import wards
 from dashboards.theme import theme_for
+from dashboards.views import replica_banner
 
 dash.register_page(__name__, path="/", title="IOC", name="home")
 
@@ -20,7 +21,8 @@ dash.register_page(__name__, path="/", title="IOC", name="home")
 def layout(lang: str | None = None, theme: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
     return frame(th, [
-        nav(lang, th, "/"), dcc.Store(id="home-opts", data={"lang": lang}),
+        nav(lang, th, "/"), replica_banner.slot("home", lang, th.name != "dark"),
+        dcc.Store(id="home-opts", data={"lang": lang}),
         dcc.Interval(id="home-tick", interval=60_000),
         dbc.Container([
             html.Div([html.H1(t("home.title", lang), className="me-auto"), lang_switch("/", lang, "home")],
@@ -36,7 +38,7 @@ def layout(lang: str | None = None, theme: str | None = None, **_: Any) -> html.
 @callback(Output("home-wards", "children"), Input("home-tick", "n_intervals"), State("home-opts", "data"))
 def list_wards(_n: int | None, opts: dict[str, Any]) -> Any:
     lang = norm_lang(opts.get("lang"))
-    return ward_cards(wards.current(context.current().pool).to_dict("records"), lang)
+    return ward_cards(wards.current(context.current().read_pool).to_dict("records"), lang)
 
 
 def ward_cards(items: list[dict[str, Any]], lang: str) -> Any:

@@ -18,7 +18,7 @@ from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
 from dashboards.views import incident_actions as act
-from dashboards.views import incident_map
+from dashboards.views import incident_map, replica_banner
 from dashboards.views import incidents as view
 from ioc.security import roles
 from pipelines.incidents import handling, queries
@@ -54,7 +54,7 @@ def layout(lang: str | None = None, theme: str | None = None, incident: str | No
            incident_id: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
     return frame(th, [
-        nav(lang, th, "/incidents"),
+        nav(lang, th, "/incidents"), replica_banner.slot("incidents", lang, th.name != "dark"),
         dcc.Store(id="incidents-opts", data={"lang": lang, "theme": th.name, "handle": act.can_handle()}),
         dcc.Store(id="incidents-selected", data=_selected(incident_id or incident)),
         dcc.Store(id="incidents-changes", data=0), dcc.Store(id="incidents-seen"),
@@ -92,7 +92,7 @@ def refresh_table(status: str | None, _n: int | None, _c: int, selected: int | N
                   opts: dict[str, Any]) -> tuple[Any, str]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
     statuses = ("suggested", "confirmed") if status in (None, "live") else (str(status),)
-    with ioc.pool.connection() as conn:
+    with ioc.read_pool.connection() as conn:   # the list only reads; the detail, an action's result, reads the primary
         total, found = queries.listing(conn, queries.IncidentFilter(statuses), datetime.now(UTC), 0, PAGE_SIZE)
     return view.table(found, selected, ioc.settings.tz, lang), t("incidents.total", lang, n=total)
 
@@ -120,7 +120,7 @@ def show_detail(incident_id: int | None, _c: int, _n: int | None, seen: dict[str
     if incident_id is None:
         return (html.P(t("incidents.pick", lang), className="text-muted"), [], {"data": [], "layout": {}}, [], [], [],
                 {"display": "none"}, None)
-    with ioc.pool.connection() as conn:
+    with ioc.pool.connection() as conn:   # the primary: an action's result and the checklist just ticked show here
         inc = queries.one(conn, incident_id, now)
         if inc is None:
             return (html.P(t("incidents.pick", lang), className="text-muted"), [], {"data": [], "layout": {}}, [], [],

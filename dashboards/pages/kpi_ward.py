@@ -13,7 +13,7 @@ from dashboards import context
 from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
-from dashboards.views import kpi_drill, kpi_page
+from dashboards.views import kpi_drill, kpi_page, replica_banner
 
 dash.register_page(__name__, path_template="/kpis/ward/<code>", title="IOC — KPI ward", name="kpi-ward")
 
@@ -25,7 +25,7 @@ def layout(code: str | None = None, lang: str | None = None, period: str | None 
     state = kpi_page.ViewState.of(period, code, None, lang, kpi_page.default_period(now, ioc.settings.tz))
     opts = {"code": code, "period": state.period, "procedure": procedure, "lang": lang}
     return frame(th, [
-        nav(lang, th, ""),
+        nav(lang, th, ""), replica_banner.slot("kpi_ward", lang, th.name != "dark"),
         dcc.Store(id="kpiward-opts", data=opts),
         dbc.Container([
             html.Div([html.H1(id="kpiward-title", className="me-auto", style={"fontSize": "2rem"}),

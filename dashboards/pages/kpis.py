@@ -22,7 +22,7 @@ from dashboards.exports import kpi_export
 from dashboards.i18n import norm_lang, t
 from dashboards.queries import kpis as q
 from dashboards.theme import theme_for
-from dashboards.views import kpi_page
+from dashboards.views import kpi_page, replica_banner
 from dashboards.views.kpi_page import ViewState
 
 dash.register_page(__name__, path="/kpis", title="IOC — KPIs", name="kpis")
@@ -48,7 +48,7 @@ def layout(lang: str | None = None, period: str | None = None, scope: str | None
                  dcc.Download(id="kpis-download")], lg=4, className="text-end"),
     ], className="g-2 mb-2", style=hidden)
     return frame(th, [
-        html.Div(nav(lang, th, "/kpis"), style=hidden),
+        html.Div(nav(lang, th, "/kpis"), style=hidden), replica_banner.slot("kpis", lang, th.name != "dark"),
         dcc.Store(id="kpis-opts", data={"lang": lang}),
         dbc.Container([
             html.Div([html.H1(t("kpis.title", lang), className="me-auto mb-0", style={"fontSize": "2.1rem"}),
@@ -85,7 +85,7 @@ def _links(lang: str) -> list[Any]:
 def fill_choices(opts: dict[str, Any]) -> tuple[Any, Any]:
     ioc, lang = context.current(), norm_lang(opts.get("lang"))
     return (kpi_page.period_options(ioc, datetime.now(UTC)),
-            kpi_page.scope_options(q.wards(ioc.pool), lang))
+            kpi_page.scope_options(q.wards(ioc.read_pool), lang))
 
 
 @callback(Output("kpis-subtitle", "children"), Output("kpis-cards", "children"), Output("kpis-trend", "figure"),

@@ -15,6 +15,7 @@ from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
 from dashboards.views import lighting_page as view
+from dashboards.views import replica_banner
 
 dash.register_page(__name__, path="/lighting", title="IOC — lighting", name="lighting")
 
@@ -24,7 +25,7 @@ REFRESH_MS = 60_000
 def layout(lang: str | None = None, theme: str | None = None, ward: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
     return frame(th, [
-        nav(lang, th, "/lighting"),
+        nav(lang, th, "/lighting"), replica_banner.slot("lighting", lang, th.name != "dark"),
         dcc.Store(id="lighting-opts", data={"lang": lang, "theme": th.name}),
         dcc.Interval(id="lighting-tick", interval=REFRESH_MS),
         dbc.Container([

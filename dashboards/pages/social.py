@@ -16,8 +16,8 @@ from dashboards.auth import require
 from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
+from dashboards.views import replica_banner, social_actions
 from dashboards.views import social as view
-from dashboards.views import social_actions
 from ioc.security import roles
 from pipelines.social.demo import LABEL
 from pipelines.social.model import SENTIMENTS, TOPICS
@@ -31,7 +31,7 @@ ALL_VALUES = "all"      # the filters' "all" (an empty value shows as a blank se
 
 
 def _filters(lang: str, ward: str | None) -> dbc.Row:
-    with context.current().pool.connection() as conn:
+    with context.current().read_pool.connection() as conn:
         known = ward_choices(conn)
     all_ = {"label": t("social.filter.all", lang), "value": ALL_VALUES}
     wards = [all_, *({"label": name, "value": code} for code, name in known),
@@ -57,7 +57,7 @@ def _filters(lang: str, ward: str | None) -> dbc.Row:
 def layout(lang: str | None = None, theme: str | None = None, ward: str | None = None, **_: Any) -> html.Div:
     lang, th = norm_lang(lang), theme_for(theme, "light")
     return frame(th, [
-        nav(lang, th, "/social"),
+        nav(lang, th, "/social"), replica_banner.slot("social", lang, th.name != "dark"),
         dcc.Store(id="social-opts", data={"lang": lang, "theme": th.name}),
         dcc.Interval(id="social-tick", interval=REFRESH_MS), dcc.Store(id="social-version", data=0),
         dcc.Location(id="social-go", refresh=True),

@@ -14,7 +14,7 @@ from dashboards import context
 from dashboards.components import frame, lang_switch, nav
 from dashboards.i18n import norm_lang, t
 from dashboards.theme import theme_for
-from dashboards.views import lighting_page
+from dashboards.views import lighting_page, replica_banner
 from dashboards.views import social as social_view
 from dashboards.views import ward as view
 from dashboards.views import ward_environment as env_view
@@ -30,7 +30,7 @@ def layout(code: str | None = None, lang: str | None = None, theme: str | None =
     graphs = [dbc.Col(dcc.Graph(id={"type": "ward-chart", "index": c}, config={"displayModeBar": False}), lg=6)
               for c in CHARTS]
     return frame(th, [
-        nav(lang, th, ""),
+        nav(lang, th, ""), replica_banner.slot("ward", lang, th.name != "dark"),
         dcc.Store(id="ward-opts", data={"code": code, "lang": lang, "theme": th.name}),
         dcc.Interval(id="ward-tick", interval=REFRESH_MS), dcc.Store(id="ward-map-known"),
         dbc.Container([
@@ -72,7 +72,7 @@ def refresh_environment(_n: int | None, opts: dict[str, Any]) -> list[Any]:
     code = opts.get("code")
     if not code:
         return []
-    return env_view.section(ioc.pool, str(code), datetime.now(UTC), ioc.settings.tz, th, lang)
+    return env_view.section(ioc.read_pool, str(code), datetime.now(UTC), ioc.settings.tz, th, lang)
 
 
 @callback(Output("ward-social", "children"), Input("ward-tick", "n_intervals"), State("ward-opts", "data"))

@@ -39,6 +39,7 @@ from dashboards.auth.guard import body_limit
 from dashboards.i18n import t
 from dashboards.public import documents, render
 from dashboards.views import public as view
+from dashboards.views import replica_banner
 from ioc.errors import IocError
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -114,8 +115,9 @@ def public_blueprint() -> Blueprint:
     def index() -> Response:
         def make() -> tuple[int, str, str]:
             ioc, lang = context.current(), request_lang()
-            page = view.index_page(ioc.pool, request.args, datetime.now(UTC), ioc.settings.tz, lang)
-            return 200, render.index_html(page, lang, request.args.get("code", "")[:40]), "text/html"
+            page = view.index_page(ioc.read_pool, request.args, datetime.now(UTC), ioc.settings.tz, lang)
+            lag = replica_banner.public_text(ioc.read_pool, ioc.settings.replica_lag_s, lang)
+            return 200, render.index_html(page, lang, request.args.get("code", "")[:40], lag), "text/html"
 
         return answer(make)
 
@@ -126,7 +128,7 @@ def public_blueprint() -> Blueprint:
 
         def make() -> tuple[int, str, str]:
             ioc, lang = context.current(), request_lang()
-            page = view.ward_page(ioc.pool, code, request.args, datetime.now(UTC), ioc.settings.tz, lang) \
+            page = view.ward_page(ioc.read_pool, code, request.args, datetime.now(UTC), ioc.settings.tz, lang) \
                 if _WARD.match(code) else None
             if as_json:
                 body = json.dumps(view.as_data(page) if page else {"error": t("public.ward.not_found", lang,
@@ -137,7 +139,8 @@ def public_blueprint() -> Blueprint:
                 return 404, render.not_found_html(lang, code), "text/html"
             keep = {k: v for k, v in request.args.items() if k in _KEEP}
             notice = t("public.docs.comment.thanks", lang) if request.args.get("sent") else ""
-            return 200, render.ward_html(page, lang, keep, request.args.get("code", "")[:40], notice), "text/html"
+            lag = replica_banner.public_text(ioc.read_pool, ioc.settings.replica_lag_s, lang)
+            return 200, render.ward_html(page, lang, keep, request.args.get("code", "")[:40], notice, lag), "text/html"
 
         return answer(make)
 

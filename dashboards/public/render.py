@@ -21,19 +21,21 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <link rel="stylesheet" href="/public/static/ioc-public.css"></head>
 <body class="ioc-public"><header class="pub-head"><div class="pub-brand"><a href="/public{q}">{brand}</a></div>
-<nav class="pub-langs">{langs}</nav></header><main class="pub-main">{body}</main>
+<nav class="pub-langs">{langs}</nav></header><main class="pub-main">{lag}{body}</main>
 <footer class="pub-foot">{privacy}</footer></body></html>"""
 _Q = Markup("").join
 
 
-def page(title: str, body: Markup, lang: str, path: str, keep: dict[str, str]) -> str:
+def page(title: str, body: Markup, lang: str, path: str, keep: dict[str, str], lag: str = "") -> str:
+    """``lag``: the standby's 'Số liệu chậm N giây' line when the page was read from a trailing one (docs/ha.md)."""
     langs = Markup(" · ").join(
         Markup('<a href="{}?{}"{}>{}</a>').format(path, urlencode({**keep, "lang": c}),
                                                   Markup(' aria-current="true"') if c == lang else "", c.upper())
         for c in LANGS)
     q = "" if lang == "vi" else "?lang=en"
+    shown = Markup('<p class="pub-lag" role="status">{}</p>').format(lag) if lag else Markup("")
     return str(Markup(_PAGE).format(lang=lang, title=title, brand=t("public.brand", lang), langs=langs, body=body,
-                                    privacy=t("public.privacy", lang), q=q))
+                                    privacy=t("public.privacy", lang), q=q, lag=shown))
 
 
 def _lang_field(lang: str) -> Markup:
@@ -147,7 +149,7 @@ def filters_form(p: WardPage, path: str, lang: str) -> Markup:
                                       t("public.filter.go", lang), problems)
 
 
-def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str, notice: str = "") -> str:
+def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str, notice: str = "", lag: str = "") -> str:
     path = f"/public/{p.ward['code']}"
     labels = {k: t(f"public.map.{k}", lang) for k in ("open", "done", "wifi_up", "wifi_down", "support", "title")}
     listing = _Q(report_card(r, lang) for r in p.reports) or Markup('<p class="pub-muted">{}</p>').format(
@@ -166,10 +168,10 @@ def ward_html(p: WardPage, lang: str, keep: dict[str, str], code_text: str, noti
         count=t("public.reports.count", lang, n=len(p.reports)), listing=listing,
         documents=documents_section(p.documents, lang, notice),
         figures=figures_section(p.figures, lang, t("public.fig.scope_ward", lang, ward=p.ward["name"])))
-    return page(f"{p.ward['name']} — {t('public.brand', lang)}", body, lang, path, keep)
+    return page(f"{p.ward['name']} — {t('public.brand', lang)}", body, lang, path, keep, lag)
 
 
-def index_html(p: IndexPage, lang: str, code_text: str) -> str:
+def index_html(p: IndexPage, lang: str, code_text: str, lag: str = "") -> str:
     q = "" if lang == "vi" else "?lang=en"
     wards = _Q(Markup('<li><a href="/public/{}{}">{}</a> <span class="pub-muted">{} · {}</span></li>').format(
         w["code"], q, w["name"], w["province"], t("public.reports.count", lang, n=w["reports"])) for w in p.wards)
@@ -178,7 +180,7 @@ def index_html(p: IndexPage, lang: str, code_text: str) -> str:
         t("public.index.title", lang), t("public.index.intro", lang), track_box("/public", lang, p.track,
                                                                                 p.track_error, code_text),
         figures_section(p.figures, lang, t("public.fig.scope_all", lang)), t("public.index.wards", lang), wards)
-    return page(t("public.brand", lang), body, lang, "/public", {})
+    return page(t("public.brand", lang), body, lang, "/public", {}, lag)
 
 
 def message_html(lang: str, title: str, text: str, back: str) -> str:

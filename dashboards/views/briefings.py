@@ -23,7 +23,7 @@ def mailed_cell(r: dict[str, Any], lang: str) -> str:
 
 
 def listing(ioc: context.IocContext, lang: str, chosen: int | None) -> dbc.Table | html.P:
-    with ioc.pool.connection() as conn:
+    with ioc.read_pool.connection() as conn:
         found = archive.listing(conn)
     if not found:
         return html.P(t("briefings.none", lang), className="briefings-none")
@@ -48,7 +48,7 @@ def shown(ioc: context.IocContext, lang: str, chosen: int | None) -> Any:
     """The chosen briefing as it was mailed (its own HTML in a sandboxed frame: no script, its own styles)."""
     if chosen is None:
         return None
-    with ioc.pool.connection() as conn:
+    with ioc.pool.connection() as conn:   # opened from the e-mail just sent: a trailing standby may not have it yet
         row = archive.one(conn, chosen)
     if row is None:
         return dbc.Alert(t("briefings.not_found", lang), color="warning")

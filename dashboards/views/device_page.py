@@ -21,7 +21,7 @@ READINGS_SHOWN = 10
 
 def body(ioc: context.IocContext, device_id: str, lang: str, now: datetime) -> tuple[list[Any], str]:
     """(the page's content, its heading); a device nobody registered nor heard of says so."""
-    pool, tz = ioc.pool, ioc.settings.tz
+    pool, tz = ioc.read_pool, ioc.settings.tz
     dev = devices.device(pool, device_id)
     if dev is None:
         return [html.P(t("device.not_found", lang, id=device_id), className="fs-4")], t("device.title", lang,

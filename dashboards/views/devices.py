@@ -145,12 +145,12 @@ def toggle_sort(current: dict[str, Any], col: str) -> dict[str, Any]:
 
 def device_page(ioc: context.IocContext, where: devices.DeviceFilter, sort: dict[str, Any], page_no: int,
                 lang: str) -> tuple[Any, int, str]:
-    page = devices.page(ioc.pool, where, sort["col"], sort["desc"], (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    page = devices.page(ioc.read_pool, where, sort["col"], sort["desc"], (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
     ratios = {r["device_id"]: r["ratio"] for r in completeness.for_devices(
-        ioc.pool, completeness.SPANS["24h"], ids=list(page.rows.get("device_id", [])))}
+        ioc.read_pool, completeness.SPANS["24h"], ids=list(page.rows.get("device_id", [])))}
     page.rows["completeness_24h"] = [ratios.get(d) for d in page.rows.get("device_id", [])]
     ids = list(page.rows.get("device_id", []))
-    strips = completeness.hourly_many(ioc.pool, ids, datetime.now(UTC) - timedelta(hours=23))
+    strips = completeness.hourly_many(ioc.read_pool, ids, datetime.now(UTC) - timedelta(hours=23))
     page.rows["timeline_24h"] = pd.Series([timeline.cells(strips.get(d, [])) for d in ids], index=page.rows.index,
                                           dtype=object)
     pages = max(1, math.ceil(page.total / PAGE_SIZE))

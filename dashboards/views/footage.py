@@ -128,10 +128,13 @@ def page(ioc: IocContext, who: Principal | None, theme: Theme, lang: str, now: d
     tz = ioc.settings.tz
     today = (now or datetime.now(UTC)).astimezone(tz).date()
     officer = who is not None and who.may(roles.FOOTAGE)
-    with ioc.pool.connection() as conn:
+    with ioc.read_pool.connection() as conn:   # the counts only read: a standby serves them
         rows = queries.counts(conn, ioc.settings.timezone)
-        found = queries.extractions(conn, limit) if officer else []
-        late = queries.overdue(conn, today) if officer else []
+    found: list[dict[str, Any]] = []
+    late: list[dict[str, Any]] = []
+    if officer:
+        with ioc.pool.connection() as conn:   # the register's views are logged (docs/footage.md): the primary
+            found, late = queries.extractions(conn, limit), queries.overdue(conn, today)
     register = register_section(found, late, today, tz, lang) if officer else counts_only(lang)
     return FootageView(sum(r["n"] for r in rows), monthly_figure(rows, theme, lang), outcome_figure(rows, theme, lang),
                        ward_table(rows, lang), register)

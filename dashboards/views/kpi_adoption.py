@@ -33,15 +33,15 @@ def adoption_view(ioc: context.IocContext, opts: dict[str, Any], now: datetime) 
     lang = norm_lang(opts.get("lang"))
     period = periods.parse(str(opts.get("period")))
     key = str(opts.get("rate")) if opts.get("rate") in ADOPTION else next(iter(ADOPTION))
-    wards = q.wards(ioc.pool)
+    wards = q.wards(ioc.read_pool)
     scope = opts.get("scope") if opts.get("scope") in set(wards["province"]) else None
-    values = adoption.ward_values(q.indicator_values(ioc.pool), q.mapping(ioc.pool), period)
+    values = adoption.ward_values(q.indicator_values(ioc.read_pool), q.mapping(ioc.read_pool), period)
     codes = None if scope is None else wards.loc[wards["province"] == scope, "code"].tolist()
     rates = adoption.rates(values, codes)
     cards = dbc.Row([dbc.Col(rate_card(k, rates[k], lang)) for k in ADOPTION], className="g-2")
     map_codes, province = kpi_charts.map_wards(wards, scope)
     per_ward = ward_rates(values, wards, key)
-    shapes = q.ward_shapes(ioc.pool, now.astimezone(ioc.settings.tz).date())
+    shapes = q.ward_shapes(ioc.read_pool, now.astimezone(ioc.settings.tz).date())
     fig = kpi_charts.map_figure(shapes[shapes["code"].isin(map_codes)],
                                 per_ward[per_ward["code"].isin(map_codes)], name_of(key, lang), LIGHT, lang,
                                 ioc.settings.tiles_url)

@@ -27,13 +27,13 @@ def drill_view(ioc: context.IocContext, opts: dict[str, Any], now: datetime) -> 
     period = periods.parse(str(opts.get("period")))
     procedure = opts.get("procedure") or None
     tz = ioc.settings.tz
-    comp = q.computed(ioc.pool, period, now, tz)
+    comp = q.computed(ioc.read_pool, period, now, tz)
     wards = comp.inputs.wards
     if code not in set(wards["code"]):
         return t("kpis.drill.unknown", lang, code=code), "", "", "", ""
     name = str(wards.loc[wards["code"] == code, "name"].iloc[0])
     summary = summarize(comp, code)
-    dossiers = q.dossiers_of(ioc.pool, period, code, None, now, tz)
+    dossiers = q.dossiers_of(ioc.read_pool, period, code, None, now, tz)
     table = drill.by_procedure(dossiers, comp.inputs.procedures, comp.as_of)
     chosen = dossiers[dossiers["procedure_code"] == procedure] if procedure else dossiers
     late = drill.overdue(chosen, comp.as_of)

@@ -62,16 +62,16 @@ def default_period(now: datetime, tz: Any) -> str:
 
 def render(ioc: context.IocContext, state: ViewState, now: datetime) -> Rendered:
     tz, lang = ioc.settings.tz, state.lang
-    comp = q.computed(ioc.pool, periods.parse(state.period), now, tz)
+    comp = q.computed(ioc.read_pool, periods.parse(state.period), now, tz)
     scope = state.scope if _known(comp.inputs.wards, state.scope) else None
     summary = summarize(comp, scope)
     line = summary.line(state.kpi)
     codes, province = kpi_charts.map_wards(comp.inputs.wards, scope)
     ranking = ward_ranking(comp, state.kpi, province if scope else None)
-    shapes = q.ward_shapes(ioc.pool, now.astimezone(tz).date())
+    shapes = q.ward_shapes(ioc.read_pool, now.astimezone(tz).date())
     shapes = shapes[shapes["code"].isin(codes)]
     caption = t("kpis.map_caption", lang, province=province or "—", kpi=line.indicator.name(lang))
-    score = q.score_766(ioc.pool, comp, scope)
+    score = q.score_766(ioc.read_pool, comp, scope)
     return Rendered(summary, kpi_766.subtitle(kpi_view.subtitle(summary, lang, tz), score, lang),
                     kpi_view.cards(summary, lang, state.kpi),
                     kpi_charts.trend_figure(comp, line, scope, LIGHT, lang),
@@ -98,7 +98,7 @@ def scope_options(wards: Any, lang: str) -> list[dict[str, str]]:
 
 def period_options(ioc: context.IocContext, now: datetime) -> list[dict[str, str]]:
     tz = ioc.settings.tz
-    years = q.years_with_data(ioc.pool, tz, now)
+    years = q.years_with_data(ioc.read_pool, tz, now)
     return [{"label": p.label, "value": p.label} for p in q.period_choices(years, now, tz)]
 
 

@@ -152,7 +152,7 @@ def socio_view(ioc: context.IocContext, opts: dict[str, Any], now: Any) -> tuple
     lang = norm_lang(opts.get("lang"))
     period = periods.parse(str(opts.get("period")))
     scope = opts.get("scope") if opts.get("scope") not in (None, "", "*") else None
-    found = q.lines(ioc.pool, scope, period, now, ioc.settings.tz)
+    found = q.lines(ioc.read_pool, scope, period, now, ioc.settings.tz)
     over = period.bounds(ioc.settings.tz)[1] <= now
     key = opts.get("key") if any(ln.key == opts.get("key") for ln in found) else (found[0].key if found else "")
     chosen = next((ln for ln in found if ln.key == key), None)

@@ -20,7 +20,7 @@ MAX_ROWS = 15
 
 
 def ward_options(ioc: context.IocContext) -> list[dict[str, str]]:
-    found = q.places(ioc.pool)
+    found = q.places(ioc.read_pool)
     provinces = sorted({p["province"] for p in found})
     return ([{"label": f"▣ {p}", "value": AREA + p} for p in provinces]
             + [{"label": f"{w['name']} · {w['province']}", "value": w["code"]} for w in found])
@@ -31,7 +31,7 @@ def scope_of(ioc: context.IocContext, choice: str | None) -> list[str] | None:
     if not choice:
         return None
     if choice.startswith(AREA):
-        return [w["code"] for w in q.places(ioc.pool) if w["province"] == choice.removeprefix(AREA)]
+        return [w["code"] for w in q.places(ioc.read_pool) if w["province"] == choice.removeprefix(AREA)]
     return [choice]
 
 
@@ -107,11 +107,11 @@ def page(ioc: context.IocContext, opts: dict[str, Any], choice: str | None, now:
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "light")
     scope = scope_of(ioc, choice)
     tariff = ioc.settings.lighting_tariff_vnd_kwh
-    data = lv.load(ioc.pool, now, ioc.settings.tz, scope)
+    data = lv.load(ioc.read_pool, now, ioc.settings.tz, scope)
     asof = t("lighting.asof", lang, time=fmt.local_time(data.as_of, ioc.settings.tz, lang, "HH:mm dd/MM"),
              tariff=fmt.number(tariff, lang)) if data.as_of else t("lighting.no_lamps", lang)
     return (cards(data, tariff, lang), asof, lv.energy_chart(data, tariff, th, lang),
-            lv.problems_chart(data, th, lang), lamp_table(q.lamps_now(ioc.pool, now, scope), lang))
+            lv.problems_chart(data, th, lang), lamp_table(q.lamps_now(ioc.read_pool, now, scope), lang))
 
 
 def ward_section(ioc: context.IocContext, opts: dict[str, Any], now: datetime) -> Any:
@@ -119,7 +119,7 @@ def ward_section(ioc: context.IocContext, opts: dict[str, Any], now: datetime) -
     lang, th, code = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "light"), opts.get("code")
     if not code:
         return []
-    data = lv.load(ioc.pool, now, ioc.settings.tz, [str(code)])
+    data = lv.load(ioc.read_pool, now, ioc.settings.tz, [str(code)])
     if not data.lamps and not data.nights:
         return []
     tariff = ioc.settings.lighting_tariff_vnd_kwh

@@ -173,7 +173,7 @@ def page(ioc: IocContext, who: Principal | None, theme: Theme, lang: str, filter
     tz, high = ioc.settings.tz, ioc.settings.social_high_reach
     where = filters.where(now, tz)
     week = filters.where(now, tz, "7d")
-    with ioc.pool.connection() as conn:
+    with ioc.read_pool.connection() as conn:
         counted = queries.counts(conn, where)
         day_rows = counted if filters.window == "24h" else queries.counts(conn, filters.where(now, tz, "24h"))
         week_rows = counted if filters.window == "7d" else queries.counts(conn, week)
@@ -188,7 +188,7 @@ def page(ioc: IocContext, who: Principal | None, theme: Theme, lang: str, filter
 def ward_section(ioc: IocContext, code: str, lang: str, now: datetime) -> Any:
     """The ward page's section: per topic, mentions (negative) over 24 h and over 7 days, and a link to /social."""
     tz = ioc.settings.tz
-    with ioc.pool.connection() as conn:
+    with ioc.read_pool.connection() as conn:
         found = {w: queries.counts(conn, Filters(w, code).where(now, tz)) for w in queries.WINDOWS}
     link = html.A(t("social.more", lang), href=f"/social?ward={code}&lang={lang}")
     if not any(found.values()):

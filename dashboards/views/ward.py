@@ -139,17 +139,18 @@ def ward_overview(ioc: context.IocContext, opts: dict[str, Any], now: datetime,
     cameras by ownership and the wifi points."""
     lang, th = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "light")
     code = str(opts.get("code") or "")
-    place = wards.get(ioc.pool, code) if code else None
+    pool = ioc.read_pool   # the ward page only reads: a standby serves it (docs/ha.md)
+    place = wards.get(pool, code) if code else None
     if place is None:
         return t("ward.unknown", lang, code=code or ""), {}, None, "", "", "", ""
-    src = maplayers.load(ioc.pool, now, ward=code, ward_codes=[code])
+    src = maplayers.load(pool, now, ward=code, ward_codes=[code])
     box = (place["west"], place["south"], place["east"], place["north"])
     fig = maps.figure(src, th, lang, ioc.settings.tiles_url, maps.MapView(box, f"ward:{code}", *WARD_MAP_PX))
     sent, new_known = figure_diff.update(fig, known)
-    counts = report_counts.counts(ioc.pool, now, ioc.settings.tz, [code])
-    return (place["name"], sent, new_known, device_table(devices.state_counts(ioc.pool, [code]), lang),
-            report_summary(counts, lang), camwifi_view.camera_table(camwifi.camera_classes(ioc.pool, [code]), lang),
-            camwifi_view.points_table(camwifi.wifi_points(ioc.pool, now, ioc.settings.tz, [code]), lang))
+    counts = report_counts.counts(pool, now, ioc.settings.tz, [code])
+    return (place["name"], sent, new_known, device_table(devices.state_counts(pool, [code]), lang),
+            report_summary(counts, lang), camwifi_view.camera_table(camwifi.camera_classes(pool, [code]), lang),
+            camwifi_view.points_table(camwifi.wifi_points(pool, now, ioc.settings.tz, [code]), lang))
 
 
 def device_table(counts: Any, lang: str) -> dbc.Table:
@@ -173,6 +174,6 @@ def report_summary(counts: report_counts.ReportCounts, lang: str) -> Any:
 
 def ward_charts(ioc: context.IocContext, opts: dict[str, Any], now: datetime, count: int) -> list[Any]:
     lang, th, code = norm_lang(opts.get("lang")), theme_for(opts.get("theme"), "light"), opts.get("code")
-    if not code or wards.get(ioc.pool, code) is None:
+    if not code or wards.get(ioc.read_pool, code) is None:
         return [{} for _ in range(count)]
-    return figures(load(ioc.pool, code, now, ioc.settings.tz), now, th, lang)
+    return figures(load(ioc.read_pool, code, now, ioc.settings.tz), now, th, lang)
