@@ -115,7 +115,8 @@ def public_blueprint() -> Blueprint:
     def index() -> Response:
         def make() -> tuple[int, str, str]:
             ioc, lang = context.current(), request_lang()
-            page = view.index_page(ioc.read_pool, request.args, datetime.now(UTC), ioc.settings.tz, lang)
+            page = view.index_page(ioc.read_pool, request.args, datetime.now(UTC), ioc.settings.tz, lang,
+                                   track_pool=ioc.pool)
             lag = replica_banner.public_text(ioc.read_pool, ioc.settings.replica_lag_s, lang)
             return 200, render.index_html(page, lang, request.args.get("code", "")[:40], lag), "text/html"
 
@@ -128,8 +129,8 @@ def public_blueprint() -> Blueprint:
 
         def make() -> tuple[int, str, str]:
             ioc, lang = context.current(), request_lang()
-            page = view.ward_page(ioc.read_pool, code, request.args, datetime.now(UTC), ioc.settings.tz, lang) \
-                if _WARD.match(code) else None
+            page = view.ward_page(ioc.read_pool, code, request.args, datetime.now(UTC), ioc.settings.tz, lang,
+                                  track_pool=ioc.pool) if _WARD.match(code) else None
             if as_json:
                 body = json.dumps(view.as_data(page) if page else {"error": t("public.ward.not_found", lang,
                                                                                  code=code[:40])},

@@ -200,8 +200,9 @@ class WardPage:
 
 
 def ward_page(pool: ConnectionPool, code: str, args: Mapping[str, str], now: datetime, tz: ZoneInfo,
-              lang: str) -> WardPage | None:
-    """Everything /public/<code> shows; None when no current ward has this code."""
+              lang: str, track_pool: ConnectionPool | None = None) -> WardPage | None:
+    """Everything /public/<code> shows; None when no current ward has this code. ``track_pool``: as
+    :func:`index_page`'s."""
     ward = wards.get(pool, code)
     if ward is None:
         return None
@@ -214,7 +215,7 @@ def ward_page(pool: ConnectionPool, code: str, args: Mapping[str, str], now: dat
         hamlets=[filters.hamlet] if filters.hamlet else []), limit=LIST_MAX)
     deps = departments(pool, lang)
     reports = public_reports(rows, transparency.timelines(pool, [int(r["id"]) for r in rows]), deps, lang, tz)
-    track, error = tracked(pool, args.get("code"), lang, tz)
+    track, error = tracked(track_pool or pool, args.get("code"), lang, tz)
     support = [{**p, "kind_label": t(f"public.support.kind.{p['kind']}", lang)}
                for p in support_points.for_ward(pool, code)]
     return WardPage(ward, filters, cats, reports, wards.outlines(pool, [code]),
@@ -230,9 +231,12 @@ class IndexPage:
     track_error: str = ""
 
 
-def index_page(pool: ConnectionPool, args: Mapping[str, str], now: datetime, tz: ZoneInfo, lang: str) -> IndexPage:
-    """/public: the wards to choose from, the figures of all of them, and the box to follow a report."""
-    track, error = tracked(pool, args.get("code"), lang, tz)
+def index_page(pool: ConnectionPool, args: Mapping[str, str], now: datetime, tz: ZoneInfo, lang: str,
+               track_pool: ConnectionPool | None = None) -> IndexPage:
+    """/public: the wards to choose from, the figures of all of them, and the box to follow a report.
+    ``track_pool``: where a report is looked up by its code (the primary: a report sent a moment ago is found
+    even while the standby ``pool`` lags)."""
+    track, error = tracked(track_pool or pool, args.get("code"), lang, tz)
     return IndexPage(transparency.wards_with_reports(pool),
                      transparency_figures(pool, None, now, tz, lang, categories(pool, lang)), track, error)
 
