@@ -70,7 +70,7 @@ def _guard(view: Callable[..., Response]) -> Callable[..., Response]:
 
 @require("read")
 def services(fmt: str) -> Response:
-    with context.current().pool.connection() as conn:
+    with context.current().read_pool.connection() as conn:
         ref = store.reference(conn)
     cats = ref.matcher.categories
     items = [open311.service(c, _lang(), cats.get(c.parent) if c.parent else None) for c in cats.values()]
@@ -79,7 +79,7 @@ def services(fmt: str) -> Response:
 
 @require("read")
 def service_definition(fmt: str, code: str) -> Response:
-    with context.current().pool.connection() as conn:
+    with context.current().read_pool.connection() as conn:
         known = code in store.reference(conn).matcher.categories
     if not known:
         raise ApiError(404, f"service_code {code!r} not found")
@@ -110,13 +110,14 @@ def _filter(args: Mapping[str, str], now: datetime) -> public.RequestFilter:
 @require("read")
 def list_requests(fmt: str) -> Response:
     ioc = context.current()
-    found = public.public_requests(ioc.pool, _filter(request.args, datetime.now(UTC)))
+    found = public.public_requests(ioc.read_pool, _filter(request.args, datetime.now(UTC)))   # a standby serves it
     items = [open311.request(r, ioc.settings.tz, _lang()) for r in found]
     return _answer(fmt, "service_requests", "request", items)
 
 
 @require("read")
 def one_request(fmt: str, rid: str) -> Response:
+    # on the primary: a client asks for the request it has just POSTed, which a lagging standby may not hold yet
     ioc = context.current()
     found = public.public_requests(ioc.pool, public.RequestFilter(ids=[int(rid)])) if rid.isdigit() else []
     if not found:

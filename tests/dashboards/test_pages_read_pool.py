@@ -132,3 +132,12 @@ def test_the_residents_pages_read_a_read_only_standby(app: Dash) -> None:
         resp = client.get(path)
         assert resp.status_code == 200, (path, resp.data[:300])
     assert "pub-lag" not in client.get(f"/public/{WARD}").get_data(as_text=True)   # no lag, no line
+
+
+def test_open311_lists_from_a_read_only_standby(app: Dash, db: psycopg.Connection) -> None:
+    """Its services and request list read the standby; one request by id stays on the primary (closed here)."""
+    client = app.server.test_client()
+    for path in ("/open311/v2/services.json", "/open311/v2/requests.json", "/open311/v2/services/noise.json"):
+        resp = client.get(path)
+        assert resp.status_code == 200, (path, resp.data[:300])
+    assert client.get("/open311/v2/requests.json").get_json(), "the seeded reports are listed"
