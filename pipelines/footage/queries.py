@@ -59,8 +59,8 @@ def extractions(conn: psycopg.Connection, limit: int = 100, ward: str | None = N
 def overdue(conn: psycopg.Connection, today: date) -> list[dict[str, Any]]:
     """Exported copies not destroyed by their date (the local ``today`` is past ``destroy_by``), oldest date first."""
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(f"SELECT * FROM ({_EXTRACTIONS}) x WHERE state IN ('exported', 'delivered') "  # noqa: S608
-                           "AND destroy_by < %(today)s ORDER BY destroy_by, id",
+        return cur.execute(sql.SQL("SELECT * FROM ({}) x WHERE state IN ('exported', 'delivered') "
+                                   "AND destroy_by < %(today)s ORDER BY destroy_by, id").format(sql.SQL(_EXTRACTIONS)),
                            {"ward": None, "today": today}).fetchall()
 
 

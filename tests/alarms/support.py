@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
+from psycopg import sql
 
 from pipelines.alarms import runner, store
 from pipelines.alarms.rules import Rule
@@ -30,8 +31,9 @@ def device(conn: psycopg.Connection, device_id: str, kind: str = "env", ward: st
            ) -> None:
     values = {"device_id": device_id, "kind": kind, "ward_code": ward, "registered": True,
               "registered_at": NOW - timedelta(days=1)} | cols
-    conn.execute(f"INSERT INTO devices ({', '.join(values)}) VALUES ({', '.join(['%s'] * len(values))})",  # noqa: S608
-                 list(values.values()))
+    conn.execute(sql.SQL("INSERT INTO devices ({}) VALUES ({})").format(
+        sql.SQL(", ").join(map(sql.Identifier, values)), sql.SQL(", ").join(sql.Placeholder() * len(values))),
+        list(values.values()))
 
 
 def pm25(conn: psycopg.Connection, device_id: str, value: float, at: datetime, seq: int | None = None) -> None:

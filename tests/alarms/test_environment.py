@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import psycopg
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from tests.alarms.support import NOW, VN, cycle, device, heartbeat, rows, seen
@@ -26,9 +27,9 @@ def station(db: psycopg.Connection, device_id: str, **fields: object) -> None:
 
 
 def reading(db: psycopg.Connection, device_id: str, at: datetime, **values: float) -> None:
-    cols = ", ".join(values)
-    db.execute(f"INSERT INTO env_telemetry (ts, device_id, received_at, {cols}) "  # noqa: S608
-               f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(values))})", [at, device_id, at, *values.values()])
+    db.execute(sql.SQL("INSERT INTO env_telemetry (ts, device_id, received_at, {}) VALUES (%s, %s, %s, {})").format(
+        sql.SQL(", ").join(map(sql.Identifier, values)), sql.SQL(", ").join(sql.Placeholder() * len(values))),
+        [at, device_id, at, *values.values()])
     seen(db, device_id, at, at)
 
 

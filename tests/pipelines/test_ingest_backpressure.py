@@ -9,6 +9,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import psycopg
+from psycopg import sql
 
 from ioc.mqtt import MqttTarget, make_client
 from pipelines.ingest.bounded import BoundedQueue
@@ -17,7 +18,7 @@ from sensors.contract import parse
 from tests.pipelines.ingest_support import options, running, stored, valid_messages, wait_stored
 from tests.support import wait_until
 
-TABLES = "env_telemetry, camera_telemetry, wifi_telemetry"
+TABLES = ("env_telemetry", "camera_telemetry", "wifi_telemetry")
 
 
 def flood_qos0(mqtt_url: str, messages: list[tuple[str, bytes]]) -> None:
@@ -59,7 +60,8 @@ def test_a_stalled_database_under_a_qos0_flood_bounds_the_queue_and_keeps_the_co
     peak = [0]
     with psycopg.connect(db_url) as blocker, running(options(db_url, mqtt_url, tmp_path, queue_messages=bound,
                                                              keepalive_s=2)) as ing:
-        blocker.execute(f"LOCK TABLE {TABLES} IN ACCESS EXCLUSIVE MODE")   # every insert now waits: a stall
+        blocker.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(   # every insert now waits: a stall
+            sql.SQL(", ").join(map(sql.Identifier, TABLES))))
         watching = threading.Event()
 
         def watch() -> None:

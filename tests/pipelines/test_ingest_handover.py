@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from tests.pipelines.ingest_support import (
     distinct_readings,
@@ -65,7 +66,8 @@ def test_nothing_is_acknowledged_before_its_commit(db_url: str, mqtt_url: str, t
     with running(options(db_url, mqtt_url, tmp_path, writer_process=True)) as ing:
         assert ing.handover is not None
         with psycopg.connect(db_url) as lock:
-            lock.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
+            lock.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+                sql.SQL(", ").join(map(sql.Identifier, TABLES))))
             publish_all(mqtt_url, messages)
             wait_until(lambda: ing.counters.received == 600, 30, what="every message received")
             time.sleep(2.5)   # ample time for the writer process to commit (and report twice), were it able to
