@@ -32,6 +32,7 @@ from tests.support import count, publish_all, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 TABLES = ("env_telemetry", "camera_telemetry", "wifi_telemetry")
+LOCK_ALL = sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.SQL(", ").join(map(sql.Identifier, TABLES)))
 
 
 def test_the_writer_process_stores_each_message_once_and_dead_letters_the_invalid(db_url: str, mqtt_url: str,
@@ -66,8 +67,7 @@ def test_nothing_is_acknowledged_before_its_commit(db_url: str, mqtt_url: str, t
     with running(options(db_url, mqtt_url, tmp_path, writer_process=True)) as ing:
         assert ing.handover is not None
         with psycopg.connect(db_url) as lock:
-            lock.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
-                sql.SQL(", ").join(map(sql.Identifier, TABLES))))
+            lock.execute(LOCK_ALL)
             publish_all(mqtt_url, messages)
             wait_until(lambda: ing.counters.received == 600, 30, what="every message received")
             time.sleep(2.5)   # ample time for the writer process to commit (and report twice), were it able to
@@ -84,7 +84,7 @@ def test_the_queue_bound_holds_across_both_processes(db_url: str, mqtt_url: str,
     with running(options(db_url, mqtt_url, tmp_path, writer_process=True, queue_messages=200)) as ing:
         assert ing.handover is not None
         with psycopg.connect(db_url) as lock:
-            lock.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
+            lock.execute(LOCK_ALL)
             flood_qos0(mqtt_url, messages)
             wait_until(lambda: ing.handover.qsize() == 200, 30, what="the bound reached")  # type: ignore[union-attr]
             time.sleep(1.0)
@@ -107,7 +107,7 @@ def test_a_kill_9_before_the_commit_loses_nothing_and_ends_the_writer_process(db
         wait_until(lambda: count(db_url, "SELECT count(*) FROM ingest_heartbeat WHERE worker = %s", [f"{cid}-0"]),
                    30, what="the ingester's first heartbeat")
         with psycopg.connect(db_url) as lock:
-            lock.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
+            lock.execute(LOCK_ALL)
             publish_all(mqtt_url, messages)
             wait_until(lambda: count(db_url, "SELECT (counters->>'received')::int FROM ingest_heartbeat "
                                              "WHERE worker = %s", [f"{cid}-0"]) == 900, 30, what="all received")

@@ -9,6 +9,7 @@ from pathlib import Path
 import orjson
 import psycopg
 import pytest
+from psycopg import sql
 
 from pipelines import rollup
 from pipelines.ingest.service import Ingester
@@ -63,12 +64,14 @@ def test_rollup_of_an_ancient_and_a_recent_minute_leaves_the_chunks_between_alon
         for ts in (Y2001, datetime(2010, 6, 1, tzinfo=UTC), now):
             _insert(setup, ts)
         setup.execute("DELETE FROM rollup_dirty WHERE minute = '2010-06-01'")   # rolled up long ago
-        chunk = setup.execute("SELECT show_chunks('env_telemetry', older_than => '2010-06-03'::timestamptz, "
-                              "newer_than => '2010-05-30'::timestamptz)::text").fetchone()
+        chunk = setup.execute(
+            "SELECT n.nspname, c.relname FROM show_chunks('env_telemetry', older_than => '2010-06-03'::timestamptz, "
+            "newer_than => '2010-05-30'::timestamptz) AS s(rel) "
+            "JOIN pg_class c ON c.oid = s.rel JOIN pg_namespace n ON n.oid = c.relnamespace").fetchone()
     assert chunk is not None
     # Someone holds the 2010 chunk (a dump, a repair): a refresh of 2001 and today must not need it.
     with psycopg.connect(db_url) as holder, psycopg.connect(db_url, autocommit=True) as conn:
-        holder.execute(f"LOCK TABLE {chunk[0]} IN ACCESS EXCLUSIVE MODE")
+        holder.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.Identifier(*chunk)))
         conn.execute("SET lock_timeout = '3s'")
         try:
             stats = rollup.refresh(conn)
