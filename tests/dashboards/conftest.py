@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg_pool import ConnectionPool
 
 from ioc import config
 from tests.dashboards import seed
@@ -31,3 +33,15 @@ def seeded(db: psycopg.Connection) -> list[seed.Device]:
 @pytest.fixture
 def app_settings(settings: config.Settings) -> config.Settings:
     return settings
+
+
+@pytest.fixture
+def read_only(db_url: str) -> Iterator[ConnectionPool]:
+    """A pool that refuses writes, as a standby does (the read-pool tests of the API and the pages)."""
+    made = ConnectionPool(db_url, min_size=1, max_size=4, open=False,
+                          kwargs={"options": "-c default_transaction_read_only=on"})
+    made.open(wait=True, timeout=10)
+    try:
+        yield made
+    finally:
+        made.close()

@@ -4,7 +4,6 @@ access log) reads from ``read_pool``, and none of them writes there. The read po
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -22,17 +21,6 @@ from dashboards.app import create_app
 from ioc.config import Settings
 from ioc.security import roles
 from tests.dashboards import access, seed
-
-
-@pytest.fixture
-def read_only(db_url: str) -> Iterator[ConnectionPool]:
-    made = ConnectionPool(db_url, min_size=1, max_size=4, open=False,
-                          kwargs={"options": "-c default_transaction_read_only=on"})
-    made.open(wait=True, timeout=10)
-    try:
-        yield made
-    finally:
-        made.close()
 
 
 def test_every_read_operation_works_on_a_read_only_standby(settings: Settings, pool: ConnectionPool,

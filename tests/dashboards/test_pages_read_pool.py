@@ -10,7 +10,7 @@ app, with the data the seed gives them; the residents' page goes through its rea
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,17 +32,6 @@ from tests.alarms import support as alarms
 from tests.dashboards import seed
 
 WARD = seed.NHA_TRANG[0]
-
-
-@pytest.fixture
-def read_only(db_url: str) -> Iterator[ConnectionPool]:
-    made = ConnectionPool(db_url, min_size=1, max_size=4, open=False,
-                          kwargs={"options": "-c default_transaction_read_only=on"})
-    made.open(wait=True, timeout=10)
-    try:
-        yield made
-    finally:
-        made.close()
 
 
 @pytest.fixture
